@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is what `sipas serve` needs; every field has a flag and a SIPAS_*
+// environment variable, and the flag wins when both are given.
+type Config struct {
+	Addr            string
+	DataDir         string
+	BaseURL         string
+	Lang            string
+	Demo            bool
+	LogLevel        string
+	SurveyDir       string
+	ShutdownTimeout time.Duration
+}
+
+// DBPath is the database file inside the data directory.
+func (c *Config) DBPath() string { return filepath.Join(c.DataDir, "sipas.db") }
+
+// configVar describes one setting, for flags, the environment and the README table.
+type configVar struct {
+	flag, env, def, usage string
+}
+
+var serveVars = []configVar{
+	{"addr", "SIPAS_ADDR", ":8080", "address to listen on, host:port"},
+	{"data-dir", "SIPAS_DATA_DIR", "./data", "folder for the database (sipas.db) and the signing key"},
+	{"base-url", "SIPAS_BASE_URL", "", "public URL used in QR links (default http://localhost<addr>)"},
+	{"lang", "SIPAS_LANG", "vi", "default language: vi or en"},
+	{"demo", "SIPAS_DEMO", "0", "1 = seed the demo province into an empty database"},
+	{"log-level", "SIPAS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"survey-dir", "SIPAS_SURVEY_DIR", "", "folder of questionnaire YAML files to use instead of the built-in ones"},
+	{"shutdown-timeout", "SIPAS_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for requests in flight"},
+}
+
+// parseServeConfig reads flags over environment over defaults and validates
+// the result; a bad value comes back as one sentence naming the setting.
+func parseServeConfig(args []string, getenv func(string) string) (*Config, error) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	vals := map[string]*string{}
+	for _, v := range serveVars {
+		d := v.def
+		if e := getenv(v.env); e != "" {
+			d = e
+		}
+		vals[v.flag] = fs.String(v.flag, d, v.usage+" ("+v.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	c := &Config{
+		Addr: *vals["addr"], DataDir: *vals["data-dir"], BaseURL: *vals["base-url"],
+		Lang: *vals["lang"], LogLevel: *vals["log-level"], SurveyDir: *vals["survey-dir"],
+	}
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return nil, fmt.Errorf("SIPAS_ADDR / -addr %q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)
+	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return nil, fmt.Errorf("SIPAS_ADDR / -addr %q has an invalid port", c.Addr)
+	}
+	if c.DataDir == "" {
+		return nil, errors.New("SIPAS_DATA_DIR / -data-dir must not be empty")
+	}
+	if c.BaseURL == "" {
+		host, port, _ := net.SplitHostPort(c.Addr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return nil, fmt.Errorf("SIPAS_BASE_URL / -base-url %q is not an absolute http(s) URL such as https://khaosat.cantho.gov.vn", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.Lang != "vi" && c.Lang != "en" {
+		return nil, fmt.Errorf("SIPAS_LANG / -lang %q is not supported (use vi or en)", c.Lang)
+	}
+	if c.Demo, err = parseBool(*vals["demo"]); err != nil {
+		return nil, fmt.Errorf("SIPAS_DEMO / -demo %q is not 0 or 1", *vals["demo"])
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return nil, fmt.Errorf("SIPAS_LOG_LEVEL / -log-level %q is not debug, info, warn or error", c.LogLevel)
+	}
+	if c.ShutdownTimeout, err = time.ParseDuration(*vals["shutdown-timeout"]); err != nil || c.ShutdownTimeout <= 0 {
+		return nil, fmt.Errorf("SIPAS_SHUTDOWN_TIMEOUT / -shutdown-timeout %q is not a positive duration such as 15s", *vals["shutdown-timeout"])
+	}
+	if c.SurveyDir != "" {
+		if st, err := os.Stat(c.SurveyDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("SIPAS_SURVEY_DIR / -survey-dir %q is not a folder", c.SurveyDir)
+		}
+	}
+	return c, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off", "":
+		return false, nil
+	}
+	return false, errors.New("not a boolean")
+}

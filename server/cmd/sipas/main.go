@@ -1,0 +1,96 @@
+// Command sipas is the whole system in one binary: the collection server, the
+// kiosk and phone pages, the dashboard, and the operator's commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; otherwise
+// it comes from the VCS stamp Go embeds.
+var version = ""
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev != "" {
+			if dirty {
+				rev += "-dirty"
+			}
+			return rev
+		}
+	}
+	return "dev"
+}
+
+const usage = `sipas: citizen-satisfaction (SIPAS-style) survey server.
+
+Usage:
+  sipas serve [flags]            run the server (sipas serve -h lists flags and SIPAS_* variables)
+  sipas migrate [-data-dir DIR]  apply pending database migrations and show their status
+  sipas backup [-data-dir DIR] FILE
+                                 write a consistent copy of the database to FILE (safe while serving)
+  sipas version                  print the version
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "sipas:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand; everything it needs comes in as arguments.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		cfg, err := parseServeConfig(rest, getenv)
+		if err != nil {
+			return err
+		}
+		return serve(ctx, cfg, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, rest, stdout, getenv)
+	case "backup":
+		return backup(ctx, rest, stdout, getenv)
+	case "version":
+		fmt.Fprintln(stdout, "sipas", buildVersion())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/sipas-vn/sipas/assets"
+	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/demo"
+	"github.com/sipas-vn/sipas/server/i18n"
+	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
+	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+)
+
+// serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then stops
+// accepting connections and lets requests in flight finish.
+func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
+	logger := newLogger(stderr, cfg.LogLevel)
+	var defsFS fs.FS = surveydefs.FS
+	if cfg.SurveyDir != "" {
+		defsFS = os.DirFS(cfg.SurveyDir)
+	}
+	cat, err := survey.Load(defsFS)
+	if err != nil {
+		return fmt.Errorf("questionnaires:\n%w", err)
+	}
+	bundle, err := i18n.New(assets.FS, cfg.Lang)
+	if err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, cfg.DBPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, db, cat, stdout, logger); err != nil {
+			return err
+		}
+	}
+
+	srv, err := web.New(web.Deps{
+		DB: db, Surveys: cat, I18n: bundle, Metrics: metrics.New(), Logger: logger,
+		Clock: survey.SystemClock{}, Assets: assets.FS, Kiosk: kiosk.FS,
+		BaseURL: cfg.BaseURL, Version: buildVersion(),
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DBPath(), "version", buildVersion())
+	fmt.Fprintf(stdout, "SIPAS server ready: %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// seedDemo fills an empty database with the demo province and prints the
+// demo accounts once; a database that already has agencies is left alone.
+func seedDemo(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, stdout io.Writer, logger *slog.Logger) error {
+	n, err := db.CountAgencies(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		logger.Info("demo: database already has data; not seeding", "agencies", n)
+		return nil
+	}
+	start := time.Now()
+	res, err := demo.Seed(ctx, db, cat, demo.Options{Now: time.Now(), Seed: 2025, Passwords: true})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	logger.Info("demo: seeded", "agencies", res.Agencies, "counters", res.Counters, "responses", res.Responses, "took", time.Since(start))
+	fmt.Fprintln(stdout, "Demo province seeded (TP Cần Thơ). Accounts, shown only this once:")
+	for _, u := range res.Users {
+		fmt.Fprintf(stdout, "  %-20s %-12s %s\n", u.Username, u.Role, u.Password)
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level)) // validated in parseServeConfig
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

@@ -1,0 +1,52 @@
+// Package metrics holds the Prometheus collectors the server exposes on
+// /metrics. Each server gets its own registry (no global state), so tests can
+// run several servers in one process.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the server's collectors, registered in Registry.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	Requests        *prometheus.CounterVec   // by route, method, status
+	RequestDuration *prometheus.HistogramVec // by route, method
+	Submissions     *prometheus.CounterVec   // by result (accepted, duplicate, rejected) and reason
+	BatchSize       prometheus.Histogram     // responses per group commit
+	CommitDuration  prometheus.Histogram     // seconds per group commit
+	DeviceLastSeen  *prometheus.GaugeVec     // unix time a device was last heard from, by device and counter
+}
+
+// New creates and registers the collectors.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sipas_http_requests_total", Help: "HTTP requests by route, method and status.",
+		}, []string{"route", "method", "status"}),
+		RequestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "sipas_http_request_duration_seconds", Help: "HTTP request latency by route and method.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}, []string{"route", "method"}),
+		Submissions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sipas_submissions_total", Help: "Survey responses by result (accepted, duplicate, rejected) and reason.",
+		}, []string{"result", "reason"}),
+		BatchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "sipas_write_batch_size", Help: "Responses committed per write transaction.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
+		}),
+		CommitDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "sipas_write_commit_seconds", Help: "Time to write and commit one batch of responses.",
+			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25},
+		}),
+		DeviceLastSeen: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "sipas_device_last_seen_timestamp_seconds", Help: "When each counter tablet was last heard from (unix seconds).",
+		}, []string{"device", "counter"}),
+	}
+	m.Registry.MustRegister(m.Requests, m.RequestDuration, m.Submissions, m.BatchSize, m.CommitDuration, m.DeviceLastSeen,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}

@@ -1,0 +1,124 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+const agencyCols = `id, code, COALESCE(legacy_code, ''), name_vi, name_en, kind, COALESCE(parent_id, 0),
+	COALESCE(valid_from, ''), COALESCE(valid_to, ''), COALESCE(successor_id, 0), COALESCE(survey_id, '')`
+
+func scanAgency(row interface{ Scan(...any) error }) (*survey.Agency, error) {
+	var a survey.Agency
+	var vi, en string
+	err := row.Scan(&a.ID, &a.Code, &a.LegacyCode, &vi, &en, &a.Kind, &a.ParentID,
+		&a.ValidFrom, &a.ValidTo, &a.SuccessorID, &a.SurveyID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.Name = survey.Text{"vi": vi, "en": en}
+	return &a, nil
+}
+
+// CreateAgency validates and inserts an agency, setting its ID.
+func (db *DB) CreateAgency(ctx context.Context, a *survey.Agency) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(time.RFC3339)
+	res, err := db.write.ExecContext(ctx, `INSERT INTO agencies
+		(code, legacy_code, name_vi, name_en, kind, parent_id, valid_from, valid_to, successor_id, survey_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.Code, nullStr(a.LegacyCode), a.Name["vi"], a.Name["en"], a.Kind, nullID(a.ParentID),
+		nullStr(a.ValidFrom), nullStr(a.ValidTo), nullID(a.SuccessorID), nullStr(a.SurveyID), now, now)
+	if err != nil {
+		if isUnique(err) {
+			return survey.FieldError("code", "error.agency.duplicate", map[string]any{"Code": a.Code})
+		}
+		return err
+	}
+	a.ID, err = res.LastInsertId()
+	return err
+}
+
+// AgencyByCode returns the agency with the given code (mã định danh).
+func (db *DB) AgencyByCode(ctx context.Context, code string) (*survey.Agency, error) {
+	return scanAgency(db.read.QueryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE code = ?`, code))
+}
+
+// Agency returns the agency with the given ID.
+func (db *DB) Agency(ctx context.Context, id int64) (*survey.Agency, error) {
+	return scanAgency(db.read.QueryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE id = ?`, id))
+}
+
+// Agencies returns every agency ordered by code.
+func (db *DB) Agencies(ctx context.Context) ([]*survey.Agency, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+agencyCols+` FROM agencies ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*survey.Agency
+	for rows.Next() {
+		a, err := scanAgency(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Subtree returns the IDs of the agency and everything below it, plus the
+// agencies merged into any of them (their history aggregates under the successor).
+func (db *DB) Subtree(ctx context.Context, id int64) ([]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `
+		WITH RECURSIVE tree(id) AS (
+			SELECT ?
+			UNION
+			SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id OR a.successor_id = t.id
+		)
+		SELECT id FROM tree ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		ids = append(ids, v)
+	}
+	return ids, rows.Err()
+}
+
+// SurveyFor returns the questionnaire an agency uses: its own assignment or
+// the nearest ancestor's; "" when none in the chain has one.
+func (db *DB) SurveyFor(ctx context.Context, agencyID int64) (string, error) {
+	var id string
+	err := db.read.QueryRowContext(ctx, `
+		WITH RECURSIVE up(id, parent_id, survey_id, depth) AS (
+			SELECT id, parent_id, survey_id, 0 FROM agencies WHERE id = ?
+			UNION ALL
+			SELECT a.id, a.parent_id, a.survey_id, up.depth + 1 FROM agencies a JOIN up ON a.id = up.parent_id
+		)
+		SELECT COALESCE((SELECT survey_id FROM up WHERE survey_id IS NOT NULL ORDER BY depth LIMIT 1), '')`,
+		agencyID).Scan(&id)
+	return id, err
+}
+
+// CountAgencies returns how many agencies exist.
+func (db *DB) CountAgencies(ctx context.Context) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM agencies`).Scan(&n)
+	return n, err
+}

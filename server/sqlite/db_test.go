@@ -1,0 +1,207 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sipas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestMigrationsApplyToEmptyDatabase(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	st, err := db.Migrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st) == 0 {
+		t.Fatal("no migrations found")
+	}
+	for _, m := range st {
+		if !m.Applied {
+			t.Errorf("migration %d %s not applied", m.Version, m.Name)
+		}
+	}
+	// Re-opening applies nothing new and keeps working.
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"agencies", "counters", "officers", "users", "devices", "surveys", "responses"} {
+		var n int
+		if err := db.Reader().QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+			t.Errorf("table %s: %v", table, err)
+		}
+	}
+	var mode string
+	db.Reader().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+	if mode != "wal" {
+		t.Errorf("journal_mode = %s, want wal", mode)
+	}
+	var fk int
+	db.Writer().QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk)
+	if fk != 1 {
+		t.Error("foreign keys are off on the writer")
+	}
+	var sync int
+	db.Writer().QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync)
+	if sync != 2 {
+		t.Errorf("synchronous = %d, want 2 (FULL)", sync)
+	}
+}
+
+func TestReaderCannotWrite(t *testing.T) {
+	db := openTest(t)
+	_, err := db.Reader().ExecContext(context.Background(), "INSERT INTO health (id, checked_at) VALUES (1, 'x')")
+	if err == nil {
+		t.Fatal("the read pool accepted a write")
+	}
+	if err := db.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+}
+
+func mustAgency(t *testing.T, db *DB, a *survey.Agency) *survey.Agency {
+	t.Helper()
+	if err := db.CreateAgency(context.Background(), a); err != nil {
+		t.Fatalf("create %s: %v", a.Code, err)
+	}
+	return a
+}
+
+func TestAgencyTreeSubtreeAndSuccessor(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	city := mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "UBND TP Cần Thơ"}, Kind: survey.KindProvincePC, SurveyID: "sipas-dv-2023"})
+	centre := mustAgency(t, db, &survey.Agency{Code: "H17.01", Name: survey.Text{"vi": "Trung tâm"}, Kind: survey.KindProvinceCentre, ParentID: city.ID})
+	branch := mustAgency(t, db, &survey.Agency{Code: "H17.01.1", Name: survey.Text{"vi": "Chi nhánh"}, Kind: survey.KindCentreBranch, ParentID: centre.ID})
+	old := mustAgency(t, db, &survey.Agency{Code: "000.00.00.H30", Name: survey.Text{"vi": "UBND tỉnh Hậu Giang"}, Kind: survey.KindProvincePC, ValidTo: "2025-06-30", SuccessorID: city.ID})
+	other := mustAgency(t, db, &survey.Agency{Code: "H18", Name: survey.Text{"vi": "Khác"}, Kind: survey.KindProvincePC})
+
+	ids, err := db.Subtree(ctx, city.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]bool{city.ID: true, centre.ID: true, branch.ID: true, old.ID: true}
+	if len(ids) != len(want) {
+		t.Fatalf("subtree = %v, want %v", ids, want)
+	}
+	for _, id := range ids {
+		if !want[id] {
+			t.Errorf("subtree has %d (other is %d)", id, other.ID)
+		}
+	}
+	sid, err := db.SurveyFor(ctx, branch.ID)
+	if err != nil || sid != "sipas-dv-2023" {
+		t.Errorf("SurveyFor(branch) = %q, %v; want inherited sipas-dv-2023", sid, err)
+	}
+	if sid, _ := db.SurveyFor(ctx, other.ID); sid != "" {
+		t.Errorf("SurveyFor(other) = %q, want none", sid)
+	}
+	got, err := db.AgencyByCode(ctx, "000.00.00.H30")
+	if err != nil || got.SuccessorID != city.ID || got.ValidTo != "2025-06-30" {
+		t.Errorf("AgencyByCode = %+v, %v", got, err)
+	}
+	if _, err := db.AgencyByCode(ctx, "NOPE"); !errors.Is(err, survey.ErrNotFound) {
+		t.Errorf("unknown code: %v, want ErrNotFound", err)
+	}
+}
+
+func TestCreateAgencyRejectsBadInput(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	cases := map[string]survey.Agency{
+		"code":       {Code: "h17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther},
+		"name_vi":    {Code: "H17", Kind: survey.KindOther},
+		"kind":       {Code: "H17", Name: survey.Text{"vi": "x"}, Kind: "district"},
+		"valid_to":   {Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther, ValidFrom: "2025-07-01", ValidTo: "2025-01-01"},
+		"valid_from": {Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther, ValidFrom: "01/07/2025"},
+	}
+	for field, a := range cases {
+		err := db.CreateAgency(ctx, &a)
+		var de *survey.Error
+		if !errors.As(err, &de) || de.Field != field || de.Code != survey.CodeInvalid {
+			t.Errorf("%s: got %v, want a 422 error on that field", field, err)
+		}
+	}
+	mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
+	err := db.CreateAgency(ctx, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "y"}, Kind: survey.KindOther})
+	if survey.ErrorCode(err) != survey.CodeInvalid {
+		t.Errorf("duplicate code: %v", err)
+	}
+}
+
+func sampleResponses(agency int64, n int) []*survey.Response {
+	var out []*survey.Response
+	at := time.Date(2026, 10, 31, 17, 30, 0, 0, time.UTC)
+	for i := range n {
+		out = append(out, &survey.Response{
+			UID: "0190f0f0-0000-7000-8000-" + string(rune('a'+i%26)) + "00000000000"[:11],
+			SurveyID: "nhanh", SurveyVersion: "v1", AgencyID: agency, Channel: survey.ChannelQR,
+			ReceivedAt: at, AnsweredAt: &at, Month: survey.Month(at), Lang: "vi",
+			Answers:     map[string]json.RawMessage{"HL": json.RawMessage("4")},
+			ContentHash: []byte{byte(i)}, Raw: []byte(`{}`),
+		})
+	}
+	return out
+}
+
+func TestBackupRestoresTheSameResponses(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a := mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
+	if err := db.InsertResponses(ctx, sampleResponses(a.ID, 20)); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := db.ResponseUIDs(ctx)
+	if len(want) != 20 {
+		t.Fatalf("stored %d responses, want 20", len(want))
+	}
+	// A response at 17:30Z on 31 October counts in November (Asia/Ho_Chi_Minh).
+	r, err := db.ResponseByUID(ctx, want[0])
+	if err != nil || r.Month != "2026-11" || string(r.Answers["HL"]) != "4" {
+		t.Fatalf("ResponseByUID = %+v, %v", r, err)
+	}
+
+	path := filepath.Join(t.TempDir(), "backup.db")
+	if err := db.Backup(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, path); err == nil {
+		t.Error("backup overwrote an existing file")
+	}
+	// Restoring is opening the copy as the database.
+	restored, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	if err := restored.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := restored.ResponseUIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("restored %d responses, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("restored uid %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+}

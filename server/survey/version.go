@@ -1,0 +1,24 @@
+package survey
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
+// version identifies a definition's content: the first 16 hex digits of the
+// SHA-256 of its JSON with Version left empty. encoding/json writes struct
+// fields in a fixed order and map keys sorted, so the same content always
+// gives the same version and any edit to the file gives a new one. Responses
+// record it, so figures can later be traced to the exact wording asked.
+func version(d *Definition) string {
+	c := *d
+	c.Version = ""
+	data, err := json.Marshal(&c)
+	if err != nil {
+		// Only plain strings, numbers and maps with string keys: cannot fail.
+		panic("survey: marshal definition: " + err.Error())
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])[:16]
+}

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// healthz answers as long as the process serves HTTP.
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 only when the database is writable and the
+// questionnaires are loaded: what a load balancer or an operator wants to know.
+func (s *Server) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"database": "ok", "surveys": "ok"}
+	status := http.StatusOK
+	if err := s.DB.Ping(ctx); err != nil {
+		s.Logger.Warn("readiness: database", "err", err)
+		checks["database"] = "not writable"
+		status = http.StatusServiceUnavailable
+	}
+	if s.Surveys == nil || len(s.Surveys.All()) == 0 {
+		checks["surveys"] = "none loaded"
+		status = http.StatusServiceUnavailable
+	}
+	return c.JSON(status, map[string]any{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks})
+}

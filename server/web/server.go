@@ -1,0 +1,63 @@
+// Package web is the HTTP layer: Echo, one route table, one handler shape,
+// one error handler, server-rendered views.
+package web
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sipas-vn/sipas/server/i18n"
+	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Deps are what the web layer needs; cmd/sipas builds them.
+type Deps struct {
+	DB      *sqlite.DB
+	Surveys *survey.Catalog
+	I18n    *i18n.Bundle
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	Clock   survey.Clock
+	Assets  fs.FS // assets.FS: templates/ and static/
+	Kiosk   fs.FS // kiosk.FS: app/
+	BaseURL string
+	Version string
+}
+
+// Server is the HTTP application.
+type Server struct {
+	Deps
+	echo   *echo.Echo
+	views  *views
+	static *staticFiles
+}
+
+// New builds the server; it fails when a template or static file is missing or broken.
+func New(d Deps) (*Server, error) {
+	if d.Clock == nil {
+		d.Clock = survey.SystemClock{}
+	}
+	st, err := newStaticFiles(d.Assets)
+	if err != nil {
+		return nil, err
+	}
+	v, err := newViews(d.Assets, st)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, views: v, static: st}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	s.echo = e
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the http.Handler to serve.
+func (s *Server) Handler() http.Handler { return s.echo }

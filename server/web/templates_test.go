@@ -1,0 +1,21 @@
+package web
+
+import (
+	"testing"
+)
+
+// TestEveryTemplateIsRendered fails when a page template exists that no test
+// renders: each is exercised here in both languages.
+func TestEveryTemplateIsRendered(t *testing.T) {
+	s := newTestServer(t)
+	for _, lang := range []string{"vi", "en"} {
+		for _, path := range []string{"/", "/no-such-page"} {
+			get(t, s, path+"?lang="+lang)
+		}
+	}
+	for name := range s.views.pages {
+		if s.views.used[name] == 0 {
+			t.Errorf("template %s.html is never rendered by a test", name)
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sipas-vn/sipas/assets"
+	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/i18n"
+	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+)
+
+// newTestServer builds the real server on a fresh SQLite file.
+func newTestServer(t *testing.T) *Server {
+	t.Helper()
+	ctx := context.Background()
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := i18n.New(assets.FS, "vi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: metrics.New(),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
+		BaseURL: "http://example.test", Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func get(t *testing.T, s *Server, path string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+func TestHomeInBothLanguages(t *testing.T) {
+	s := newTestServer(t)
+	cases := []struct{ path, header, want, lang string }{
+		{"/", "", "Khảo sát mức độ hài lòng", "vi"},
+		{"/?lang=en", "", "Satisfaction survey", "en"},
+		{"/", "en-US,en;q=0.9", "Questionnaires in use", "en"},
+	}
+	for _, tc := range cases {
+		rec := get(t, s, tc.path, "Accept-Language", tc.header)
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(body, tc.want) {
+			t.Errorf("%s (%s): %d, missing %q", tc.path, tc.header, rec.Code, tc.want)
+		}
+		if !strings.Contains(body, `<html lang="`+tc.lang+`">`) {
+			t.Errorf("%s: html lang is not %s", tc.path, tc.lang)
+		}
+		if !strings.Contains(body, "sipas-dv-2023") || !strings.Contains(body, "phương pháp SIPAS") && tc.lang == "vi" {
+			t.Errorf("%s: home does not list the questionnaires and the method note", tc.path)
+		}
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	s := newTestServer(t)
+	if rec := get(t, s, "/healthz"); rec.Code != 200 {
+		t.Errorf("healthz %d", rec.Code)
+	}
+	rec := get(t, s, "/readyz")
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"ready"`) {
+		t.Errorf("readyz %d %s", rec.Code, rec.Body)
+	}
+	s.DB.Close() // a closed database is not ready
+	if rec := get(t, s, "/readyz"); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz with closed db: %d", rec.Code)
+	}
+}
+
+func TestSurveyAPI(t *testing.T) {
+	s := newTestServer(t)
+	rec := get(t, s, "/api/v1/surveys/sipas-dv-2023")
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	var d struct {
+		Version string `json:"version"`
+		Aspects []struct {
+			Elements []struct {
+				Items []struct {
+					Code  string            `json:"code"`
+					Text  map[string]string `json:"text"`
+					Scale struct {
+						Options []struct{ Value int } `json:"options"`
+					} `json:"scale"`
+				} `json:"items"`
+			} `json:"elements"`
+		} `json:"aspects"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &d); err != nil {
+		t.Fatal(err)
+	}
+	items := 0
+	for _, a := range d.Aspects {
+		for _, e := range a.Elements {
+			for _, it := range e.Items {
+				items++
+				if it.Code == "" || it.Text["vi"] == "" || it.Text["en"] == "" || len(it.Scale.Options) != 5 {
+					t.Errorf("item %+v lacks code, texts or scale", it)
+				}
+			}
+		}
+	}
+	if items != 19 || d.Version == "" {
+		t.Errorf("items = %d, version %q", items, d.Version)
+	}
+	if rec := get(t, s, "/api/v1/surveys/sipas-dv-2023", "If-None-Match", `"`+d.Version+`"`); rec.Code != http.StatusNotModified {
+		t.Errorf("revalidation: %d, want 304", rec.Code)
+	}
+	if rec := get(t, s, "/api/v1/surveys"); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"nhanh"`) {
+		t.Errorf("list: %d", rec.Code)
+	}
+}
+
+func TestErrorsAreLocalizedAndShowNoInternals(t *testing.T) {
+	s := newTestServer(t)
+	rec := get(t, s, "/api/v1/surveys/nope", "Accept-Language", "vi")
+	var body apiError
+	json.Unmarshal(rec.Body.Bytes(), &body)
+	if rec.Code != 404 || body.Error.Code != "not_found" || body.Error.Message == "" || strings.HasPrefix(body.Error.Message, "error.") {
+		t.Errorf("unknown survey: %d %+v", rec.Code, body)
+	}
+	rec = get(t, s, "/no/such/page?lang=en")
+	if rec.Code != 404 || !strings.Contains(rec.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("unknown page: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+
+	s.echo.GET("/boom", func(echo.Context) error { panic("secret internal detail") })
+	s.echo.GET("/fail", func(echo.Context) error { return errors.New("db password is hunter2") })
+	for _, p := range []string{"/boom", "/fail", "/api/v1/../boom"} {
+		rec := get(t, s, p)
+		if rec.Code != 500 && p != "/api/v1/../boom" {
+			t.Errorf("%s: %d, want 500", p, rec.Code)
+		}
+		if b := rec.Body.String(); strings.Contains(b, "secret") || strings.Contains(b, "hunter2") {
+			t.Errorf("%s leaks internals: %s", p, b)
+		}
+	}
+}
+
+func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
+	s := newTestServer(t)
+	url := s.static.url("css/site.css")
+	rec := get(t, s, url)
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") || !strings.Contains(rec.Header().Get("Content-Type"), "text/css") {
+		t.Errorf("%s: %d %v", url, rec.Code, rec.Header())
+	}
+	if rec := get(t, s, "/static/old/css/site.css"); rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-cache" {
+		t.Errorf("old hash: %d %s", rec.Code, rec.Header().Get("Cache-Control"))
+	}
+	if rec := get(t, s, "/static/"+s.static.hash+"/nope.css"); rec.Code != 404 {
+		t.Errorf("missing file: %d", rec.Code)
+	}
+}
+
+func TestMetricsExposeRequestCounts(t *testing.T) {
+	s := newTestServer(t)
+	get(t, s, "/")
+	rec := get(t, s, "/metrics")
+	if !strings.Contains(rec.Body.String(), `sipas_http_requests_total{method="GET",route="/",status="200"} 1`) {
+		t.Errorf("metrics lack the home request:\n%s", rec.Body.String()[:min(2000, rec.Body.Len())])
+	}
+}
