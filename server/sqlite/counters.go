@@ -9,12 +9,12 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-const counterCols = `id, agency_id, code, number, name_vi, name_en, idle_seconds, active`
+const counterCols = `id, agency_id, code, number, name_vi, name_en, idle_seconds, idle_warning_seconds, active`
 
 func scanCounter(row interface{ Scan(...any) error }) (*survey.Counter, error) {
 	var c survey.Counter
 	var vi, en string
-	err := row.Scan(&c.ID, &c.AgencyID, &c.Code, &c.Number, &vi, &en, &c.IdleSeconds, &c.Active)
+	err := row.Scan(&c.ID, &c.AgencyID, &c.Code, &c.Number, &vi, &en, &c.IdleSeconds, &c.IdleWarning, &c.Active)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
 	}

@@ -16,29 +16,21 @@ const insertResponse = `INSERT INTO responses
 	 answered_at, received_at, month, lang, answers, comment, partial, flags, excluded, content_hash, raw, entered_by)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// insertResponseTx inserts one response inside tx using a prepared statement.
-func insertResponseTx(ctx context.Context, stmt *sql.Stmt, r *survey.Response) error {
+// responseArgs are the insertResponse parameters for r.
+func responseArgs(r *survey.Response) []any {
 	answers, err := json.Marshal(r.Answers)
 	if err != nil {
-		return err
+		answers = []byte("{}") // RawMessage values were validated JSON; cannot happen
 	}
 	var answered sql.NullString
 	if r.AnsweredAt != nil {
-		answered = sql.NullString{String: r.AnsweredAt.UTC().Format(time.RFC3339Nano), Valid: true}
+		answered = sql.NullString{String: ts(*r.AnsweredAt), Valid: true}
 	}
-	var seq sql.NullInt64
-	if r.DeviceID != 0 {
-		seq = sql.NullInt64{Int64: r.DeviceSeq, Valid: r.DeviceSeq != 0}
-	}
-	res, err := stmt.ExecContext(ctx, r.UID, r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
+	seq := sql.NullInt64{Int64: r.DeviceSeq, Valid: r.DeviceID != 0 && r.DeviceSeq != 0}
+	return []any{r.UID, r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
 		nullID(r.OfficerID), nullID(r.DeviceID), seq, r.Channel, nullStr(r.Dossier),
-		answered, r.ReceivedAt.UTC().Format(time.RFC3339Nano), r.Month, r.Lang, string(answers), r.Comment,
-		r.Partial, strings.Join(r.Flags, ","), r.Excluded, r.ContentHash, r.Raw, nullID(r.EnteredBy))
-	if err != nil {
-		return err
-	}
-	r.ID, err = res.LastInsertId()
-	return err
+		answered, ts(r.ReceivedAt), r.Month, r.Lang, string(answers), r.Comment,
+		r.Partial, strings.Join(r.Flags, ","), r.Excluded, r.ContentHash, r.Raw, nullID(r.EnteredBy)}
 }
 
 // InsertResponses stores responses in one transaction: all or none. Used by
@@ -51,7 +43,11 @@ func (db *DB) InsertResponses(ctx context.Context, rs []*survey.Response) error 
 		}
 		defer stmt.Close()
 		for _, r := range rs {
-			if err := insertResponseTx(ctx, stmt, r); err != nil {
+			res, err := stmt.ExecContext(ctx, responseArgs(r)...)
+			if err != nil {
+				return err
+			}
+			if r.ID, err = res.LastInsertId(); err != nil {
 				return err
 			}
 		}

@@ -49,7 +49,7 @@ type Agency struct {
 	LegacyCode  string // QCVN 102:2016 form, optional
 	Name        Text   // vi required
 	Kind        AgencyKind
-	ParentID    int64 // 0 = root
+	ParentID    int64  // 0 = root
 	ValidFrom   string // YYYY-MM-DD or ""
 	ValidTo     string // YYYY-MM-DD or ""
 	SuccessorID int64  // 0 = none; after a merger history aggregates under it
@@ -91,7 +91,8 @@ type Counter struct {
 	Code        string // short and URL-safe: /q/<code>
 	Number      int    // "Quầy số 3"
 	Name        Text
-	IdleSeconds int
+	IdleSeconds int // quiet time before the tablet asks "Ông/Bà có cần thêm thời gian không?"
+	IdleWarning int // countdown after that question, seconds
 	Active      bool
 }
 
@@ -136,5 +137,14 @@ type Device struct {
 	RevokedAt  *time.Time
 	LastSeenAt *time.Time
 	AppVersion string
-	LastSeq    int64
+	LastSeq    int64 // highest sequence number received
+	SeqCount   int64 // distinct sequence numbers received; LastSeq - SeqCount are missing
+	PINSalt    string
+	PINHash    string // hex SHA-256(salt + staff PIN)
+	Outbox     int    // responses waiting on the tablet, as it last reported
+	Rejected   int    // responses the tablet keeps aside after a 4xx
+	LastSyncAt *time.Time
 }
+
+// Revoked reports whether the device may no longer submit.
+func (d *Device) Revoked() bool { return d.RevokedAt != nil }

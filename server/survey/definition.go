@@ -75,8 +75,8 @@ type Scale struct {
 
 // Option is one value of a scale or one choice of a question.
 type Option struct {
-	Value int    `json:"value,omitempty"` // scales only
-	Code  string `json:"code,omitempty"`  // choices only
+	Value int    `json:"value"`          // scales only (0 is a real value: nd61 scores 2/1/0)
+	Code  string `json:"code,omitempty"` // choices only
 	Label Text   `json:"label"`
 	Face  int    `json:"face,omitempty"` // 1..5: which face to draw beside the words; 0 = none
 	Icon  string `json:"icon,omitempty"` // optional icon name for follow-up reasons

@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"slices"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -11,10 +13,10 @@ const (
 	maxMaxLength     = 5000
 )
 
-// builder turns the checked nodes of one file into a Definition, keeping the
+// defBuilder turns the checked nodes of one file into a Definition, keeping the
 // positions that the cross-reference checks (codes, scales, show_if) need.
-type builder struct {
-	*decoder
+type defBuilder struct {
+	*nodeDecoder
 	def       *Definition
 	choices   map[string][]Option
 	codes     map[string]int // aspect, element, part and question codes → line first seen
@@ -26,21 +28,21 @@ type builder struct {
 
 // definition builds the whole file; it returns nil only when the root is not
 // a mapping, so that an id can still be used for duplicate checks otherwise.
-func (d *decoder) definition(root *yaml.Node) (*Definition, pos) {
+func (d *nodeDecoder) definition(root *yaml.Node) (*Definition, filePos) {
 	f, ok := d.fields(root, "id", "title", "description", "basis", "legacy", "method",
 		"rollup", "duration", "scales", "choices", "aspects", "parts", "comment")
 	if !ok {
-		return nil, pos{}
+		return nil, filePos{}
 	}
-	b := &builder{
-		decoder: d,
-		def:     &Definition{Scales: map[string]*Scale{}, Rollup: RollupMean},
-		choices: map[string][]Option{},
-		codes:   map[string]int{},
-		index:   map[string]int{},
+	b := &defBuilder{
+		nodeDecoder: d,
+		def:         &Definition{Scales: map[string]*Scale{}, Rollup: RollupMean},
+		choices:     map[string][]Option{},
+		codes:       map[string]int{},
+		index:       map[string]int{},
 	}
 	def := b.def
-	var idPos pos
+	var idPos filePos
 	if n := d.need(f, "id"); n != nil {
 		id, _ := d.str(n)
 		if id != "" && !surveyIDPattern.MatchString(id) {
@@ -60,14 +62,14 @@ func (d *decoder) definition(root *yaml.Node) (*Definition, pos) {
 	if n := d.need(f, "method"); n != nil {
 		s, _ := d.str(n)
 		def.Method = Method(s)
-		if s != "" && !contains([]Method{MethodSIPAS, MethodND61, MethodQuick}, def.Method) {
+		if s != "" && !slices.Contains([]Method{MethodSIPAS, MethodND61, MethodQuick}, def.Method) {
 			d.errorf(n, "unknown method %q (want sipas, nd61 or quick)", s)
 		}
 	}
 	if n := f.get("rollup"); n != nil {
 		s, _ := d.str(n)
 		def.Rollup = Rollup(s)
-		if s != "" && !contains([]Rollup{RollupMean, RollupPooled}, def.Rollup) {
+		if s != "" && !slices.Contains([]Rollup{RollupMean, RollupPooled}, def.Rollup) {
 			d.errorf(n, "unknown rollup %q (want mean or pooled)", s)
 		}
 	}
@@ -97,7 +99,7 @@ func (d *decoder) definition(root *yaml.Node) (*Definition, pos) {
 
 // claim records a code in the shared namespace of aspects, elements, parts
 // and questions; one namespace keeps reports and exports unambiguous.
-func (b *builder) claim(n *yaml.Node) string {
+func (b *defBuilder) claim(n *yaml.Node) string {
 	c := b.code(n)
 	if c == "" {
 		return ""
@@ -110,7 +112,7 @@ func (b *builder) claim(n *yaml.Node) string {
 	return c
 }
 
-func (b *builder) aspects(n *yaml.Node) {
+func (b *defBuilder) aspects(n *yaml.Node) {
 	list := b.seq(n)
 	if n.Kind == yaml.SequenceNode && len(list) == 0 {
 		b.errorf(n, "the questionnaire has no aspects")
@@ -140,7 +142,7 @@ func (b *builder) aspects(n *yaml.Node) {
 	}
 }
 
-func (b *builder) element(n *yaml.Node) *Element {
+func (b *defBuilder) element(n *yaml.Node) *Element {
 	f, ok := b.fields(n, "code", "title", "items")
 	if !ok {
 		return nil
@@ -164,7 +166,7 @@ func (b *builder) element(n *yaml.Node) *Element {
 	return e
 }
 
-func (b *builder) parts(n *yaml.Node) {
+func (b *defBuilder) parts(n *yaml.Node) {
 	for _, pn := range b.seq(n) {
 		f, ok := b.fields(pn, "code", "title", "intro", "items")
 		if !ok {
@@ -191,7 +193,7 @@ func (b *builder) parts(n *yaml.Node) {
 	}
 }
 
-func (b *builder) comment(n *yaml.Node) *Comment {
+func (b *defBuilder) comment(n *yaml.Node) *Comment {
 	f, ok := b.fields(n, "label", "hint", "max_length")
 	if !ok {
 		return nil
@@ -203,7 +205,7 @@ func (b *builder) comment(n *yaml.Node) *Comment {
 	return c
 }
 
-func (b *builder) maxLength(n *yaml.Node) int {
+func (b *defBuilder) maxLength(n *yaml.Node) int {
 	v, ok := b.int(n)
 	if ok && (v < 1 || v > maxMaxLength) {
 		b.errorf(n, "max_length must be between 1 and %d", maxMaxLength)

@@ -3,6 +3,7 @@ package survey
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -13,25 +14,25 @@ import (
 // unknown keys with a helpful message, and lets it keep going after the first
 // problem so an operator sees them all at once.
 
-// pos is where something was written in a definition file.
-type pos struct {
+// filePos is where something was written in a definition file.
+type filePos struct {
 	file      string
 	line, col int
 }
 
-func (p pos) errorf(format string, args ...any) LoadError {
+func (p filePos) errorf(format string, args ...any) LoadError {
 	return LoadError{File: p.file, Line: p.line, Column: p.col, Message: fmt.Sprintf(format, args...)}
 }
 
-// decoder collects the problems of one file.
-type decoder struct {
+// nodeDecoder collects the problems of one file.
+type nodeDecoder struct {
 	file string
 	errs LoadErrors
 }
 
-func (d *decoder) at(n *yaml.Node) pos { return pos{d.file, n.Line, n.Column} }
+func (d *nodeDecoder) at(n *yaml.Node) filePos { return filePos{d.file, n.Line, n.Column} }
 
-func (d *decoder) errorf(n *yaml.Node, format string, args ...any) {
+func (d *nodeDecoder) errorf(n *yaml.Node, format string, args ...any) {
 	d.errs = append(d.errs, d.at(n).errorf(format, args...))
 }
 
@@ -47,15 +48,15 @@ func isNull(n *yaml.Node) bool {
 	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
 }
 
-// fields is one YAML mapping, checked against the keys it may hold.
-type fields struct {
+// mapping is one YAML mapping, checked against the keys it may hold.
+type mapping struct {
 	node *yaml.Node
 	keys map[string]*yaml.Node
 	vals map[string]*yaml.Node
 }
 
 // get returns the value of key, nil when absent or written empty.
-func (f fields) get(key string) *yaml.Node {
+func (f mapping) get(key string) *yaml.Node {
 	if v := f.vals[key]; !isNull(v) {
 		return v
 	}
@@ -63,8 +64,8 @@ func (f fields) get(key string) *yaml.Node {
 }
 
 // fields checks that n is a mapping with only known, non-repeated keys.
-func (d *decoder) fields(n *yaml.Node, known ...string) (fields, bool) {
-	f := fields{node: n, keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
+func (d *nodeDecoder) fields(n *yaml.Node, known ...string) (mapping, bool) {
+	f := mapping{node: n, keys: map[string]*yaml.Node{}, vals: map[string]*yaml.Node{}}
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, "expected a mapping (key: value lines)")
 		return f, false
@@ -72,7 +73,7 @@ func (d *decoder) fields(n *yaml.Node, known ...string) (fields, bool) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], deref(n.Content[i+1])
 		switch {
-		case !contains(known, k.Value):
+		case !slices.Contains(known, k.Value):
 			d.errorf(k, "unknown field %q", k.Value)
 		case f.keys[k.Value] != nil:
 			d.errorf(k, "field %q appears twice (first at line %d)", k.Value, f.keys[k.Value].Line)
@@ -84,7 +85,7 @@ func (d *decoder) fields(n *yaml.Node, known ...string) (fields, bool) {
 }
 
 // need returns the value of a required key, reporting it when absent or empty.
-func (d *decoder) need(f fields, key string) *yaml.Node {
+func (d *nodeDecoder) need(f mapping, key string) *yaml.Node {
 	if v := f.get(key); v != nil {
 		return v
 	}
@@ -96,17 +97,8 @@ func (d *decoder) need(f fields, key string) *yaml.Node {
 	return nil
 }
 
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // str reads a scalar as trimmed text; numbers are accepted as written.
-func (d *decoder) str(n *yaml.Node) (string, bool) {
+func (d *nodeDecoder) str(n *yaml.Node) (string, bool) {
 	if n.Kind != yaml.ScalarNode || isNull(n) {
 		d.errorf(n, "expected a single value")
 		return "", false
@@ -114,7 +106,7 @@ func (d *decoder) str(n *yaml.Node) (string, bool) {
 	return strings.TrimSpace(n.Value), true
 }
 
-func (d *decoder) int(n *yaml.Node) (int, bool) {
+func (d *nodeDecoder) int(n *yaml.Node) (int, bool) {
 	var v int
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || n.Decode(&v) != nil {
 		d.errorf(n, "expected a whole number, got %q", n.Value)
@@ -123,16 +115,18 @@ func (d *decoder) int(n *yaml.Node) (int, bool) {
 	return v, true
 }
 
-func (d *decoder) bool(n *yaml.Node) bool {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+// bool accepts true and false only: yes/no/on/off mean booleans in some YAML
+// versions and text in others, so they are rejected rather than guessed.
+func (d *nodeDecoder) bool(n *yaml.Node) bool {
+	var v bool
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || n.Decode(&v) != nil {
 		d.errorf(n, "expected true or false, got %q", n.Value)
-		return false
 	}
-	return n.Value == "true"
+	return v
 }
 
 // seq returns the items of a list (aliases followed).
-func (d *decoder) seq(n *yaml.Node) []*yaml.Node {
+func (d *nodeDecoder) seq(n *yaml.Node) []*yaml.Node {
 	if n.Kind != yaml.SequenceNode {
 		d.errorf(n, "expected a list")
 		return nil
@@ -153,7 +147,7 @@ var (
 
 // code reads a code: codes end up in stored answers, JSON keys and export
 // column names, so they are kept to letters, digits and "_".
-func (d *decoder) code(n *yaml.Node) string {
+func (d *nodeDecoder) code(n *yaml.Node) string {
 	s, ok := d.str(n)
 	if !ok {
 		return ""
@@ -166,7 +160,7 @@ func (d *decoder) code(n *yaml.Node) string {
 
 // text reads a {vi: ..., en: ...} mapping. Vietnamese is the source language
 // and required everywhere; other languages fall back to it (Text.In).
-func (d *decoder) text(n *yaml.Node) Text {
+func (d *nodeDecoder) text(n *yaml.Node) Text {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, `expected texts by language, e.g. {vi: "...", en: "..."}`)
 		return nil
@@ -189,7 +183,11 @@ func (d *decoder) text(n *yaml.Node) Text {
 		}
 		first[lang] = k.Line
 		if isNull(v) || (v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) == "") {
-			d.errorf(k, "empty %q text", lang)
+			if lang == "vi" {
+				d.errorf(k, "missing Vietnamese text (vi)")
+			} else {
+				d.errorf(k, "empty %q text", lang)
+			}
 			continue
 		}
 		if s, ok := d.str(v); ok {
@@ -203,7 +201,7 @@ func (d *decoder) text(n *yaml.Node) Text {
 }
 
 // optText reads an optional text field; nil when absent.
-func (d *decoder) optText(f fields, key string) Text {
+func (d *nodeDecoder) optText(f mapping, key string) Text {
 	if n := f.get(key); n != nil {
 		return d.text(n)
 	}
@@ -211,7 +209,7 @@ func (d *decoder) optText(f fields, key string) Text {
 }
 
 // needText reads a required text field.
-func (d *decoder) needText(f fields, key string) Text {
+func (d *nodeDecoder) needText(f mapping, key string) Text {
 	if n := d.need(f, key); n != nil {
 		return d.text(n)
 	}
@@ -219,7 +217,7 @@ func (d *decoder) needText(f fields, key string) Text {
 }
 
 // intList reads a list of whole numbers, keeping each node for positions.
-func (d *decoder) intList(n *yaml.Node) ([]int, []*yaml.Node) {
+func (d *nodeDecoder) intList(n *yaml.Node) ([]int, []*yaml.Node) {
 	var vals []int
 	var nodes []*yaml.Node
 	for _, c := range d.seq(n) {
@@ -231,7 +229,7 @@ func (d *decoder) intList(n *yaml.Node) ([]int, []*yaml.Node) {
 }
 
 // strList reads a list of single values, keeping each node for positions.
-func (d *decoder) strList(n *yaml.Node) ([]string, []*yaml.Node) {
+func (d *nodeDecoder) strList(n *yaml.Node) ([]string, []*yaml.Node) {
 	var vals []string
 	var nodes []*yaml.Node
 	for _, c := range d.seq(n) {

@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"slices"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -18,8 +20,8 @@ const integrityPart = "integrity"
 // since it may (wrongly) name a later one and the message should say so.
 type pendingShow struct {
 	q      *Question
-	at     int // position of q in builder.questions
-	f      fields
+	at     int // position of q in defBuilder.questions
+	f      mapping
 	target string
 	values []int
 	vnodes []*yaml.Node
@@ -28,7 +30,7 @@ type pendingShow struct {
 }
 
 // question reads a scored item (part == nil) or a question of a part.
-func (b *builder) question(n *yaml.Node, part *Part) *Question {
+func (b *defBuilder) question(n *yaml.Node, part *Part) *Question {
 	known := []string{"code", "kind", "text", "hint", "required", "scale", "show_if"}
 	if part != nil {
 		known = append(known, "options", "max_length")
@@ -52,7 +54,7 @@ func (b *builder) question(n *yaml.Node, part *Part) *Question {
 	} else if k := b.need(f, "kind"); k != nil {
 		s, _ := b.str(k)
 		q.Kind = Kind(s)
-		if validKind = contains(allKinds, q.Kind); !validKind {
+		if validKind = slices.Contains(allKinds, q.Kind); !validKind {
 			b.errorf(k, "unknown kind %q (want scale, single, multi, text or profile)", s)
 		}
 	} else {
@@ -91,7 +93,7 @@ func (b *builder) question(n *yaml.Node, part *Part) *Question {
 
 // questionScale resolves the scale of a scale question. A file with a single
 // scale may leave it out on every item, which keeps the common case short.
-func (b *builder) questionScale(q *Question, f fields) {
+func (b *defBuilder) questionScale(q *Question, f mapping) {
 	sn := f.get("scale")
 	switch {
 	case q.Kind != KindScale:
@@ -115,10 +117,10 @@ func (b *builder) questionScale(q *Question, f fields) {
 
 // questionOptions reads the choices of a single, multi or profile question:
 // either a list written in place or the code of a set under "choices".
-func (b *builder) questionOptions(q *Question, f fields) {
+func (b *defBuilder) questionOptions(q *Question, f mapping) {
 	on := f.get("options")
 	switch {
-	case !contains(choiceKinds, q.Kind):
+	case !slices.Contains(choiceKinds, q.Kind):
 		if on != nil {
 			b.errorf(f.keys["options"], "options apply only to single, multi and profile questions")
 		}
@@ -136,7 +138,7 @@ func (b *builder) questionOptions(q *Question, f fields) {
 	}
 }
 
-func (b *builder) questionMaxLength(q *Question, f fields) {
+func (b *defBuilder) questionMaxLength(q *Question, f mapping) {
 	m := f.get("max_length")
 	switch {
 	case q.Kind == KindText && m != nil:
@@ -148,7 +150,7 @@ func (b *builder) questionMaxLength(q *Question, f fields) {
 	}
 }
 
-func (b *builder) showIf(q *Question, n *yaml.Node) {
+func (b *defBuilder) showIf(q *Question, n *yaml.Node) {
 	f, ok := b.fields(n, "question", "values", "codes")
 	if !ok {
 		return
@@ -167,7 +169,7 @@ func (b *builder) showIf(q *Question, n *yaml.Node) {
 }
 
 // checkShows resolves every show_if now that all questions are known.
-func (b *builder) checkShows() {
+func (b *defBuilder) checkShows() {
 	for _, p := range b.shows {
 		if p.target == "" {
 			continue
@@ -187,7 +189,7 @@ func (b *builder) checkShows() {
 		}
 		t := b.questions[i]
 		switch {
-		case !contains(allKinds, t.Kind):
+		case !slices.Contains(allKinds, t.Kind):
 			continue // its own error is already reported
 		case len(p.values) == 0 && len(p.codes) == 0:
 			b.errorf(p.f.node, "show_if needs values or codes")
@@ -199,7 +201,7 @@ func (b *builder) checkShows() {
 			b.errorf(p.f.keys["values"], "show_if on choice question %q needs codes, not values", p.target)
 		case t.Kind == KindScale:
 			for j, v := range p.values {
-				if t.Scale != nil && !t.Scale.has(v) {
+				if t.Scale != nil && !t.Scale.Has(v) {
 					b.errorf(p.vnodes[j], "value %d in show_if is not on scale %q", v, t.Scale.Code)
 				}
 			}

@@ -1,23 +1,15 @@
 package survey
 
 import (
+	"slices"
+
 	"go.yaml.in/yaml/v3"
 )
-
-// has reports whether v is one of the scale's values.
-func (s *Scale) has(v int) bool {
-	for _, o := range s.Options {
-		if o.Value == v {
-			return true
-		}
-	}
-	return false
-}
 
 // scales reads the top-level scales. A scale with problems is still
 // registered under its code so that items using it do not also report
 // "unknown scale".
-func (b *builder) scales(n *yaml.Node) {
+func (b *defBuilder) scales(n *yaml.Node) {
 	list := b.seq(n)
 	if n.Kind == yaml.SequenceNode && len(list) == 0 {
 		b.errorf(n, "the questionnaire has no scales")
@@ -59,7 +51,7 @@ func (b *builder) scales(n *yaml.Node) {
 
 // scaleOptions reads the values of a scale, which must go from low to high:
 // the kiosk draws them in that order and scores assume it.
-func (b *builder) scaleOptions(n *yaml.Node) []Option {
+func (b *defBuilder) scaleOptions(n *yaml.Node) []Option {
 	var opts []Option
 	lines := map[int]int{}
 	for _, on := range b.seq(n) {
@@ -97,15 +89,15 @@ func (b *builder) scaleOptions(n *yaml.Node) []Option {
 }
 
 // scaleValues reads the satisfied or unsatisfied values of a scale.
-func (b *builder) scaleValues(s *Scale, n *yaml.Node, what string, other []int) []int {
+func (b *defBuilder) scaleValues(s *Scale, n *yaml.Node, what string, other []int) []int {
 	vals, nodes := b.intList(n)
 	for i, v := range vals {
 		switch {
-		case !s.has(v):
+		case !s.Has(v):
 			b.errorf(nodes[i], "%s value %d is not on scale %q", what, v, s.Code)
-		case contains(vals[:i], v):
+		case slices.Contains(vals[:i], v):
 			b.errorf(nodes[i], "%s value %d is listed twice", what, v)
-		case contains(other, v):
+		case slices.Contains(other, v):
 			b.errorf(nodes[i], "value %d is both satisfied and unsatisfied", v)
 		}
 	}
@@ -114,7 +106,7 @@ func (b *builder) scaleValues(s *Scale, n *yaml.Node, what string, other []int) 
 
 // choiceSets reads the top-level named option sets, shared by questions
 // such as the ten priority areas that all offer "Rất nhiều / Nhiều / Ít".
-func (b *builder) choiceSets(n *yaml.Node) {
+func (b *defBuilder) choiceSets(n *yaml.Node) {
 	lines := map[string]int{}
 	for _, cn := range b.seq(n) {
 		f, ok := b.fields(cn, "code", "options")
@@ -142,7 +134,7 @@ func (b *builder) choiceSets(n *yaml.Node) {
 }
 
 // choiceOptions reads a list of {code, label, icon} choices.
-func (b *builder) choiceOptions(n *yaml.Node) []Option {
+func (b *defBuilder) choiceOptions(n *yaml.Node) []Option {
 	var opts []Option
 	lines := map[string]int{}
 	list := b.seq(n)

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 )
 
-// version identifies a definition's content: the first 16 hex digits of the
+// definitionVersion identifies a definition's content: the first 16 hex digits of the
 // SHA-256 of its JSON with Version left empty. encoding/json writes struct
 // fields in a fixed order and map keys sorted, so the same content always
 // gives the same version and any edit to the file gives a new one. Responses
 // record it, so figures can later be traced to the exact wording asked.
-func version(d *Definition) string {
+func definitionVersion(d *Definition) string {
 	c := *d
 	c.Version = ""
 	data, err := json.Marshal(&c)

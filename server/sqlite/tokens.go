@@ -1,0 +1,157 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Secret returns the named server secret, creating it with n random bytes
+// the first time. It lives in the database so a backup carries it along.
+func (db *DB) Secret(ctx context.Context, name string, n int) ([]byte, error) {
+	var v []byte
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&v)
+	if err == nil {
+		return v, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	v = make([]byte, n)
+	if _, err := rand.Read(v); err != nil {
+		return nil, err
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, name, v); err != nil {
+		return nil, err
+	}
+	// Another process may have won the race: read back what is stored.
+	err = db.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&v)
+	return v, err
+}
+
+// DossierToken is a one-time code's stored record.
+type DossierToken struct {
+	ID          int64
+	Dossier     string
+	CounterID   int64
+	OfficerID   int64
+	IssuedAt    time.Time
+	ExpiresAt   time.Time
+	UsedAt      *time.Time
+	ResponseUID string
+}
+
+// CreateDossierToken records a one-time code by its nonce.
+func (db *DB) CreateDossierToken(ctx context.Context, nonce []byte, t *DossierToken) error {
+	res, err := db.write.ExecContext(ctx, `INSERT INTO dossier_tokens (nonce, dossier, counter_id, officer_id, issued_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, nonce, t.Dossier, t.CounterID, nullID(t.OfficerID), ts(t.IssuedAt), ts(t.ExpiresAt))
+	if err != nil {
+		return err
+	}
+	t.ID, err = res.LastInsertId()
+	return err
+}
+
+// DossierTokenByNonce returns the record of a one-time code.
+func (db *DB) DossierTokenByNonce(ctx context.Context, nonce []byte) (*DossierToken, error) {
+	var t DossierToken
+	var issued, expires string
+	var used, uid sql.NullString
+	var officer sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT id, dossier, counter_id, officer_id, issued_at, expires_at, used_at, response_uid
+		FROM dossier_tokens WHERE nonce = ?`, nonce).Scan(&t.ID, &t.Dossier, &t.CounterID, &officer, &issued, &expires, &used, &uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.OfficerID, t.ResponseUID = officer.Int64, uid.String
+	t.IssuedAt, t.ExpiresAt, t.UsedAt = parseTS(issued), parseTS(expires), parseTSPtr(used)
+	return &t, nil
+}
+
+// APIKey is a key for the one-stop software or a BI tool.
+type APIKey struct {
+	ID       int64
+	Name     string
+	Prefix   string
+	Scopes   []string
+	AgencyID int64 // 0 = whole province
+	Revoked  bool
+}
+
+// HasScope reports whether the key may do scope.
+func (k *APIKey) HasScope(scope string) bool {
+	for _, s := range k.Scopes {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// CreateAPIKey stores a new key and returns it in clear, shown only this once.
+func (db *DB) CreateAPIKey(ctx context.Context, name string, scopes []string, agencyID int64, now time.Time) (*APIKey, string, error) {
+	secret, err := randomToken(24)
+	if err != nil {
+		return nil, "", err
+	}
+	key := "sk_" + secret
+	k := &APIKey{Name: name, Prefix: key[:10], Scopes: scopes, AgencyID: agencyID}
+	res, err := db.write.ExecContext(ctx, `INSERT INTO api_keys (name, key_hash, prefix, scopes, agency_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		name, hashSecret(key), k.Prefix, strings.Join(scopes, ","), nullID(agencyID), ts(now))
+	if err != nil {
+		return nil, "", err
+	}
+	k.ID, err = res.LastInsertId()
+	return k, key, err
+}
+
+// APIKeyBySecret returns the key matching a presented secret and records its use.
+func (db *DB) APIKeyBySecret(ctx context.Context, key string, now time.Time) (*APIKey, error) {
+	var k APIKey
+	var scopes string
+	var revoked sql.NullString
+	err := db.read.QueryRowContext(ctx, `SELECT id, name, prefix, scopes, COALESCE(agency_id, 0), revoked_at FROM api_keys WHERE key_hash = ?`,
+		hashSecret(key)).Scan(&k.ID, &k.Name, &k.Prefix, &scopes, &k.AgencyID, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	k.Scopes, k.Revoked = strings.Split(scopes, ","), revoked.Valid
+	if !k.Revoked {
+		if _, err := db.write.ExecContext(ctx, `UPDATE api_keys SET last_used_at = ? WHERE id = ?`, ts(now), k.ID); err != nil {
+			return nil, err
+		}
+	}
+	return &k, nil
+}
+
+// OfficerByCode returns the officer with the given code.
+func (db *DB) OfficerByCode(ctx context.Context, code string) (*survey.Officer, error) {
+	var o survey.Officer
+	err := db.read.QueryRowContext(ctx, `SELECT id, agency_id, code, name, title, COALESCE(counter_id, 0), active FROM officers WHERE code = ?`, code).
+		Scan(&o.ID, &o.AgencyID, &o.Code, &o.Name, &o.Title, &o.CounterID, &o.Active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.ErrNotFound
+	}
+	return &o, err
+}
+
+// SurveyDefinitionJSON returns the stored snapshot of one questionnaire version.
+func (db *DB) SurveyDefinitionJSON(ctx context.Context, id, version string) ([]byte, error) {
+	var js string
+	err := db.read.QueryRowContext(ctx, `SELECT definition FROM surveys WHERE id = ? AND version = ?`, id, version).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.ErrNotFound
+	}
+	return []byte(js), err
+}

@@ -1,0 +1,227 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Outcome is what became of one submitted response.
+type Outcome int
+
+// Outcomes of a write.
+const (
+	Inserted   Outcome = iota + 1 // stored now
+	Duplicate                     // the same id with the same content was already stored: a retry
+	Conflict                      // the id is stored with different content
+	TokenSpent                    // the one-time dossier code was already used by another response
+)
+
+// Write is one response to store, with the one-time code it spends, if any.
+type Write struct {
+	Response *survey.Response
+	TokenID  int64
+}
+
+// WriterObserver is told about every committed batch (for metrics).
+type WriterObserver func(size int, elapsed time.Duration)
+
+// Writer is the group-commit writer of the submission path. SQLite has one
+// writer and every durable commit costs an fsync, so concurrent submissions
+// queue here and are committed together in one transaction; each caller is
+// answered only after the transaction holding its response has committed.
+type Writer struct {
+	db       *DB
+	queue    chan *pending
+	maxBatch int
+	observe  WriterObserver
+
+	mu     sync.RWMutex // guards closed against Submit racing Close
+	closed bool
+	done   chan struct{}
+}
+
+type pending struct {
+	w      Write
+	result chan writeResult
+}
+
+type writeResult struct {
+	outcome Outcome
+	err     error
+}
+
+// NewWriter starts the writer goroutine. maxBatch bounds one transaction.
+func (db *DB) NewWriter(maxBatch int, observe WriterObserver) *Writer {
+	if maxBatch < 1 {
+		maxBatch = 256
+	}
+	if observe == nil {
+		observe = func(int, time.Duration) {}
+	}
+	w := &Writer{db: db, queue: make(chan *pending, maxBatch*4), maxBatch: maxBatch, observe: observe, done: make(chan struct{})}
+	go w.loop()
+	return w
+}
+
+// Submit queues a response and waits until it is committed (or refused).
+func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
+	p := &pending{w: wr, result: make(chan writeResult, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return 0, survey.Errorf(survey.CodeUnavailable, "error.unavailable", nil)
+	}
+	select {
+	case w.queue <- p:
+	case <-ctx.Done():
+		w.mu.RUnlock()
+		return 0, ctx.Err()
+	}
+	w.mu.RUnlock()
+	// Once queued the response will be written whatever the caller does;
+	// a caller that gave up will learn the outcome on its retry.
+	select {
+	case r := <-p.result:
+		return r.outcome, r.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
+}
+
+// Close stops accepting responses, writes everything already queued, and returns.
+func (w *Writer) Close() {
+	w.mu.Lock()
+	if !w.closed {
+		w.closed = true
+		close(w.queue)
+	}
+	w.mu.Unlock()
+	<-w.done
+}
+
+func (w *Writer) loop() {
+	defer close(w.done)
+	batch := make([]*pending, 0, w.maxBatch)
+	for p := range w.queue {
+		batch = append(batch[:0], p)
+		// Take whatever else is already waiting, without waiting for more:
+		// under load the queue fills during the previous commit.
+	drain:
+		for len(batch) < w.maxBatch {
+			select {
+			case q, ok := <-w.queue:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, q)
+			default:
+				break drain
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+// commit writes a batch in one transaction. If the transaction fails as a
+// whole, each response is retried alone so one bad row cannot sink the others.
+func (w *Writer) commit(batch []*pending) {
+	start := time.Now()
+	outcomes := make([]Outcome, len(batch))
+	err := w.db.tx(context.Background(), func(tx *sqlTx) error {
+		return writeBatch(tx, batch, outcomes)
+	})
+	if err == nil {
+		w.observe(len(batch), time.Since(start))
+		for i, p := range batch {
+			p.result <- writeResult{outcome: outcomes[i]}
+		}
+		return
+	}
+	if len(batch) == 1 {
+		batch[0].result <- writeResult{err: err}
+		return
+	}
+	for _, p := range batch {
+		w.commit([]*pending{p})
+	}
+}
+
+func writeBatch(tx *sqlTx, batch []*pending, outcomes []Outcome) error {
+	ctx := context.Background()
+	ins, err := tx.PrepareContext(ctx, insertResponse+` ON CONFLICT (uid) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	type seqs struct{ max, n int64 }
+	devices := map[int64]*seqs{}
+	for i, p := range batch {
+		r := p.w.Response
+		res, err := ins.ExecContext(ctx, responseArgs(r)...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			outcomes[i], err = existing(tx, r)
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		r.ID, _ = res.LastInsertId()
+		if p.w.TokenID != 0 {
+			res, err := tx.ExecContext(ctx, `UPDATE dossier_tokens SET used_at = ?, response_uid = ? WHERE id = ? AND used_at IS NULL`,
+				ts(r.ReceivedAt), r.UID, p.w.TokenID)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				// Spent by another response meanwhile: take this one back out.
+				if _, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, r.ID); err != nil {
+					return err
+				}
+				outcomes[i] = TokenSpent
+				continue
+			}
+		}
+		outcomes[i] = Inserted
+		if r.DeviceID != 0 && r.DeviceSeq > 0 {
+			s := devices[r.DeviceID]
+			if s == nil {
+				s = &seqs{}
+				devices[r.DeviceID] = s
+			}
+			s.max = max(s.max, r.DeviceSeq)
+			s.n++
+		}
+	}
+	for id, s := range devices {
+		if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_seq = max(last_seq, ?), seq_count = seq_count + ? WHERE id = ?`,
+			s.max, s.n, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// existing tells a retry from a conflict when the id is already stored.
+func existing(tx *sqlTx, r *survey.Response) (Outcome, error) {
+	var hash []byte
+	err := tx.QueryRowContext(context.Background(), `SELECT content_hash FROM responses WHERE uid = ?`, r.UID).Scan(&hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errors.New("response vanished during write")
+	}
+	if err != nil {
+		return 0, err
+	}
+	if bytes.Equal(hash, r.ContentHash) {
+		return Duplicate, nil
+	}
+	return Conflict, nil
+}

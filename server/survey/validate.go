@@ -1,0 +1,186 @@
+package survey
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// DefaultCommentMax is the length limit of free text when a definition sets none.
+const DefaultCommentMax = 1000
+
+// Answers are a response's answers as sent: question code → raw JSON value.
+// JSON null (or an absent code) is "Không trả lời / Không áp dụng".
+type Answers map[string]json.RawMessage
+
+// isNullJSON reports whether a raw value is JSON null (or empty).
+func isNullJSON(v json.RawMessage) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) == 0 || string(v) == "null"
+}
+
+// ScaleValue returns the integer answer to a scale question and whether it is
+// a real answer (false for NA or anything that is not an integer).
+func ScaleValue(v json.RawMessage) (int, bool) {
+	if isNullJSON(v) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(bytes.TrimSpace(v)))
+	return n, err == nil
+}
+
+// ValidateAnswers checks answers and comment against the definition and
+// returns the first problem as a 422 error naming the field. Nothing is
+// required of a partial response (the citizen stopped early; each item stands
+// alone in the formula). Codes are checked in sorted order so that the error
+// reported for a given body is always the same.
+func (d *Definition) ValidateAnswers(answers Answers, comment string, partial bool) error {
+	if len(answers) == 0 {
+		return FieldError("answers", "error.answer.empty", nil)
+	}
+	codes := make([]string, 0, len(answers))
+	for code := range answers {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		q := d.Question(code)
+		if q == nil {
+			return FieldError("answers."+code, "error.answer.unknown_item", map[string]any{"Code": code})
+		}
+		v := answers[code]
+		if isNullJSON(v) {
+			continue
+		}
+		if err := q.validateValue(v); err != nil {
+			return err
+		}
+		if q.ShowIf != nil && !d.conditionMet(q.ShowIf, answers) {
+			return FieldError("answers."+code, "error.answer.not_shown", map[string]any{"Code": code})
+		}
+	}
+	if !partial {
+		for _, q := range d.Questions() {
+			if q.Required && isNullJSON(answers[q.Code]) && (q.ShowIf == nil || d.conditionMet(q.ShowIf, answers)) {
+				return FieldError("answers."+q.Code, "error.answer.required", map[string]any{"Code": q.Code})
+			}
+		}
+	}
+	return d.validateComment(comment)
+}
+
+func (d *Definition) validateComment(comment string) error {
+	if comment == "" {
+		return nil
+	}
+	max := DefaultCommentMax
+	if d.Comment != nil && d.Comment.MaxLength > 0 {
+		max = d.Comment.MaxLength
+	}
+	if !utf8.ValidString(comment) {
+		return FieldError("comment", "error.malformed", nil)
+	}
+	if d.Comment == nil {
+		return FieldError("comment", "error.comment.not_offered", nil)
+	}
+	if utf8.RuneCountInString(comment) > max {
+		return FieldError("comment", "error.comment.too_long", map[string]any{"Max": max})
+	}
+	return nil
+}
+
+// validateValue checks one non-null answer against its question's kind.
+func (q *Question) validateValue(v json.RawMessage) error {
+	field := "answers." + q.Code
+	wrongType := FieldError(field, "error.answer.wrong_type", map[string]any{"Code": q.Code})
+	switch q.Kind {
+	case KindScale:
+		n, ok := ScaleValue(v)
+		if !ok {
+			return wrongType
+		}
+		if q.Scale == nil || !q.Scale.Has(n) {
+			return FieldError(field, "error.answer.off_scale", map[string]any{"Code": q.Code, "Value": n})
+		}
+	case KindSingle, KindProfile:
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return wrongType
+		}
+		if !q.hasOption(s) {
+			return FieldError(field, "error.answer.unknown_option", map[string]any{"Code": q.Code, "Option": s})
+		}
+	case KindMulti:
+		var list []string
+		if json.Unmarshal(v, &list) != nil {
+			return wrongType
+		}
+		seen := map[string]bool{}
+		for _, s := range list {
+			if !q.hasOption(s) || seen[s] {
+				return FieldError(field, "error.answer.unknown_option", map[string]any{"Code": q.Code, "Option": s})
+			}
+			seen[s] = true
+		}
+	case KindText:
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return wrongType
+		}
+		max := q.MaxLength
+		if max == 0 {
+			max = DefaultCommentMax
+		}
+		if utf8.RuneCountInString(s) > max {
+			return FieldError(field, "error.comment.too_long", map[string]any{"Max": max})
+		}
+	default:
+		return wrongType
+	}
+	return nil
+}
+
+// Has reports whether n is one of the scale's values.
+func (s *Scale) Has(n int) bool {
+	for _, o := range s.Options {
+		if o.Value == n {
+			return true
+		}
+	}
+	return false
+}
+
+func (q *Question) hasOption(code string) bool {
+	for _, o := range q.Options {
+		if o.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// conditionMet reports whether the answers satisfy a show_if condition.
+func (d *Definition) conditionMet(c *Condition, answers Answers) bool {
+	v, ok := answers[c.Question]
+	if !ok || isNullJSON(v) {
+		return false
+	}
+	if n, ok := ScaleValue(v); ok {
+		return slices.Contains(c.Values, n)
+	}
+	var s string
+	if json.Unmarshal(v, &s) == nil {
+		return slices.Contains(c.Codes, s)
+	}
+	var list []string
+	if json.Unmarshal(v, &list) == nil {
+		for _, x := range list {
+			if slices.Contains(c.Codes, x) {
+				return true
+			}
+		}
+	}
+	return false
+}
