@@ -203,3 +203,23 @@ func normalize(lang string) string {
 	}
 	return ""
 }
+
+// Raw returns the untranslated-template text ("other" form) of every message
+// in lang whose ID starts with one of prefixes, for clients that render
+// their own screens (the kiosk) and fill {{.Field}} placeholders themselves.
+func (b *Bundle) Raw(lang string, prefixes ...string) map[string]string {
+	msgs := b.messages[normalize(lang)]
+	if msgs == nil {
+		msgs = b.messages[b.defaultLang]
+	}
+	out := map[string]string{}
+	for id, m := range msgs {
+		for _, p := range prefixes {
+			if strings.HasPrefix(id, p) {
+				out[id] = m.Other
+				break
+			}
+		}
+	}
+	return out
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -58,7 +59,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			"path", c.Request().URL.Path, "err", err)
 	}
 	l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
-	msg := l.T(de.Message, de.Data)
+	msg := l.T(de.Message, localizeData(l, de.Data))
 	if wantsJSON(c) {
 		if de.Code == survey.CodeRateLimited {
 			if sec, ok := de.Data["Seconds"]; ok {
@@ -101,4 +102,19 @@ func wantsJSON(c echo.Context) bool {
 type errorPage struct {
 	Status  int
 	Message string
+}
+
+// localizeData formats numbers in message data the reader's way ("1.000" in Vietnamese).
+func localizeData(l *i18n.Localizer, data map[string]any) map[string]any {
+	if len(data) == 0 {
+		return data
+	}
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		if n, ok := v.(int); ok && k != "Seconds" {
+			v = l.Int(n)
+		}
+		out[k] = v
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -16,6 +18,8 @@ func (s *Server) routes() {
 	e.Use(s.recoverPanics)
 	e.Use(s.logRequests)
 	e.Use(s.secureHeaders)
+	// Phones on weak networks: compress pages, never tiny API answers.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -24,7 +28,26 @@ func (s *Server) routes() {
 
 	e.GET("/", s.home)
 
+	// The counter tablet.
+	e.GET("/kiosk", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/kiosk/") })
+	e.GET("/kiosk/*", s.kioskFile)
+
+	// QR images: a counter's poster link, a dossier's one-time code. QR codes
+	// carry the URL upper-cased (smaller code), so both cases route here.
+	for _, p := range []string{"/q", "/Q"} {
+		e.GET(p+"/:counter/:format", s.counterQR)
+	}
+	for _, p := range []string{"/t", "/T"} {
+		e.GET(p+"/:code/:format", s.tokenQR)
+	}
+
 	api := e.Group("/api/v1")
 	api.GET("/surveys", s.listSurveys)
 	api.GET("/surveys/:id", s.getSurvey)
+	api.POST("/responses", s.submitResponse)
+	api.POST("/tokens", s.issueToken)
+	api.POST("/kiosk/pair", s.kioskPair)
+	api.GET("/kiosk/config", s.kioskConfig)
+	api.POST("/kiosk/heartbeat", s.kioskHeartbeat)
+	api.GET("/kiosk/messages", s.kioskMessages)
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/auth"
+	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/sqlite"
@@ -25,8 +27,11 @@ type Deps struct {
 	Clock   survey.Clock
 	Assets  fs.FS // assets.FS: templates/ and static/
 	Kiosk   fs.FS // kiosk.FS: app/
-	BaseURL string
-	Version string
+	Collect    *collect.Service // the submission path
+	Codes      *auth.Codes      // one-time dossier codes
+	AuthLimits *collect.Limiter // failed device authentication, by client address
+	BaseURL    string
+	Version    string
 }
 
 // Server is the HTTP application.
@@ -35,6 +40,7 @@ type Server struct {
 	echo   *echo.Echo
 	views  *views
 	static *staticFiles
+	kiosk  *staticFiles // the tablet app; its hash is the app's cache version
 }
 
 // New builds the server; it fails when a template or static file is missing or broken.
@@ -42,7 +48,11 @@ func New(d Deps) (*Server, error) {
 	if d.Clock == nil {
 		d.Clock = survey.SystemClock{}
 	}
-	st, err := newStaticFiles(d.Assets)
+	st, err := newStaticFiles(d.Assets, "static")
+	if err != nil {
+		return nil, err
+	}
+	kiosk, err := newStaticFiles(d.Kiosk, "app")
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +60,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Deps: d, views: v, static: st}
+	s := &Server{Deps: d, views: v, static: st, kiosk: kiosk}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

@@ -18,8 +18,8 @@ type staticFiles struct {
 	hash string
 }
 
-func newStaticFiles(assets fs.FS) (*staticFiles, error) {
-	sub, err := fs.Sub(assets, "static")
+func newStaticFiles(assets fs.FS, dir string) (*staticFiles, error) {
+	sub, err := fs.Sub(assets, dir)
 	if err != nil {
 		return nil, err
 	}

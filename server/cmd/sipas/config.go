@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sipas-vn/sipas/server/collect"
 )
 
 // Config is what `sipas serve` needs; every field has a flag and a SIPAS_*
@@ -24,6 +26,9 @@ type Config struct {
 	LogLevel        string
 	SurveyDir       string
 	ShutdownTimeout time.Duration
+	Rules           collect.Rules // integrity flags and the clock rule
+	PosterEvery     time.Duration // anonymous (poster QR) responses: one per this, per counter and client...
+	PosterBurst     int           // ...after a burst of this many
 }
 
 // DBPath is the database file inside the data directory.
@@ -43,6 +48,11 @@ var serveVars = []configVar{
 	{"log-level", "SIPAS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"survey-dir", "SIPAS_SURVEY_DIR", "", "folder of questionnaire YAML files to use instead of the built-in ones"},
 	{"shutdown-timeout", "SIPAS_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for requests in flight"},
+	{"poster-rate", "SIPAS_POSTER_RATE", "5/3m", "poster-QR responses per counter and client: burst/interval (5 at once, then one every 3 minutes)"},
+	{"flag-repeat", "SIPAS_FLAG_REPEAT", "5s", "flag responses from one source closer together than this"},
+	{"flag-burst", "SIPAS_FLAG_BURST", "5/10m", "flag identical answers repeated this many times within this window"},
+	{"flag-hours", "SIPAS_FLAG_HOURS", "6-21", "working hours (ICT); answers outside them are flagged odd_hours"},
+	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 }
 
 // parseServeConfig reads flags over environment over defaults and validates
@@ -102,6 +112,9 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	if c.ShutdownTimeout, err = time.ParseDuration(*vals["shutdown-timeout"]); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, fmt.Errorf("SIPAS_SHUTDOWN_TIMEOUT / -shutdown-timeout %q is not a positive duration such as 15s", *vals["shutdown-timeout"])
 	}
+	if err := parseRules(c, vals); err != nil {
+		return nil, err
+	}
 	if c.SurveyDir != "" {
 		if st, err := os.Stat(c.SurveyDir); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("SIPAS_SURVEY_DIR / -survey-dir %q is not a folder", c.SurveyDir)
@@ -118,4 +131,53 @@ func parseBool(s string) (bool, error) {
 		return false, nil
 	}
 	return false, errors.New("not a boolean")
+}
+
+// parseRules reads the integrity and rate-limit settings.
+func parseRules(c *Config, vals map[string]*string) error {
+	c.Rules = collect.DefaultRules()
+	var err error
+	if c.PosterBurst, c.PosterEvery, err = parseRate(*vals["poster-rate"]); err != nil {
+		return fmt.Errorf("SIPAS_POSTER_RATE / -poster-rate %q is not burst/interval such as 5/3m", *vals["poster-rate"])
+	}
+	if c.Rules.RepeatGap, err = time.ParseDuration(*vals["flag-repeat"]); err != nil || c.Rules.RepeatGap < 0 {
+		return fmt.Errorf("SIPAS_FLAG_REPEAT / -flag-repeat %q is not a duration such as 5s", *vals["flag-repeat"])
+	}
+	if c.Rules.BurstCount, c.Rules.BurstWindow, err = parseRate(*vals["flag-burst"]); err != nil {
+		return fmt.Errorf("SIPAS_FLAG_BURST / -flag-burst %q is not count/window such as 5/10m", *vals["flag-burst"])
+	}
+	var from, to int
+	if n, _ := fmt.Sscanf(*vals["flag-hours"], "%d-%d", &from, &to); n != 2 || from < 0 || to > 24 || from >= to {
+		return fmt.Errorf("SIPAS_FLAG_HOURS / -flag-hours %q is not start-end hours such as 6-21", *vals["flag-hours"])
+	}
+	c.Rules.WorkStart, c.Rules.WorkEnd = from, to
+	known := map[string]bool{collect.FlagClock: true, collect.FlagRepeat: true, collect.FlagBurst: true, collect.FlagOddHours: true, collect.FlagOfficerDevice: true}
+	c.Rules.Exclude = map[string]bool{}
+	for _, f := range strings.Split(*vals["flag-exclude"], ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !known[f] {
+			return fmt.Errorf("SIPAS_FLAG_EXCLUDE / -flag-exclude names an unknown flag %q (known: clock, repeat, burst, odd_hours, officer_device)", f)
+		}
+		c.Rules.Exclude[f] = true
+	}
+	return nil
+}
+
+// parseRate reads "N/duration".
+func parseRate(s string) (int, time.Duration, error) {
+	n, d, ok := strings.Cut(s, "/")
+	if !ok {
+		return 0, 0, errors.New("no slash")
+	}
+	count, err := strconv.Atoi(n)
+	if err != nil || count < 1 {
+		return 0, 0, errors.New("bad count")
+	}
+	dur, err := time.ParseDuration(d)
+	if err != nil || dur <= 0 {
+		return 0, 0, errors.New("bad duration")
+	}
+	return count, dur, nil
 }

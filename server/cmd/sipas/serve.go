@@ -14,6 +14,8 @@ import (
 
 	"github.com/sipas-vn/sipas/assets"
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/auth"
+	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
@@ -53,9 +55,22 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		}
 	}
 
+	codes, err := dossierCodes(ctx, db)
+	if err != nil {
+		return err
+	}
+	m := metrics.New()
+	clock := survey.SystemClock{}
+	coll := collect.New(collect.Config{
+		DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: cfg.Rules, Metrics: m,
+		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst),
+	})
+	// Runs after hs.Shutdown has let requests finish: the queued writes are committed before exit.
+	defer coll.Close()
 	srv, err := web.New(web.Deps{
-		DB: db, Surveys: cat, I18n: bundle, Metrics: metrics.New(), Logger: logger,
-		Clock: survey.SystemClock{}, Assets: assets.FS, Kiosk: kiosk.FS,
+		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: logger,
+		Clock: clock, Assets: assets.FS, Kiosk: kiosk.FS,
+		Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		BaseURL: cfg.BaseURL, Version: buildVersion(),
 	})
 	if err != nil {
@@ -118,6 +133,16 @@ func seedDemo(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, stdout io
 		fmt.Fprintf(stdout, "  %-20s %-12s %s\n", u.Username, u.Role, u.Password)
 	}
 	return nil
+}
+
+// dossierCodes returns the signer of one-time dossier codes, with its key
+// from the database (made on first use).
+func dossierCodes(ctx context.Context, db *sqlite.DB) (*auth.Codes, error) {
+	key, err := db.Secret(ctx, "dossier_code_key", 32)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewCodes(key)
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

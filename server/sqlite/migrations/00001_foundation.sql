@@ -25,7 +25,7 @@ CREATE INDEX agencies_parent ON agencies (parent_id);
 CREATE TABLE counters (
     id           INTEGER PRIMARY KEY,
     agency_id    INTEGER NOT NULL REFERENCES agencies (id),
-    code         TEXT NOT NULL UNIQUE,        -- short, used in poster URLs: /q/<code>
+    code         TEXT NOT NULL UNIQUE COLLATE NOCASE,  -- short, used in poster URLs: /q/<code>; QR codes upper-case it
     number       INTEGER NOT NULL DEFAULT 0,  -- "Quầy số 3"
     name_vi      TEXT NOT NULL,
     name_en      TEXT NOT NULL DEFAULT '',

@@ -1,0 +1,300 @@
+package collect
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sipas-vn/sipas/server/auth"
+	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Service accepts responses. It is safe for concurrent use.
+type Service struct {
+	db      *sqlite.DB
+	writer  *sqlite.Writer
+	surveys *survey.Catalog
+	codes   *auth.Codes
+	clock   survey.Clock
+	rules   Rules
+	metrics *metrics.Metrics
+	history *history
+	limits  *Limiter
+
+	mu       sync.Mutex
+	versions map[string]*survey.Definition // older versions still accepted, by id@version
+}
+
+// Config configures a Service.
+type Config struct {
+	DB      *sqlite.DB
+	Surveys *survey.Catalog
+	Codes   *auth.Codes
+	Clock   survey.Clock
+	Rules   Rules
+	Metrics *metrics.Metrics
+	Limits  *Limiter
+}
+
+// New starts a Service and its group-commit writer; Close stops both.
+func New(c Config) *Service {
+	if c.Clock == nil {
+		c.Clock = survey.SystemClock{}
+	}
+	observe := func(n int, d time.Duration) {
+		c.Metrics.BatchSize.Observe(float64(n))
+		c.Metrics.CommitDuration.Observe(d.Seconds())
+	}
+	return &Service{
+		db: c.DB, writer: c.DB.NewWriter(256, observe), surveys: c.Surveys, codes: c.Codes, clock: c.Clock,
+		rules: c.Rules, metrics: c.Metrics, history: newHistory(c.Rules.BurstWindow), limits: c.Limits,
+		versions: map[string]*survey.Definition{},
+	}
+}
+
+// Close writes what is queued and stops the writer.
+func (s *Service) Close() { s.writer.Close() }
+
+// Submission is one response arriving, with who sent it.
+type Submission struct {
+	Request   *Request
+	Raw       []byte         // the body as received, kept verbatim
+	Device    *survey.Device // the authenticated tablet, if any
+	Client    string         // the client's address, for rate limits on anonymous channels
+	EnteredBy int64          // the user typing a paper form
+}
+
+// Status says whether a response was stored now or had been stored before.
+type Status string
+
+// Statuses of an accepted submission.
+const (
+	Accepted  Status = "accepted"  // stored now: 201
+	Duplicate Status = "duplicate" // the same response was stored before: 200
+)
+
+// Submit validates and stores one response. It returns only after the
+// response is durably committed, or with a domain error saying why not.
+func (s *Service) Submit(ctx context.Context, sub Submission) (Status, error) {
+	st, err := s.submit(ctx, sub)
+	switch {
+	case err == nil:
+		s.metrics.Submissions.WithLabelValues(string(st), "").Inc()
+	default:
+		reason := "internal"
+		var de *survey.Error
+		if errors.As(err, &de) {
+			reason = de.Message
+		}
+		s.metrics.Submissions.WithLabelValues("rejected", reason).Inc()
+	}
+	return st, err
+}
+
+func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
+	req, now := sub.Request, s.clock.Now()
+	id, err := uuid.Parse(req.ID)
+	if err != nil || len(req.ID) != 36 {
+		return "", survey.FieldError("id", "error.response.id", nil)
+	}
+	channel := survey.Channel(req.Channel)
+	if !channel.Valid() {
+		return "", survey.FieldError("channel", "error.response.channel", map[string]any{"Channel": req.Channel})
+	}
+	r := &survey.Response{UID: id.String(), Channel: channel, ReceivedAt: now, Raw: sub.Raw, EnteredBy: sub.EnteredBy,
+		Partial: req.Partial, Comment: req.Comment, Lang: req.Lang}
+	if r.Lang == "" {
+		r.Lang = "vi"
+	} else if r.Lang != "vi" && r.Lang != "en" {
+		return "", survey.FieldError("lang", "error.response.lang", nil)
+	}
+
+	w, counter, err := s.place(ctx, sub, r)
+	if err != nil {
+		return "", err
+	}
+	def, err := s.definition(ctx, req.Survey, req.Version)
+	if err != nil {
+		return "", err
+	}
+	r.SurveyID, r.SurveyVersion = def.ID, def.Version
+	if err := def.ValidateAnswers(req.Answers, req.Comment, req.Partial); err != nil {
+		return "", err
+	}
+	r.Answers = req.Answers
+	if req.Officer != "" && r.OfficerID == 0 {
+		o, err := s.db.OfficerByCode(ctx, req.Officer)
+		if err != nil || o.AgencyID != counter.AgencyID {
+			return "", survey.FieldError("officer", "error.officer.unknown", map[string]any{"Code": req.Officer})
+		}
+		r.OfficerID = o.ID
+	}
+
+	var answered *time.Time
+	if req.AnsweredAt != "" {
+		t, err := time.Parse(time.RFC3339Nano, req.AnsweredAt)
+		if err != nil {
+			return "", survey.FieldError("answered_at", "error.response.answered_at", nil)
+		}
+		answered = &t
+	}
+	r.AnsweredAt = answered
+	var paired *time.Time
+	if sub.Device != nil {
+		paired = &sub.Device.CreatedAt
+	}
+	at, clockOK := s.rules.countedTime(answered, now, paired)
+	r.Month = survey.Month(at)
+
+	r.ContentHash = req.contentHash()
+	r.Flags = s.rules.flags(s.history, source(sub, counter), at, answersKey(req.Answers), clockOK, sub.Device != nil && w.TokenID != 0)
+	r.Excluded = s.rules.excluded(r.Flags)
+	w.Response = r
+
+	out, err := s.writer.Submit(ctx, w)
+	if err != nil {
+		return "", err
+	}
+	switch out {
+	case sqlite.Inserted:
+		return Accepted, nil
+	case sqlite.Duplicate:
+		return Duplicate, nil
+	case sqlite.TokenSpent:
+		return "", survey.Errorf(survey.CodeConflict, "error.dossier.used", nil)
+	default:
+		return "", &survey.Error{Code: survey.CodeConflict, Message: "error.response.conflict", Field: "id"}
+	}
+}
+
+// place finds the counter and agency a response belongs to: from the
+// tablet's pairing, from the one-time code, or from the counter code of a
+// poster; and applies the rate limit of anonymous channels.
+func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response) (sqlite.Write, *survey.Counter, error) {
+	req := sub.Request
+	var w sqlite.Write
+	var counterID int64
+	switch {
+	case sub.Device != nil:
+		if r.Channel != survey.ChannelKiosk {
+			return w, nil, survey.FieldError("channel", "error.response.channel", map[string]any{"Channel": req.Channel})
+		}
+		counterID, r.DeviceID, r.DeviceSeq = sub.Device.CounterID, sub.Device.ID, req.Seq
+	case r.Channel == survey.ChannelKiosk:
+		return w, nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	case r.Channel == survey.ChannelPaper && sub.EnteredBy == 0:
+		return w, nil, survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+	}
+	if req.Token != "" {
+		t, err := s.Token(ctx, req.Token)
+		if err != nil {
+			return w, nil, err
+		}
+		if t.UsedAt != nil && t.ResponseUID != r.UID {
+			return w, nil, survey.Errorf(survey.CodeConflict, "error.dossier.used", nil)
+		}
+		if t.UsedAt == nil && !s.clock.Now().Before(t.ExpiresAt) {
+			return w, nil, survey.FieldError("token", "error.dossier.expired", nil)
+		}
+		w.TokenID, r.Dossier, r.OfficerID = t.ID, t.Dossier, t.OfficerID
+		if counterID == 0 {
+			counterID = t.CounterID
+		}
+	}
+	var counter *survey.Counter
+	var err error
+	if counterID != 0 {
+		counter, err = s.db.Counter(ctx, counterID)
+	} else {
+		if req.Counter == "" {
+			return w, nil, survey.FieldError("counter", "error.counter.missing", nil)
+		}
+		counter, err = s.db.CounterByCode(ctx, req.Counter)
+		if err == nil && s.limits != nil {
+			if wait := s.limits.Allow("poster:"+counter.Code+"|"+sub.Client, s.clock.Now()); wait > 0 {
+				return w, nil, survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+			}
+		}
+	}
+	if errors.Is(err, survey.ErrNotFound) {
+		return w, nil, survey.FieldError("counter", "error.counter.unknown", map[string]any{"Code": req.Counter})
+	}
+	if err != nil {
+		return w, nil, err
+	}
+	r.CounterID, r.AgencyID = counter.ID, counter.AgencyID
+	return w, counter, nil
+}
+
+// Token checks a one-time dossier code and returns its record.
+func (s *Service) Token(ctx context.Context, code string) (*sqlite.DossierToken, error) {
+	nonce, err := s.codes.Parse(code)
+	if err != nil {
+		return nil, survey.FieldError("token", "error.dossier.malformed", nil)
+	}
+	t, err := s.db.DossierTokenByNonce(ctx, nonce)
+	if errors.Is(err, survey.ErrNotFound) {
+		// Signed by us but unknown: issued by another installation, or its database was restored.
+		return nil, survey.FieldError("token", "error.dossier.malformed", nil)
+	}
+	return t, err
+}
+
+// definition returns the questionnaire a response answered: the active
+// version, or an older one still stored (a tablet offline across an update).
+func (s *Service) definition(ctx context.Context, id, version string) (*survey.Definition, error) {
+	d, ok := s.surveys.Get(id)
+	if !ok {
+		return nil, survey.FieldError("survey", "error.survey.unknown", map[string]any{"ID": id})
+	}
+	if version == "" || version == d.Version {
+		return d, nil
+	}
+	key := id + "@" + version
+	s.mu.Lock()
+	old := s.versions[key]
+	s.mu.Unlock()
+	if old != nil {
+		return old, nil
+	}
+	js, err := s.db.SurveyDefinitionJSON(ctx, id, version)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, survey.FieldError("version", "error.survey.version", map[string]any{"Version": version})
+	}
+	if err != nil {
+		return nil, err
+	}
+	old = &survey.Definition{}
+	if err := json.Unmarshal(js, old); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.versions[key] = old
+	s.mu.Unlock()
+	return old, nil
+}
+
+// source names who sent a response, for the repeat and burst rules: the
+// tablet, or the counter and client address of an anonymous phone.
+func source(sub Submission, c *survey.Counter) string {
+	if sub.Device != nil {
+		return "device:" + strconv.FormatInt(sub.Device.ID, 10)
+	}
+	return "counter:" + c.Code + "|" + sub.Client
+}
+
+// answersKey identifies an answer set regardless of key order.
+func answersKey(a map[string]json.RawMessage) string {
+	b, _ := json.Marshal(a) // sorted keys, compacted values
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:8])
+}

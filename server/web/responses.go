@@ -1,0 +1,94 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// submitResponse is POST /api/v1/responses: the one way answers come in over
+// the API. It answers 201 only after the response is committed to disk.
+func (s *Server) submitResponse(c echo.Context) error {
+	dev, err := s.device(c, false)
+	if err != nil {
+		return err
+	}
+	body, err := readBody(c, collect.MaxBody)
+	if err != nil {
+		return err
+	}
+	req, err := collect.DecodeRequest(body)
+	if err != nil {
+		return err
+	}
+	st, err := s.Collect.Submit(c.Request().Context(), collect.Submission{
+		Request: req, Raw: body, Device: dev, Client: c.RealIP(),
+	})
+	if err != nil {
+		return err
+	}
+	code := http.StatusCreated
+	if st == collect.Duplicate {
+		code = http.StatusOK
+	}
+	return c.JSON(code, map[string]string{"id": strings.ToLower(req.ID), "status": "accepted"})
+}
+
+// readBody reads at most limit bytes; a larger body is a 413.
+func readBody(c echo.Context, limit int64) ([]byte, error) {
+	r := http.MaxBytesReader(c.Response(), c.Request().Body, limit)
+	b, err := io.ReadAll(r)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, survey.Errorf(survey.CodeTooLarge, "error.too_large", nil)
+	}
+	if err != nil {
+		return nil, &survey.Error{Code: survey.CodeMalformed, Message: "error.malformed", Err: err}
+	}
+	return b, nil
+}
+
+// bearer returns the token of an "Authorization: Bearer" header, or "".
+func bearer(c echo.Context) string {
+	h := c.Request().Header.Get("Authorization")
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// device authenticates a counter tablet by its bearer token. Without a
+// token it returns nil unless required. Failed attempts are rate limited by
+// client address, so tokens cannot be guessed; a paired tablet never is.
+func (s *Server) device(c echo.Context, required bool) (*survey.Device, error) {
+	tok := bearer(c)
+	if tok == "" {
+		if required {
+			return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+		}
+		return nil, nil
+	}
+	now := s.Clock.Now()
+	key := "auth:" + c.RealIP()
+	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
+		return nil, survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+	}
+	d, err := s.DB.DeviceByToken(c.Request().Context(), tok)
+	if errors.Is(err, survey.ErrNotFound) {
+		s.AuthLimits.Allow(key, now)
+		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d.Revoked() {
+		return nil, survey.Errorf(survey.CodeForbidden, "error.device.revoked", nil)
+	}
+	return d, nil
+}
