@@ -148,6 +148,13 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		answered = &t
 	}
 	r.AnsweredAt = answered
+	// Anonymous poster responses are limited per counter and client; only
+	// valid ones count, so a citizen correcting a mistake is not held back.
+	if sub.Device == nil && w.TokenID == 0 && sub.EnteredBy == 0 && s.limits != nil {
+		if wait := s.limits.Allow("poster:"+counter.Code+"|"+sub.Client, now); wait > 0 {
+			return "", survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+		}
+	}
 	var paired *time.Time
 	if sub.Device != nil {
 		paired = &sub.Device.CreatedAt
@@ -219,11 +226,6 @@ func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response)
 			return w, nil, survey.FieldError("counter", "error.counter.missing", nil)
 		}
 		counter, err = s.db.CounterByCode(ctx, req.Counter)
-		if err == nil && s.limits != nil {
-			if wait := s.limits.Allow("poster:"+counter.Code+"|"+sub.Client, s.clock.Now()); wait > 0 {
-				return w, nil, survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
-			}
-		}
 	}
 	if errors.Is(err, survey.ErrNotFound) {
 		return w, nil, survey.FieldError("counter", "error.counter.unknown", map[string]any{"Code": req.Counter})

@@ -19,7 +19,7 @@ import (
 // against the questionnaire it names, as the submission path would.
 func TestSeededResponsesFitTheirDefinitions(t *testing.T) {
 	ctx := context.Background()
-	db, _ := seed2(t, Options{Now: testNow, Seed: 11})
+	db, _ := seededShared(t)
 	cat := catalog(t)
 	officers, err := db.Officers(ctx, 0)
 	if err != nil {

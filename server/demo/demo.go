@@ -53,6 +53,12 @@ const batchSize = 1000
 // transactions: a failure part-way leaves a partly seeded database, which is
 // a throw-away demo file anyway.
 func Seed(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options) (*Result, error) {
+	return run(ctx, db, cat, opt, auth.HashPassword)
+}
+
+// run is Seed with the password hash function as a parameter, so that tests
+// can use a cheap bcrypt cost; bcrypt at cost 12 under -race takes seconds.
+func run(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options, hash func(string) (string, error)) (*Result, error) {
 	if opt.Now.IsZero() {
 		return nil, errors.New("demo: Options.Now is required")
 	}
@@ -77,7 +83,7 @@ func Seed(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options) 
 	// The PCG stream is keyed by the seed alone; the constant only keeps
 	// the two halves of its state different.
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed), uint64(opt.Seed)^0x5195a5_c4a7_7e0))
-	s := &seeder{db: db, cat: cat, opt: opt, rng: rng, res: &Result{}}
+	s := &seeder{db: db, cat: cat, opt: opt, rng: rng, hash: hash, res: &Result{}}
 	if err := s.structure(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -103,6 +109,7 @@ type seeder struct {
 	cat     *survey.Catalog
 	opt     Options
 	rng     *rand.Rand
+	hash    func(string) (string, error)
 	res     *Result
 	placed  []*placed
 	byKey   map[string]*placed
@@ -194,7 +201,7 @@ func (s *seeder) users(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
+			if u.PasswordHash, err = s.hash(pw); err != nil {
 				return err
 			}
 			cred.Password = pw

@@ -3,8 +3,10 @@ package demo
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // testNow is a Thursday morning in late November 2026, ICT.
@@ -36,16 +39,52 @@ func openDB(t *testing.T) *sqlite.DB {
 	return db
 }
 
-func seed(t *testing.T, opt Options) (*sqlite.DB, *Result) {
-	t.Helper()
-	db := openDB(t)
-	start := time.Now()
-	res, err := Seed(context.Background(), db, catalog(t), opt)
+// shared is one seeded database for the tests that only read it: seeding
+// under -race takes seconds, and Go runs a package's tests one at a time.
+var shared struct {
+	once sync.Once
+	dir  string
+	db   *sqlite.DB
+	res  *Result
+	took time.Duration
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sipas-demo-")
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
-	t.Logf("seeded %d responses in %v", res.Responses, time.Since(start))
-	return db, res
+	shared.dir = dir
+	code := m.Run()
+	if shared.db != nil {
+		shared.db.Close()
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// seededShared returns the shared database, seeded with Seed 1 at testNow.
+func seededShared(t *testing.T) (*sqlite.DB, *Result) {
+	t.Helper()
+	shared.once.Do(func() {
+		ctx := context.Background()
+		cat, err := survey.Load(surveydefs.FS)
+		if err != nil {
+			shared.err = err
+			return
+		}
+		if shared.db, shared.err = sqlite.Open(ctx, filepath.Join(shared.dir, "sipas.db")); shared.err != nil {
+			return
+		}
+		start := time.Now()
+		shared.res, shared.err = Seed(ctx, shared.db, cat, Options{Now: testNow, Seed: 1})
+		shared.took = time.Since(start)
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.db, shared.res
 }
 
 func agency(t *testing.T, db *sqlite.DB, code string) *survey.Agency {
@@ -69,7 +108,8 @@ func count(t *testing.T, db *sqlite.DB, query string, args ...any) int {
 
 func TestSeedBuildsTheDemoProvince(t *testing.T) {
 	ctx := context.Background()
-	db, res := seed(t, Options{Now: testNow, Seed: 1})
+	db, res := seededShared(t)
+	t.Logf("seeded %d responses in %v", res.Responses, shared.took)
 
 	if res.Agencies != 11 || res.Counters != 14 || res.Officers != 32 || len(res.Users) != 3 {
 		t.Errorf("result = %d agencies, %d counters, %d officers, %d users; want 11, 14, 32, 3",
@@ -146,7 +186,7 @@ func TestSeedBuildsTheDemoProvince(t *testing.T) {
 }
 
 func TestSeedSpreadLooksLikeRealData(t *testing.T) {
-	db, res := seed(t, Options{Now: testNow, Seed: 7})
+	db, res := seededShared(t)
 	total := float64(res.Responses)
 	share := func(where string) float64 {
 		return float64(count(t, db, "SELECT count(*) FROM responses WHERE "+where)) / total
@@ -196,8 +236,7 @@ func TestSeedSpreadLooksLikeRealData(t *testing.T) {
 }
 
 func TestSeedIsDeterministic(t *testing.T) {
-	dump := func(s int64) ([]string, map[string]string) {
-		db, _ := seed2(t, Options{Now: testNow, Seed: s})
+	dump := func(db *sqlite.DB) ([]string, map[string]string) {
 		uids, err := db.ResponseUIDs(context.Background())
 		if err != nil {
 			t.Fatal(err)
@@ -217,8 +256,13 @@ func TestSeedIsDeterministic(t *testing.T) {
 		}
 		return uids, answers
 	}
-	uidsA, answersA := dump(42)
-	uidsB, answersB := dump(42)
+	fresh := func(s int64) *sqlite.DB {
+		db, _ := seedFresh(t, Options{Now: testNow, Seed: s})
+		return db
+	}
+	sharedDB, _ := seededShared(t)
+	uidsA, answersA := dump(sharedDB)
+	uidsB, answersB := dump(fresh(1))
 	if !slices.Equal(uidsA, uidsB) {
 		t.Fatalf("same seed, different response ids (%d vs %d)", len(uidsA), len(uidsB))
 	}
@@ -227,7 +271,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 			t.Fatalf("same seed, response %s differs:\n%s\n%s", uid, a, answersB[uid])
 		}
 	}
-	uidsC, answersC := dump(43)
+	uidsC, answersC := dump(fresh(2))
 	if slices.Equal(uidsA, uidsC) {
 		t.Fatal("a different seed gave the same response ids")
 	}
@@ -242,8 +286,8 @@ func TestSeedIsDeterministic(t *testing.T) {
 	}
 }
 
-// seed2 is seed without the timing log, for tests that seed several times.
-func seed2(t *testing.T, opt Options) (*sqlite.DB, *Result) {
+// seedFresh seeds a database of its own, for tests that write or compare.
+func seedFresh(t *testing.T, opt Options) (*sqlite.DB, *Result) {
 	t.Helper()
 	db := openDB(t)
 	res, err := Seed(context.Background(), db, catalog(t), opt)
@@ -275,7 +319,7 @@ func TestSeedRefusesADatabaseWithAgencies(t *testing.T) {
 }
 
 func TestSeedTwiceRefusesTheSecondTime(t *testing.T) {
-	db, res := seed2(t, Options{Now: testNow, Seed: 1})
+	db, res := seedFresh(t, Options{Now: testNow, Seed: 1})
 	_, err := Seed(context.Background(), db, catalog(t), Options{Now: testNow, Seed: 2})
 	if !errors.Is(err, ErrNotEmpty) {
 		t.Fatalf("err = %v, want ErrNotEmpty", err)
@@ -287,7 +331,7 @@ func TestSeedTwiceRefusesTheSecondTime(t *testing.T) {
 
 func TestSeedBeforeTheMergerKeepsPredecessorHistory(t *testing.T) {
 	// A year ending in September 2025 spans the merger of 01/07/2025.
-	db, _ := seed2(t, Options{Now: time.Date(2025, 9, 10, 15, 0, 0, 0, survey.Zone), Seed: 3})
+	db, _ := seedFresh(t, Options{Now: time.Date(2025, 9, 10, 15, 0, 0, 0, survey.Zone), Seed: 3})
 	for _, code := range []string{"H30", "H52"} {
 		a := agency(t, db, code)
 		if n := count(t, db, "SELECT count(*) FROM responses WHERE agency_id = ?", a.ID); n < 100 {
@@ -308,10 +352,12 @@ func TestSeedBeforeTheMergerKeepsPredecessorHistory(t *testing.T) {
 }
 
 func TestSeedPasswordsAreHashedAndReturnedOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("bcrypt at cost 12")
+	db := openDB(t)
+	cheap := func(pw string) (string, error) { return auth.Hasher{Cost: bcrypt.MinCost}.Hash(pw) }
+	res, err := run(context.Background(), db, catalog(t), Options{Now: testNow, Seed: 1, Passwords: true}, cheap)
+	if err != nil {
+		t.Fatal(err)
 	}
-	db, res := seed2(t, Options{Now: testNow, Seed: 1, Passwords: true})
 	for _, c := range res.Users {
 		if len(c.Password) != auth.RandomPasswordLength {
 			t.Errorf("%s: password %q", c.Username, c.Password)

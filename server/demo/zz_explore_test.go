@@ -18,7 +18,7 @@ func TestZZExplore(t *testing.T) {
 	if s := os.Getenv("NOW"); s != "" {
 		now, _ = time.ParseInLocation("2006-01-02T15:04", s, survey.Zone)
 	}
-	db, res := seed(t, Options{Now: now, Seed: 2025})
+	db, res := seedFresh(t, Options{Now: now, Seed: 2025})
 	fmt.Println("responses", res.Responses)
 	q := func(title, query string) {
 		fmt.Println("==", title)

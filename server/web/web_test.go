@@ -10,12 +10,16 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/assets"
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/auth"
+	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/sqlite"
@@ -43,13 +47,45 @@ func newTestServer(t *testing.T) *Server {
 	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: metrics.New(),
+	key, err := db.Secret(ctx, "dossier_code_key", 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := auth.NewCodes(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := metrics.New()
+	clock := &testClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, survey.Zone)}
+	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
+		Metrics: m, Limits: collect.NewLimiter(3*time.Minute, 5)})
+	t.Cleanup(coll.Close)
+	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
+		Clock: clock, Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		BaseURL: "http://example.test", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// testClock is a settable clock shared by the server and the submission path.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
 }
 
 func get(t *testing.T, s *Server, path string, header ...string) *httptest.ResponseRecorder {

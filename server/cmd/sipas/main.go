@@ -52,7 +52,18 @@ Usage:
   sipas migrate [-data-dir DIR]  apply pending database migrations and show their status
   sipas backup [-data-dir DIR] FILE
                                  write a consistent copy of the database to FILE (safe while serving)
+  sipas counter list             one counter a line: counter code, agency code, name
+  sipas device pair --counter CODE
+                                 print a 10-minute pairing code to type on a tablet at the counter
+  sipas device add --counter CODE
+                                 register a device directly; its token is the last word printed
+  sipas token issue --counter CODE --dossier NUMBER [--officer ID] [--ttl 720h]
+                                 issue a one-time code for a dossier receipt; prints the code and its URL
+  sipas apikey add --scope tokens|scores [--agency CODE] [--name NAME]
+                                 create an API key; the key is the last word printed
   sipas version                  print the version
+
+Every command that uses the database takes -data-dir (SIPAS_DATA_DIR, default ./data).
 `
 
 func main() {
@@ -84,6 +95,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return migrate(ctx, rest, stdout, getenv)
 	case "backup":
 		return backup(ctx, rest, stdout, getenv)
+	case "counter":
+		return counterCmd(ctx, rest, stdout, getenv)
+	case "device":
+		return deviceCmd(ctx, rest, stdout, getenv)
+	case "token":
+		return tokenCmd(ctx, rest, stdout, getenv)
+	case "apikey":
+		return apikeyCmd(ctx, rest, stdout, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "sipas", buildVersion())
 		return nil
