@@ -149,7 +149,7 @@ func sampleResponses(agency int64, n int) []*survey.Response {
 	at := time.Date(2026, 10, 31, 17, 30, 0, 0, time.UTC)
 	for i := range n {
 		out = append(out, &survey.Response{
-			UID: "0190f0f0-0000-7000-8000-" + string(rune('a'+i%26)) + "00000000000"[:11],
+			UID:      "0190f0f0-0000-7000-8000-" + string(rune('a'+i%26)) + "00000000000"[:11],
 			SurveyID: "nhanh", SurveyVersion: "v1", AgencyID: agency, Channel: survey.ChannelQR,
 			ReceivedAt: at, AnsweredAt: &at, Month: survey.Month(at), Lang: "vi",
 			Answers:     map[string]json.RawMessage{"HL": json.RawMessage("4")},
