@@ -75,6 +75,9 @@ func (s *Server) device(c echo.Context, required bool) (*survey.Device, error) {
 		return nil, nil
 	}
 	now := s.Clock.Now()
+	if d := s.devices.get(tok, now); d != nil {
+		return d, nil
+	}
 	key := "auth:" + c.RealIP()
 	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
 		return nil, survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
@@ -90,5 +93,6 @@ func (s *Server) device(c echo.Context, required bool) (*survey.Device, error) {
 	if d.Revoked() {
 		return nil, survey.Errorf(survey.CodeForbidden, "error.device.revoked", nil)
 	}
+	s.devices.put(tok, d, now)
 	return d, nil
 }

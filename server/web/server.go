@@ -37,10 +37,11 @@ type Deps struct {
 // Server is the HTTP application.
 type Server struct {
 	Deps
-	echo   *echo.Echo
-	views  *views
-	static *staticFiles
-	kiosk  *staticFiles // the tablet app; its hash is the app's cache version
+	echo    *echo.Echo
+	views   *views
+	static  *staticFiles
+	kiosk   *staticFiles // the tablet app; its hash is the app's cache version
+	devices deviceCache
 }
 
 // New builds the server; it fails when a template or static file is missing or broken.

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/loadgen"
+	"github.com/sipas-vn/sipas/server/survey"
+	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+)
+
+var (
+	benchOnce   sync.Once
+	benchSrv    *server
+	benchTokens []string
+)
+
+// BenchmarkSubmitDurable measures the submission path as deployed: the real
+// binary in its own process, synchronous=FULL in WAL mode, 64 concurrent
+// clients over loopback HTTP, each a tablet sending full 19-item responses.
+// The server's peak resident memory is read from /proc.
+func BenchmarkSubmitDurable(b *testing.B) {
+	benchOnce.Do(func() {
+		dir, err := osMkdirTemp()
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchSrv = startServer(b, dir, "SIPAS_DEMO=1")
+		benchTokens = addDevices(b, dir, 64)
+	})
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	def := cat.Default()
+	var items []string
+	for _, q := range def.Items() {
+		items = append(items, q.Code)
+	}
+	b.ResetTimer()
+	res, err := loadgen.Run(context.Background(), loadgen.Options{
+		BaseURL: benchSrv.url, Tokens: benchTokens, Clients: 64, Total: max(b.N, 1),
+		Survey: def.ID, Version: def.Version, Items: items, Seed: uint64(b.N),
+	})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if res.Failed > 0 {
+		b.Fatalf("failures: %v", res)
+	}
+	b.ReportMetric(res.PerSecond, "responses/s")
+	b.ReportMetric(float64(res.P50)/float64(time.Millisecond), "p50-ms")
+	b.ReportMetric(float64(res.P99)/float64(time.Millisecond), "p99-ms")
+	b.ReportMetric(float64(benchSrv.peakRSS())/(1<<20), "server-peak-MB")
+	if b.N >= 10000 {
+		b.Log(res)
+	}
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/sqlite"
+)
+
+// These helpers run the real binary as a child process, as an operator
+// would, for the crash test and the load benchmark.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func binary(tb testing.TB) string {
+	tb.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sipas-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "sipas")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		tb.Fatal(buildErr)
+	}
+	return binPath
+}
+
+func freePort(tb testing.TB) string {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// server is a running `sipas serve` child process.
+type server struct {
+	cmd  *exec.Cmd
+	url  string
+	dir  string
+	addr string
+}
+
+// startServer runs `sipas serve` on a free loopback port with dataDir and
+// waits until /readyz answers.
+func startServer(tb testing.TB, dataDir string, env ...string) *server {
+	tb.Helper()
+	addr := freePort(tb)
+	cmd := exec.Command(binary(tb), "serve")
+	cmd.Env = append(os.Environ(), "SIPAS_ADDR="+addr, "SIPAS_DATA_DIR="+dataDir, "SIPAS_LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
+	var logs strings.Builder
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	s := &server{cmd: cmd, url: "http://" + addr, dir: dataDir, addr: addr}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	tb.Fatalf("server not ready; output:\n%s", logs.String())
+	return nil
+}
+
+// kill stops the server with SIGKILL: no shutdown, no flush, as in a crash.
+func (s *server) kill() {
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+}
+
+// stop asks for a graceful stop and waits for it.
+func (s *server) stop() error {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	return s.cmd.Wait()
+}
+
+// peakRSS is the child's high-water resident memory in bytes.
+func (s *server) peakRSS() int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// addDevices pairs n tablets with the first counter, writing to the same
+// database file as the running server (WAL allows it), and returns their tokens.
+func addDevices(tb testing.TB, dataDir string, n int) []string {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(dataDir, "sipas.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	counters, err := db.Counters(ctx, 0)
+	if err != nil || len(counters) == 0 {
+		tb.Fatalf("no counters: %v", err)
+	}
+	var tokens []string
+	for i := range n {
+		_, tok, _, err := db.AddDevice(ctx, counters[i%len(counters)].ID, time.Now())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tokens = append(tokens, tok)
+	}
+	return tokens
+}
+
+func osMkdirTemp() (string, error) { return os.MkdirTemp("", "sipas-bench") }
