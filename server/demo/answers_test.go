@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -25,9 +26,9 @@ func TestSeededResponsesFitTheirDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	counterOf := map[int64]int64{}
+	counterOf, codeOf := map[int64]int64{}, map[int64]string{}
 	for _, o := range officers {
-		counterOf[o.ID] = o.CounterID
+		counterOf[o.ID], codeOf[o.ID] = o.CounterID, o.Code
 	}
 	rows, err := db.Reader().QueryContext(ctx, `SELECT uid, survey_id, survey_version, counter_id, officer_id,
 		answered_at, received_at, month, answers, partial, raw, content_hash, flags FROM responses`)
@@ -63,9 +64,18 @@ func TestSeededResponsesFitTheirDefinitions(t *testing.T) {
 		if sum := sha256.Sum256(raw); !bytes.Equal(sum[:], hash) {
 			fail(uid, "content hash is not sha256(raw)")
 		}
-		var body rawBody
-		if err := json.Unmarshal(raw, &body); err != nil || body.ID != uid || body.Survey != surveyID {
+		// Raw must be a body the submission API accepts, already in the
+		// canonical form it hashes.
+		req, err := collect.DecodeRequest(raw)
+		if err != nil || req.ID != uid || req.Survey != surveyID || req.Partial != partial {
 			fail(uid, "raw body %s does not match (%v)", raw, err)
+			continue
+		}
+		if canon, _ := json.Marshal(req); !bytes.Equal(canon, raw) {
+			fail(uid, "raw body is not canonical:\n%s\n%s", raw, canon)
+		}
+		if req.Officer != "" && (!officer.Valid || codeOf[officer.Int64] != req.Officer) {
+			fail(uid, "raw officer %s is not the stored officer %d", req.Officer, officer.Int64)
 		}
 		answered, _ := time.Parse(time.RFC3339Nano, answeredS)
 		received, _ := time.Parse(time.RFC3339Nano, receivedS)
@@ -93,6 +103,9 @@ func TestSeededResponsesFitTheirDefinitions(t *testing.T) {
 			if msg := fits(def.Question(code), v, answers); msg != "" {
 				fail(uid, "%s=%s: %s", code, v, msg)
 			}
+		}
+		if err := def.ValidateAnswers(answers, req.Comment, partial); err != nil {
+			fail(uid, "the submission path would refuse it: %v", err)
 		}
 		// A partial response stops: once an item is missing, the rest are too.
 		items := def.Items()

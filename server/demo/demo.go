@@ -127,7 +127,7 @@ type placed struct {
 type placedCounter struct {
 	spec     counterSpec
 	counter  *survey.Counter
-	officers []int64
+	officers []*survey.Officer
 }
 
 // structure creates the agency tree, the counters and the officers.
@@ -166,7 +166,7 @@ func (s *seeder) structure(ctx context.Context) error {
 					return fmt.Errorf("officer %s: %w", o.Code, err)
 				}
 				officer++
-				pc.officers = append(pc.officers, o.ID)
+				pc.officers = append(pc.officers, o)
 			}
 			p.counters = append(p.counters, pc)
 		}

@@ -10,16 +10,21 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// rawBody is a submission as the kiosk and the phone form send it; the demo
-// stores it as Raw so that the raw-data view and exports look real.
+// rawBody is a submission as the kiosk and the phone form send it, with the
+// fields of collect.Request in the same order: marshalled, it is both the
+// stored Raw and the canonical form the submission path hashes, so a demo
+// response and a real one carry comparable content hashes. A one-time
+// receipt code ("token") is left out: the demo issues none.
 type rawBody struct {
 	ID         string                     `json:"id"`
 	Survey     string                     `json:"survey"`
 	Version    string                     `json:"version"`
 	Channel    survey.Channel             `json:"channel"`
-	Counter    string                     `json:"counter"`
-	Lang       string                     `json:"lang"`
-	AnsweredAt string                     `json:"answered_at"`
+	Counter    string                     `json:"counter,omitempty"`
+	Officer    string                     `json:"officer,omitempty"`
+	Lang       string                     `json:"lang,omitempty"`
+	AnsweredAt string                     `json:"answered_at,omitempty"`
+	Partial    bool                       `json:"partial,omitempty"`
 	Answers    map[string]json.RawMessage `json:"answers"`
 	Comment    string                     `json:"comment,omitempty"`
 }
@@ -95,8 +100,11 @@ func comment(rng *rand.Rand, lang string, satisfied bool, maxLen int) string {
 	if lang == "en" {
 		praise, complaint = praiseEN, complaintEN
 	}
+	// 85% of comments match the answers; the rest do not, as in real forms
+	// ("hài lòng" everywhere, then a complaint about parking).
+	fitting := rng.Float64() < 0.85
 	pool := complaint
-	if satisfied == (rng.Float64() < 0.85) {
+	if satisfied == fitting {
 		pool = praise
 	}
 	c := []rune(pool[rng.IntN(len(pool))])

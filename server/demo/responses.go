@@ -17,6 +17,10 @@ import (
 // chart and a full reporting year.
 const months = 12
 
+// burstCount is how many identical answer sets from one tablet the
+// submission path tolerates before flagging (collect.DefaultRules).
+const burstCount = 5
+
 // trait is an agency's fixed level and direction over the demo year.
 type trait struct {
 	base     float64
@@ -74,7 +78,7 @@ func (s *seeder) responses() ([]*survey.Response, error) {
 					}
 					out = append(out, r)
 				}
-				if rng.Float64() < 0.05 {
+				if rng.Float64() < 0.07 {
 					burst, err := s.burst(p, pc, m, days, saturdays)
 					if err != nil {
 						return nil, err
@@ -177,8 +181,13 @@ func (s *seeder) response(p *placed, pc *placedCounter, m *model, who respondent
 	case survey.ChannelQR:
 		officerShare = 0.3
 	}
+	officer := ""
 	if len(pc.officers) > 0 && rng.Float64() < officerShare {
-		r.OfficerID = pc.officers[rng.IntN(len(pc.officers))]
+		o := pc.officers[rng.IntN(len(pc.officers))]
+		r.OfficerID = o.ID
+		if r.Channel == survey.ChannelKiosk {
+			officer = o.Code // the tablet sends who is signed in; a receipt code carries it server-side
+		}
 	}
 	if r.Channel == survey.ChannelQR && rng.Float64() < 0.4 {
 		r.Dossier = fmt.Sprintf("%s-%s-%04d", p.agency.Code, at.In(survey.Zone).Format("060102"), 1+rng.IntN(400))
@@ -192,12 +201,13 @@ func (s *seeder) response(p *placed, pc *placedCounter, m *model, who respondent
 		}
 		r.EnteredBy = s.adminID
 	}
-	return r, s.finish(r, pc, at, received)
+	return r, s.finish(r, pc, officer, at, received)
 }
 
-// burst is one tablet sending the same top rating several times within a
-// couple of minutes: the pattern of an officer tapping "hài lòng" for
-// themselves. Flagged and excluded, never dropped (SIPAS.md).
+// burst is one tablet sending the same top rating many times within a few
+// minutes: the pattern of an officer tapping "hài lòng" for themselves. As
+// the submission path does (collect.DefaultRules: 5 identical within 10
+// minutes), the fifth and later are flagged and excluded, never dropped.
 func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays []time.Time) ([]*survey.Response, error) {
 	rng := s.rng
 	at, ok := s.moment(days, saturdays)
@@ -205,18 +215,21 @@ func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays [
 		return nil, nil
 	}
 	var out []*survey.Response
-	for range 5 + rng.IntN(5) {
+	for i := range 7 + rng.IntN(6) {
 		answers := map[string]json.RawMessage{}
 		for _, q := range m.items {
 			answers[q.Code] = json.RawMessage(strconv.Itoa(scaleValue(rng, q.Scale, 1, 1)))
 		}
 		r := &survey.Response{SurveyID: p.def.ID, SurveyVersion: p.def.Version, AgencyID: p.agency.ID,
-			CounterID: pc.counter.ID, Channel: survey.ChannelKiosk, Lang: "vi", Answers: answers,
-			Flags: []string{"burst"}, Excluded: true}
-		if err := s.finish(r, pc, at, at.Add(time.Duration(800+rng.IntN(1500))*time.Millisecond)); err != nil {
+			CounterID: pc.counter.ID, Channel: survey.ChannelKiosk, Lang: "vi", Answers: answers}
+		if i >= burstCount-1 {
+			r.Flags, r.Excluded = []string{"burst"}, true
+		}
+		if err := s.finish(r, pc, "", at, at.Add(time.Duration(800+rng.IntN(1500))*time.Millisecond)); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
+		// Gaps above the 5-second repeat rule: this is a patient tapper.
 		at = at.Add(time.Duration(8000+rng.IntN(12000)) * time.Millisecond)
 		if !at.Before(s.opt.Now.Add(-time.Minute)) {
 			break
@@ -227,15 +240,15 @@ func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays [
 
 // finish sets the times, the client id and the body as the submission API
 // would have received it.
-func (s *seeder) finish(r *survey.Response, pc *placedCounter, at, received time.Time) error {
+func (s *seeder) finish(r *survey.Response, pc *placedCounter, officer string, at, received time.Time) error {
 	at = at.UTC()
 	r.AnsweredAt = &at
 	r.ReceivedAt = received.UTC()
 	r.Month = survey.Month(at)
 	r.UID = uuidV7(s.rng, at)
 	raw, err := json.Marshal(rawBody{ID: r.UID, Survey: r.SurveyID, Version: r.SurveyVersion, Channel: r.Channel,
-		Counter: pc.counter.Code, Lang: r.Lang, AnsweredAt: at.Format("2006-01-02T15:04:05.000Z07:00"),
-		Answers: r.Answers, Comment: r.Comment})
+		Counter: pc.counter.Code, Officer: officer, Lang: r.Lang, AnsweredAt: at.Format("2006-01-02T15:04:05.000Z07:00"),
+		Partial: r.Partial, Answers: r.Answers, Comment: r.Comment})
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,10 @@ func (s *Server) routes() {
 		e.GET(p+"/:code/:format", s.tokenQR)
 	}
 
+	// Printable A4 posters.
+	e.GET("/posters/counter/:code", s.counterPoster)
+	e.GET("/posters/agency/:code", s.agencyPosters)
+
 	api := e.Group("/api/v1")
 	api.GET("/surveys", s.listSurveys)
 	api.GET("/surveys/:id", s.getSurvey)

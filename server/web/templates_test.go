@@ -8,8 +8,9 @@ import (
 // renders: each is exercised here in both languages.
 func TestEveryTemplateIsRendered(t *testing.T) {
 	s := newTestServer(t)
+	place(t, s)
 	for _, lang := range []string{"vi", "en"} {
-		for _, path := range []string{"/", "/no-such-page"} {
+		for _, path := range []string{"/", "/no-such-page", "/posters/counter/CT-01", "/posters/agency/H17"} {
 			get(t, s, path+"?lang="+lang)
 		}
 	}

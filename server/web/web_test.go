@@ -230,3 +230,20 @@ func TestMetricsExposeRequestCounts(t *testing.T) {
 		t.Errorf("metrics lack the home request:\n%s", rec.Body.String()[:min(2000, rec.Body.Len())])
 	}
 }
+
+func TestPostersShowTheCounterAndItsLink(t *testing.T) {
+	s := newTestServer(t)
+	place(t, s)
+	rec := get(t, s, "/posters/agency/H17")
+	b := rec.Body.String()
+	if rec.Code != 200 || !strings.Contains(b, "Quầy số 1 – Đất đai") || !strings.Contains(b, "http://example.test/q/CT-01") ||
+		!strings.Contains(b, `src="/q/CT-01/qr.svg"`) {
+		t.Errorf("poster: %d\n%s", rec.Code, b)
+	}
+	if rec := get(t, s, "/q/CT-01/qr.svg"); rec.Code != 200 || !strings.Contains(rec.Body.String(), "<svg") {
+		t.Errorf("qr.svg: %d", rec.Code)
+	}
+	if rec := get(t, s, "/posters/counter/NOPE"); rec.Code != 404 {
+		t.Errorf("unknown counter: %d", rec.Code)
+	}
+}
