@@ -3,6 +3,8 @@
 // the standard library and a YAML parser only.
 package survey
 
+import "sync"
+
 // Method says which formula family scores a questionnaire (SIPAS.md).
 type Method string
 
@@ -62,6 +64,9 @@ type Definition struct {
 	Aspects []*Aspect         `json:"aspects"`         // the scored block
 	Parts   []*Part           `json:"parts,omitempty"` // unscored parts after it (profile, integrity, priorities, follow-ups)
 	Comment *Comment          `json:"comment,omitempty"`
+
+	indexOnce sync.Once            // builds index on first Question call
+	index     map[string]*Question // question code → question
 }
 
 // Scale is a reusable answer scale for scored items.

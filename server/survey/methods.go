@@ -1,7 +1,7 @@
 package survey
 
-// Definitions are small (a few dozen questions), so lookups scan instead of
-// keeping an index that a hand-built Definition in a test would lack.
+// Definitions are small (a few dozen questions); only Question, on the hot
+// paths, keeps an index, built on first use so hand-built definitions get one too.
 
 // Items returns the scored items in display order: aspects, then elements,
 // then items.
@@ -26,14 +26,18 @@ func (d *Definition) Questions() []*Question {
 }
 
 // Question returns the scored item or part question with the given code, nil
-// when there is none.
+// when there is none. It is on the submission and rollup hot paths, so the
+// lookup table is built once per definition.
 func (d *Definition) Question(code string) *Question {
-	for _, q := range d.Questions() {
-		if q.Code == code {
-			return q
+	d.indexOnce.Do(func() {
+		d.index = map[string]*Question{}
+		for _, q := range d.Questions() {
+			if _, dup := d.index[q.Code]; !dup {
+				d.index[q.Code] = q
+			}
 		}
-	}
-	return nil
+	})
+	return d.index[code]
 }
 
 // ElementOf returns the element holding the scored item itemCode, nil when

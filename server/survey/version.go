@@ -12,9 +12,12 @@ import (
 // gives the same version and any edit to the file gives a new one. Responses
 // record it, so figures can later be traced to the exact wording asked.
 func definitionVersion(d *Definition) string {
-	c := *d
-	c.Version = ""
-	data, err := json.Marshal(&c)
+	// Marshal with Version blanked and then restored, rather than a copy:
+	// a Definition carries a sync.Once and must not be copied.
+	v := d.Version
+	d.Version = ""
+	data, err := json.Marshal(d)
+	d.Version = v
 	if err != nil {
 		// Only plain strings, numbers and maps with string keys: cannot fail.
 		panic("survey: marshal definition: " + err.Error())

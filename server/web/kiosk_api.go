@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -103,12 +104,15 @@ func (s *Server) kioskPair(c echo.Context) error {
 	if err := decodeJSON(c, &req, 4<<10); err != nil {
 		return err
 	}
+	// Pairing codes are only six digits: every wrong guess counts against the
+	// address, and past the limit even a right one waits.
 	now := s.Clock.Now()
 	key := "pair:" + c.RealIP()
 	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
 		return survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
 	}
 	if len(req.Code) != 6 {
+		s.AuthLimits.Allow(key, now)
 		return survey.FieldError("code", "error.pairing.unknown", nil)
 	}
 	d, token, err := s.DB.Pair(c.Request().Context(), req.Code, now, req.AppVersion)
@@ -199,5 +203,11 @@ func decodeJSON(c echo.Context, v any, limit int64) error {
 func strictUnmarshal(b []byte, v any) error {
 	dec := json.NewDecoder(bytesReader(b))
 	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data after the JSON object")
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -78,14 +79,12 @@ func (s *Server) device(c echo.Context, required bool) (*survey.Device, error) {
 	if d := s.devices.get(tok, now); d != nil {
 		return d, nil
 	}
-	key := "auth:" + c.RealIP()
-	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
-		return nil, survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
-	}
 	d, err := s.DB.DeviceByToken(c.Request().Context(), tok)
 	if errors.Is(err, survey.ErrNotFound) {
-		s.AuthLimits.Allow(key, now)
-		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+		// Tokens are 256-bit random, so guessing is hopeless; the limit only
+		// keeps a misbehaving client from hammering the database. A valid
+		// token is never limited, whoever shares its address.
+		return nil, s.authFailed(c, now)
 	}
 	if err != nil {
 		return nil, err
@@ -95,4 +94,13 @@ func (s *Server) device(c echo.Context, required bool) (*survey.Device, error) {
 	}
 	s.devices.put(tok, d, now)
 	return d, nil
+}
+
+// authFailed counts a failed authentication from the client's address and
+// answers 401, or 429 once the address has failed too often.
+func (s *Server) authFailed(c echo.Context, now time.Time) error {
+	if wait := s.AuthLimits.Allow("auth:"+c.RealIP(), now); wait > 0 {
+		return survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+	}
+	return survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -348,4 +349,35 @@ func TestConcurrentRetriesStoreEachResponseOnce(t *testing.T) {
 		t.Errorf("only %d of %d identical, simultaneous responses flagged", flagged, ids)
 	}
 	_ = fmt.Sprint
+}
+
+func TestFailedAuthNeverBlocksAPairedTablet(t *testing.T) {
+	s := newTestServer(t)
+	place(t, s)
+	_, token, _, _ := s.DB.AddDevice(context.Background(), 1, s.Clock.Now())
+	var last int
+	for range 12 {
+		last = post(t, s, "/api/v1/responses", body(t, s, map[string]any{"channel": "kiosk", "counter": nil}), "Authorization", "Bearer wrong").Code
+	}
+	if last != 429 {
+		t.Errorf("12th wrong token: %d, want 429", last)
+	}
+	ok := post(t, s, "/api/v1/responses", body(t, s, map[string]any{"channel": "kiosk", "counter": nil, "seq": 1}), "Authorization", "Bearer "+token)
+	if ok.Code != 201 {
+		t.Errorf("paired tablet behind the same address: %d %s", ok.Code, ok.Body)
+	}
+}
+
+func TestForwardedForIsOnlyBelievedFromALocalProxy(t *testing.T) {
+	s := newTestServer(t)
+	place(t, s)
+	// A client that is not a local proxy cannot dodge the poster limit by naming new addresses.
+	codes := map[int]int{}
+	for i := range 8 {
+		rec := post(t, s, "/api/v1/responses", body(t, s, nil), "X-Forwarded-For", "203.0.113."+strconv.Itoa(i))
+		codes[rec.Code]++
+	}
+	if codes[429] == 0 {
+		t.Errorf("X-Forwarded-For from a remote client was believed: %v", codes)
+	}
 }

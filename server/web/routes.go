@@ -40,6 +40,7 @@ func (s *Server) routes() {
 	for _, p := range []string{"/t", "/T"} {
 		e.GET(p+"/:code/:format", s.tokenQR)
 	}
+	s.formRoutes(e)
 
 	// Printable A4 posters.
 	e.GET("/posters/counter/:code", s.counterPoster)

@@ -65,6 +65,9 @@ func New(d Deps) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	// Client addresses key the rate limits. X-Forwarded-For is believed only
+	// from a proxy on this host, so a client cannot choose its own address.
+	e.IPExtractor = echo.ExtractIPFromXFFHeader(echo.TrustLoopback(true), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false))
 	s.echo = e
 	s.routes()
 	return s, nil

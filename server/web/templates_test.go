@@ -10,7 +10,8 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 	s := newTestServer(t)
 	place(t, s)
 	for _, lang := range []string{"vi", "en"} {
-		for _, path := range []string{"/", "/no-such-page", "/posters/counter/CT-01", "/posters/agency/H17"} {
+		for _, path := range []string{"/", "/no-such-page", "/posters/counter/CT-01", "/posters/agency/H17",
+			"/q/CT-01", "/t", "/f/no-such-draft/0"} {
 			get(t, s, path+"?lang="+lang)
 		}
 	}

@@ -38,14 +38,9 @@ func (s *Server) apiKey(c echo.Context, scope string) (*sqlite.APIKey, error) {
 		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
 	}
 	now := s.Clock.Now()
-	key := "auth:" + c.RealIP()
-	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
-		return nil, survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
-	}
 	k, err := s.DB.APIKeyBySecret(c.Request().Context(), tok, now)
 	if errors.Is(err, survey.ErrNotFound) {
-		s.AuthLimits.Allow(key, now)
-		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+		return nil, s.authFailed(c, now)
 	}
 	if err != nil {
 		return nil, err

@@ -212,3 +212,26 @@ func plainError(err error) string {
 	}
 	return err.Error()
 }
+
+// rollupCmd: `sipas rollup rebuild` recounts the monthly counts from the raw responses.
+func rollupCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	if len(args) == 0 || args[0] != "rebuild" {
+		return errors.New("usage: sipas rollup rebuild [-data-dir DIR]")
+	}
+	env, _, err := openCLI(ctx, "rollup rebuild", args[1:], getenv, nil)
+	if err != nil {
+		return err
+	}
+	defer env.db.Close()
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	n, err := env.db.NewRollup(cat).Rebuild(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "recounted %d responses in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -61,6 +61,7 @@ Usage:
                                  issue a one-time code for a dossier receipt; prints the code and its URL
   sipas apikey add --scope tokens|scores [--agency CODE] [--name NAME]
                                  create an API key; the key is the last word printed
+  sipas rollup rebuild           recount the monthly counts from the raw responses
   sipas version                  print the version
 
 Every command that uses the database takes -data-dir (SIPAS_DATA_DIR, default ./data).
@@ -103,6 +104,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return tokenCmd(ctx, rest, stdout, getenv)
 	case "apikey":
 		return apikeyCmd(ctx, rest, stdout, getenv)
+	case "rollup":
+		return rollupCmd(ctx, rest, stdout, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "sipas", buildVersion())
 		return nil

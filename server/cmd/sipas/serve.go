@@ -76,6 +76,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Monthly counts trail the submissions by about a second, off the hot path.
+	rollup := db.NewRollup(cat)
+	rctx, stopRollup := context.WithCancel(context.WithoutCancel(ctx))
+	rollupDone := make(chan struct{})
+	go func() {
+		defer close(rollupDone)
+		rollup.Run(rctx, time.Second, func(err error) { logger.Error("rollup", "err", err) })
+	}()
+	defer func() { stopRollup(); <-rollupDone }()
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

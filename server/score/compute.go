@@ -1,0 +1,76 @@
+package score
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Result is the score of one scope under one definition. Exactly one of
+// SIPAS, ND61 and Quick is set, chosen by Method, so a quick-rating share
+// can never be read as a SIPAS-style index (SIPAS.md §4; UX.md "Ranking
+// rules").
+type Result struct {
+	Method       survey.Method `json:"method"`
+	DefinitionID string        `json:"definition_id"`
+	Version      string        `json:"version,omitempty"`
+	Responses    int           `json:"responses"`
+	// Reliable is false under MinResponses responses: the figure is shown
+	// grey "chỉ để tham khảo" and not ranked (UX.md "Small n").
+	Reliable bool `json:"reliable"`
+	// Margin is the worst-case 95% margin of error in points for this
+	// many responses, shown beside n (UX.md "Small n"); null when 0.
+	Margin Figure `json:"margin"`
+
+	SIPAS *SIPASResult `json:"sipas,omitempty"`
+	ND61  *ND61Result  `json:"nd61,omitempty"`
+	Quick *QuickResult `json:"quick,omitempty"`
+}
+
+// ErrNoDefinition is returned by Compute for a nil definition.
+var ErrNoDefinition = errors.New("score: no definition")
+
+// Compute scores counts c under def, dispatching on def.Method. It fails
+// only on input no correct caller produces: a nil or unscoreable definition,
+// or inconsistent counts (see Counts). Empty counts are not an error: they
+// give undefined figures.
+func Compute(def *survey.Definition, c Counts) (Result, error) {
+	if def == nil {
+		return Result{}, ErrNoDefinition
+	}
+	if err := c.validate(def); err != nil {
+		return Result{}, err
+	}
+	r := Result{
+		Method:       def.Method,
+		DefinitionID: def.ID,
+		Version:      def.Version,
+		Responses:    c.Responses,
+		Reliable:     c.Responses >= MinResponses,
+		Margin:       marginFigure(c.Responses),
+	}
+	switch def.Method {
+	case survey.MethodSIPAS:
+		r.SIPAS = computeSIPAS(def, c)
+	case survey.MethodND61:
+		r.ND61 = computeND61(def, c)
+	case survey.MethodQuick:
+		q, err := computeQuick(def, c)
+		if err != nil {
+			return Result{}, err
+		}
+		r.Quick = q
+	default:
+		return Result{}, fmt.Errorf("score: definition %s: unknown method %q", def.ID, def.Method)
+	}
+	return r, nil
+}
+
+// marginFigure is MarginOfError as a Figure, undefined without responses.
+func marginFigure(n int) Figure {
+	if n <= 0 {
+		return Figure{}
+	}
+	return defined(MarginOfError(n))
+}

@@ -1,0 +1,301 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Rollup keeps the monthly counts (rollup_answers, rollup_responses) in
+// step with the raw responses. Each Step reads the responses after the
+// stored position, adds their counts and moves the position, all in one
+// transaction: a crash at any point leaves counts and position agreeing.
+type Rollup struct {
+	db      *DB
+	surveys *survey.Catalog
+
+	mu   sync.Mutex
+	defs map[string]*survey.Definition // id@version → definition (older versions from the surveys table)
+}
+
+// NewRollup returns the rollup keeper for db.
+func (db *DB) NewRollup(surveys *survey.Catalog) *Rollup {
+	return &Rollup{db: db, surveys: surveys, defs: map[string]*survey.Definition{}}
+}
+
+type answerKey struct {
+	month, surveyID, version, channel, question, value string
+	agency, counter, officer                           int64
+	excluded                                           bool
+}
+
+type responseKey struct {
+	day, month, surveyID, version, channel string
+	agency, counter, officer               int64
+	excluded                               bool
+}
+
+type responseCounts struct{ responses, partial, unsatisfied, withComment int64 }
+
+// Step counts up to limit new responses and returns how many it counted.
+func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
+	n := 0
+	err := r.db.tx(ctx, func(tx *sqlTx) error {
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
+			COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
+			FROM responses WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+		if err != nil {
+			return err
+		}
+		var batch []rawResponse
+		for rows.Next() {
+			var rr rawResponse
+			if err := rows.Scan(&rr.id, &rr.surveyID, &rr.version, &rr.agency, &rr.counter, &rr.officer, &rr.channel,
+				&rr.answered, &rr.received, &rr.month, &rr.answers, &rr.comment, &rr.partial, &rr.flags, &rr.excluded); err != nil {
+				rows.Close()
+				return err
+			}
+			batch = append(batch, rr)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		answers := map[answerKey]int64{}
+		resps := map[responseKey]*responseCounts{}
+		for i := range batch {
+			if err := r.count(ctx, tx, &batch[i], answers, resps); err != nil {
+				return err
+			}
+			last = batch[i].id
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		if err := applyCounts(ctx, tx, answers, resps, 1); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
+		return err
+	})
+	return n, err
+}
+
+// CatchUp steps until no new response is left.
+func (r *Rollup) CatchUp(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := r.Step(ctx, 5000)
+		total += n
+		if err != nil || n == 0 {
+			return total, err
+		}
+	}
+}
+
+// Run keeps the counts current until ctx ends, stepping every interval.
+func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := r.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			onError(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Rebuild drops every count and recounts all responses from the raw rows.
+func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
+	err := r.db.tx(ctx, func(tx *sqlTx) error {
+		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `UPDATE rollup_state SET last_id = 0`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return r.CatchUp(ctx)
+}
+
+type rawResponse struct {
+	id                                                 int64
+	surveyID, version, channel, month, answers, comment string
+	flags                                              string
+	answered                                           sql.NullString
+	received                                           string
+	agency, counter, officer                           int64
+	partial, excluded                                  bool
+}
+
+// day is the Asia/Ho_Chi_Minh day the response counts in: the citizen's time
+// unless the clock rule replaced it with the server's (flag "clock"), and
+// never after the server received it.
+func (rr *rawResponse) day() string {
+	recv := parseTS(rr.received)
+	at := recv
+	if rr.answered.Valid && !slices.Contains(strings.Split(rr.flags, ","), "clock") {
+		if a := parseTS(rr.answered.String); a.Before(recv) {
+			at = a
+		}
+	}
+	d := survey.Day(at)
+	if d[:7] != rr.month { // the stored month is the truth; keep the day inside it
+		d = rr.month + "-01"
+	}
+	return d
+}
+
+func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers map[answerKey]int64, resps map[responseKey]*responseCounts) error {
+	def, err := r.definition(ctx, tx, rr.surveyID, rr.version)
+	if err != nil {
+		return err
+	}
+	var a map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
+		return fmt.Errorf("response %d: answers: %w", rr.id, err)
+	}
+	base := answerKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
+		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
+	unsatisfied := false
+	for code, v := range a {
+		q := def.Question(code)
+		if q == nil {
+			continue // validated on the way in; a definition change cannot add unknown codes
+		}
+		for _, val := range answerValues(q, v) {
+			k := base
+			k.question, k.value = code, val
+			answers[k]++
+		}
+		if q.Kind == survey.KindScale && q.Scale != nil {
+			if n, ok := survey.ScaleValue(v); ok && slices.Contains(q.Scale.Unsatisfied, n) {
+				unsatisfied = true
+			}
+		}
+	}
+	rk := responseKey{day: rr.day(), month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
+		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
+	c := resps[rk]
+	if c == nil {
+		c = &responseCounts{}
+		resps[rk] = c
+	}
+	c.responses++
+	if rr.partial {
+		c.partial++
+	}
+	if unsatisfied {
+		c.unsatisfied++
+	}
+	if rr.comment != "" {
+		c.withComment++
+	}
+	return nil
+}
+
+// answerValues are the rollup values of one answer: the scale value, "NA",
+// or the chosen option codes. Free text is not counted.
+func answerValues(q *survey.Question, v json.RawMessage) []string {
+	s := strings.TrimSpace(string(v))
+	if s == "" || s == "null" {
+		if q.Kind == survey.KindText {
+			return nil
+		}
+		return []string{"NA"}
+	}
+	switch q.Kind {
+	case survey.KindScale:
+		if n, ok := survey.ScaleValue(v); ok {
+			return []string{strconv.Itoa(n)}
+		}
+	case survey.KindSingle, survey.KindProfile:
+		var code string
+		if json.Unmarshal(v, &code) == nil {
+			return []string{code}
+		}
+	case survey.KindMulti:
+		var codes []string
+		if json.Unmarshal(v, &codes) == nil {
+			return codes
+		}
+	}
+	return nil
+}
+
+// applyCounts adds sign × the counts (sign −1 takes them back out).
+func applyCounts(ctx context.Context, tx *sqlTx, answers map[answerKey]int64, resps map[responseKey]*responseCounts, sign int64) error {
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO rollup_answers
+		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET n = n + excluded.n`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for k, n := range answers {
+		if _, err := ins.ExecContext(ctx, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
+			k.excluded, k.question, k.value, sign*n); err != nil {
+			return err
+		}
+	}
+	insR, err := tx.PrepareContext(ctx, `INSERT INTO rollup_responses
+		(day, month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, responses, partial, unsatisfied, with_comment)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
+			unsatisfied = unsatisfied + excluded.unsatisfied, with_comment = with_comment + excluded.with_comment`)
+	if err != nil {
+		return err
+	}
+	defer insR.Close()
+	for k, c := range resps {
+		if _, err := insR.ExecContext(ctx, k.day, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
+			k.excluded, sign*c.responses, sign*c.partial, sign*c.unsatisfied, sign*c.withComment); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// definition returns the questionnaire version a response answered.
+func (r *Rollup) definition(ctx context.Context, tx *sqlTx, id, version string) (*survey.Definition, error) {
+	if d, ok := r.surveys.Get(id); ok && d.Version == version {
+		return d, nil
+	}
+	key := id + "@" + version
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if d := r.defs[key]; d != nil {
+		return d, nil
+	}
+	var js string
+	// Inside the writer's transaction: the pool's only connection is ours.
+	if err := tx.QueryRowContext(ctx, `SELECT definition FROM surveys WHERE id = ? AND version = ?`, id, version).Scan(&js); err != nil {
+		return nil, fmt.Errorf("definition %s: %w", key, err)
+	}
+	d := &survey.Definition{}
+	if err := json.Unmarshal([]byte(js), d); err != nil {
+		return nil, err
+	}
+	r.defs[key] = d
+	return d, nil
+}
