@@ -42,6 +42,11 @@ func (s *Server) routes() {
 	}
 	s.formRoutes(e)
 
+	// Sign-in for the dashboard and administration.
+	e.GET("/login", s.loginForm)
+	e.POST("/login", s.login)
+	e.POST("/logout", s.logout, s.requireUser())
+
 	// Printable A4 posters.
 	e.GET("/posters/counter/:code", s.counterPoster)
 	e.GET("/posters/agency/:code", s.agencyPosters)

@@ -19,19 +19,20 @@ import (
 
 // Deps are what the web layer needs; cmd/sipas builds them.
 type Deps struct {
-	DB         *sqlite.DB
-	Surveys    *survey.Catalog
-	I18n       *i18n.Bundle
-	Metrics    *metrics.Metrics
-	Logger     *slog.Logger
-	Clock      survey.Clock
-	Assets     fs.FS            // assets.FS: templates/ and static/
-	Kiosk      fs.FS            // kiosk.FS: app/
-	Collect    *collect.Service // the submission path
-	Codes      *auth.Codes      // one-time dossier codes
-	AuthLimits *collect.Limiter // failed device authentication, by client address
-	BaseURL    string
-	Version    string
+	DB          *sqlite.DB
+	Surveys     *survey.Catalog
+	I18n        *i18n.Bundle
+	Metrics     *metrics.Metrics
+	Logger      *slog.Logger
+	Clock       survey.Clock
+	Assets      fs.FS            // assets.FS: templates/ and static/
+	Kiosk       fs.FS            // kiosk.FS: app/
+	Collect     *collect.Service // the submission path
+	Codes       *auth.Codes      // one-time dossier codes
+	AuthLimits  *collect.Limiter // failed device authentication, by client address
+	LoginLimits *collect.Limiter // failed sign-ins, by username and by address
+	BaseURL     string
+	Version     string
 }
 
 // Server is the HTTP application.

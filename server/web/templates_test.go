@@ -11,7 +11,7 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 	place(t, s)
 	for _, lang := range []string{"vi", "en"} {
 		for _, path := range []string{"/", "/no-such-page", "/posters/counter/CT-01", "/posters/agency/H17",
-			"/q/CT-01", "/t", "/f/no-such-draft/0"} {
+			"/q/CT-01", "/t", "/f/no-such-draft/0", "/login"} {
 			get(t, s, path+"?lang="+lang)
 		}
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"io"
 	"strconv"
 )
@@ -9,3 +11,11 @@ import (
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func randomCSRF() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}

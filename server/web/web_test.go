@@ -63,7 +63,8 @@ func newTestServer(t *testing.T) *Server {
 	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
 		Clock: clock, Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		BaseURL: "http://example.test", Version: "test"})
+		LoginLimits: collect.NewLimiter(time.Minute, 5),
+		BaseURL:     "http://example.test", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

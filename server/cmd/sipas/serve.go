@@ -71,7 +71,8 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: logger,
 		Clock: clock, Assets: assets.FS, Kiosk: kiosk.FS,
 		Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		BaseURL: cfg.BaseURL, Version: buildVersion(),
+		LoginLimits: collect.NewLimiter(time.Minute, 5),
+		BaseURL:     cfg.BaseURL, Version: buildVersion(),
 	})
 	if err != nil {
 		return err

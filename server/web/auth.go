@@ -1,0 +1,175 @@
+package web
+
+import (
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sipas-vn/sipas/server/auth"
+	"github.com/sipas-vn/sipas/server/i18n"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+const (
+	sessionCookie = "sipas_session"
+	loginCSRF     = "sipas_login_csrf" // double-submit token of the sign-in form, before any session exists
+	sessionTTL    = 12 * time.Hour     // a working day; heads sign in again the next morning
+	ctxSession    = "session"
+)
+
+// secureCookies: cookies carry Secure when the public URL is HTTPS.
+func (s *Server) secureCookies() bool { return strings.HasPrefix(s.BaseURL, "https://") }
+
+func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
+	c.SetCookie(&http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
+}
+
+// session returns the signed-in session of the request, or nil.
+func (s *Server) session(c echo.Context) *sqlite.Session {
+	if v, ok := c.Get(ctxSession).(*sqlite.Session); ok {
+		return v
+	}
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		return nil
+	}
+	sess, err := s.DB.SessionByToken(c.Request().Context(), ck.Value, s.Clock.Now())
+	if err != nil {
+		return nil
+	}
+	c.Set(ctxSession, sess)
+	return sess
+}
+
+// requireUser lets signed-in users through; pages redirect others to the
+// sign-in form, the API answers 401. Form posts must carry the session's
+// CSRF token.
+func (s *Server) requireUser(roles ...survey.Role) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			sess := s.session(c)
+			if sess == nil {
+				if wantsJSON(c) {
+					return survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+				}
+				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+			}
+			if len(roles) > 0 && !slices.Contains(roles, sess.User.Role) {
+				return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+			}
+			if c.Request().Method == http.MethodPost && !sameToken(c.FormValue("csrf"), sess.CSRF) {
+				return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
+			}
+			return next(c)
+		}
+	}
+}
+
+func sameToken(a, b string) bool {
+	return a != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// canSee reports whether u may see the agency: admins and the province see
+// everything, an agency head sees their agency and its subtree.
+func (s *Server) canSee(c echo.Context, u *survey.User, agencyID int64) (bool, error) {
+	if u.Role == survey.RoleAdmin || u.Role == survey.RoleProvince {
+		return true, nil
+	}
+	ids, err := s.DB.Subtree(c.Request().Context(), u.AgencyID)
+	if err != nil {
+		return false, err
+	}
+	return slices.Contains(ids, agencyID), nil
+}
+
+type loginPage struct {
+	CSRF     string
+	Next     string
+	Username string
+	Error    string
+}
+
+// PageTitle titles the sign-in page.
+func (p loginPage) PageTitle(l *i18n.Localizer) string {
+	if p.Error != "" {
+		return l.T("error.prefix") + " " + l.T("login.title")
+	}
+	return l.T("login.title")
+}
+
+// safeNext keeps redirects after sign-in on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
+		return "/dashboard"
+	}
+	return next
+}
+
+func (s *Server) loginForm(c echo.Context) error {
+	if sess := s.session(c); sess != nil {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	tok, err := randomCSRF()
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, loginCSRF, tok, 3600)
+	return s.render(c, http.StatusOK, "login", loginPage{CSRF: tok, Next: safeNext(c.QueryParam("next"))})
+}
+
+// login checks a username and password. Failures are throttled per
+// username and per address, and all look the same to the person.
+func (s *Server) login(c echo.Context) error {
+	ck, err := c.Cookie(loginCSRF)
+	if err != nil || !sameToken(c.FormValue("csrf"), ck.Value) {
+		return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
+	}
+	username := strings.TrimSpace(c.FormValue("username"))
+	next := safeNext(c.FormValue("next"))
+	now := s.Clock.Now()
+	page := loginPage{CSRF: ck.Value, Next: next, Username: username}
+	for _, key := range []string{"login-user:" + strings.ToLower(username), "login-ip:" + c.RealIP()} {
+		if wait := s.LoginLimits.Hit(key, now); wait > 0 {
+			l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
+			page.Error = l.T("login.throttled", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+			return s.render(c, http.StatusTooManyRequests, "login", page)
+		}
+	}
+	u, err := s.DB.UserByUsername(c.Request().Context(), username)
+	if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		return err
+	}
+	if u == nil || u.Disabled || !auth.CheckPassword(u.PasswordHash, c.FormValue("password")) {
+		s.LoginLimits.Allow("login-user:"+strings.ToLower(username), now)
+		s.LoginLimits.Allow("login-ip:"+c.RealIP(), now)
+		s.Logger.Warn("sign-in failed", "username", username, "ip", c.RealIP())
+		page.Error = s.I18n.Localizer(s.I18n.Negotiate(c.Request())).T("login.failed")
+		return s.render(c, http.StatusUnauthorized, "login", page)
+	}
+	token, _, err := s.DB.CreateSession(c.Request().Context(), u.ID, now, sessionTTL)
+	if err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, token, int(sessionTTL.Seconds()))
+	s.setCookie(c, loginCSRF, "", -1)
+	s.Logger.Info("signed in", "user", u.Username, "role", u.Role)
+	return c.Redirect(http.StatusSeeOther, next)
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		if err := s.DB.DeleteSession(c.Request().Context(), ck.Value); err != nil {
+			return err
+		}
+	}
+	s.setCookie(c, sessionCookie, "", -1)
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
