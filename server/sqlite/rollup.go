@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -176,7 +177,6 @@ func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers 
 	}
 	base := answerKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
-	unsatisfied := false
 	for code, v := range a {
 		q := def.Question(code)
 		if q == nil {
@@ -187,12 +187,8 @@ func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers 
 			k.question, k.value = code, val
 			answers[k]++
 		}
-		if q.Kind == survey.KindScale && q.Scale != nil {
-			if n, ok := survey.ScaleValue(v); ok && slices.Contains(q.Scale.Unsatisfied, n) {
-				unsatisfied = true
-			}
-		}
 	}
+	unsatisfied := score.DossierUnsatisfied(def, a)
 	rk := responseKey{day: rr.day(), month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
 	c := resps[rk]

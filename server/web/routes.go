@@ -60,4 +60,6 @@ func (s *Server) routes() {
 	api.GET("/kiosk/config", s.kioskConfig)
 	api.POST("/kiosk/heartbeat", s.kioskHeartbeat)
 	api.GET("/kiosk/messages", s.kioskMessages)
+	api.GET("/scores", s.apiScores)
+	api.GET("/rankings", s.apiRanking)
 }

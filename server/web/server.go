@@ -13,6 +13,7 @@ import (
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -28,6 +29,7 @@ type Deps struct {
 	Assets      fs.FS            // assets.FS: templates/ and static/
 	Kiosk       fs.FS            // kiosk.FS: app/
 	Collect     *collect.Service // the submission path
+	Reports     *report.Reports  // scores, trends, rankings
 	Codes       *auth.Codes      // one-time dossier codes
 	AuthLimits  *collect.Limiter // failed device authentication, by client address
 	LoginLimits *collect.Limiter // failed sign-ins, by username and by address

@@ -22,6 +22,7 @@ import (
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
@@ -62,7 +63,7 @@ func newTestServer(t *testing.T) *Server {
 	t.Cleanup(coll.Close)
 	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
-		Clock: clock, Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
+		Clock: clock, Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: collect.NewLimiter(time.Minute, 5),
 		BaseURL:     "http://example.test", Version: "test"})
 	if err != nil {

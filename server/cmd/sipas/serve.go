@@ -19,6 +19,7 @@ import (
 	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 	"github.com/sipas-vn/sipas/server/web"
@@ -70,7 +71,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	srv, err := web.New(web.Deps{
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: logger,
 		Clock: clock, Assets: assets.FS, Kiosk: kiosk.FS,
-		Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
+		Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: collect.NewLimiter(time.Minute, 5),
 		BaseURL:     cfg.BaseURL, Version: buildVersion(),
 	})

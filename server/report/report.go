@@ -1,0 +1,269 @@
+// Package report turns the rolled-up counts into the figures agency heads
+// and the province read: an agency's monthly score, its trend, its
+// counters and officers, and rankings. It joins storage (sqlite) and the
+// formulas (score); the API and the dashboard both render what it returns.
+package report
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/score"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Reports builds reports from the database and the active questionnaires.
+type Reports struct {
+	db      *sqlite.DB
+	surveys *survey.Catalog
+}
+
+// New returns a report builder.
+func New(db *sqlite.DB, surveys *survey.Catalog) *Reports {
+	return &Reports{db: db, surveys: surveys}
+}
+
+// Score is one scope's score for a month.
+type Score struct {
+	Agency     *survey.Agency
+	Month      string
+	Definition *survey.Definition
+	Result     score.Result
+	Tally      *sqlite.Tally // the raw counts behind Result (choices, partial, comments)
+	Excluded   int           // flagged responses left out
+}
+
+// Request names what to score; Survey may be empty (the agency's own).
+type Request struct {
+	Agency string // mã định danh
+	Month  string // YYYY-MM
+	Survey string
+}
+
+// Resolve checks a request: the agency exists, the month is well formed,
+// and the questionnaire is known (defaulting to the agency's assignment).
+func (r *Reports) Resolve(ctx context.Context, req Request) (*survey.Agency, *survey.Definition, error) {
+	if _, err := survey.ParseMonth(req.Month); err != nil || len(req.Month) != 7 {
+		return nil, nil, survey.FieldError("month", "error.month.malformed", nil)
+	}
+	a, err := r.db.AgencyByCode(ctx, req.Agency)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, nil, survey.Errorf(survey.CodeNotFound, "error.agency.unknown", map[string]any{"Code": req.Agency})
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	id := req.Survey
+	if id == "" {
+		if id, err = r.db.SurveyFor(ctx, a.ID); err != nil {
+			return nil, nil, err
+		}
+	}
+	def, ok := r.surveys.Get(id)
+	if !ok {
+		if req.Survey == "" {
+			def = r.surveys.Default()
+		} else {
+			return nil, nil, survey.FieldError("survey", "error.survey.unknown", map[string]any{"ID": id})
+		}
+	}
+	return a, def, nil
+}
+
+// Score scores an agency's whole subtree (its branches, and the agencies
+// merged into it) for one month: counts are summed first, then the formula
+// is applied (SIPAS.md).
+func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Definition, month string) (*Score, error) {
+	ids, err := r.db.Subtree(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, sqlite.ByNone)
+	if err != nil {
+		return nil, err
+	}
+	tally := t[""]
+	if tally == nil {
+		tally = &sqlite.Tally{Answers: map[string]map[string]int{}}
+	}
+	res, err := score.Compute(def, tally.Counts(def))
+	if err != nil {
+		return nil, err
+	}
+	return &Score{Agency: a, Month: month, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}, nil
+}
+
+// Months returns the n months ending with month, oldest first.
+func Months(month string, n int) []string {
+	t, err := survey.ParseMonth(month)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, n)
+	for i := range n {
+		out[n-1-i] = t.AddDate(0, -i, 0).Format("2006-01")
+	}
+	return out
+}
+
+// Series scores an agency's subtree for each of the n months ending with month.
+func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, n int) ([]*Score, error) {
+	months := Months(month, n)
+	ids, err := r.db.Subtree(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: months[0], To: months[len(months)-1]}, sqlite.ByMonth)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Score, 0, n)
+	for _, m := range months {
+		t := ts[m]
+		if t == nil {
+			t = &sqlite.Tally{Answers: map[string]map[string]int{}}
+		}
+		res, err := score.Compute(def, t.Counts(def))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &Score{Agency: a, Month: m, Definition: def, Result: res, Tally: t, Excluded: t.Excluded})
+	}
+	return out, nil
+}
+
+// Ranking scores every child of parent (each with its subtree) for a month
+// and ranks the reliable ones under the same questionnaire (UX.md "Ranking rules").
+type Ranking struct {
+	Parent  *survey.Agency
+	Month   string
+	Survey  *survey.Definition
+	Scores  map[int64]*Score // by child agency ID
+	P0      float64          // the pooled satisfied share of all children together
+	Result  score.RankResult
+	Elapsed time.Duration
+}
+
+// Rank ranks the children of parent (all root agencies when parent is nil).
+func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.Definition, month string) (*Ranking, error) {
+	start := time.Now()
+	all, err := r.db.Agencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	children := map[int64][]int64{} // parent → children, and successor → merged predecessors
+	for _, a := range all {
+		if a.ParentID != 0 {
+			children[a.ParentID] = append(children[a.ParentID], a.ID)
+		}
+		if a.SuccessorID != 0 {
+			children[a.SuccessorID] = append(children[a.SuccessorID], a.ID)
+		}
+	}
+	var parentID int64
+	if parent != nil {
+		parentID = parent.ID
+	}
+	var tops []*survey.Agency
+	for _, a := range all {
+		if a.ParentID == parentID && (parentID != 0 || a.SuccessorID == 0) && a.ValidTo == "" {
+			tops = append(tops, a)
+		}
+	}
+	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(all), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
+	if err != nil {
+		return nil, err
+	}
+	rk := &Ranking{Parent: parent, Month: month, Survey: def, Scores: map[int64]*Score{}}
+	var entries []score.RankEntry
+	var poolS, poolN int
+	for _, top := range tops {
+		sum := &sqlite.Tally{Answers: map[string]map[string]int{}}
+		for _, id := range subtree(top.ID, children) {
+			if t := ts[itoa(id)]; t != nil {
+				add(sum, t)
+			}
+		}
+		res, err := score.Compute(def, sum.Counts(def))
+		if err != nil {
+			return nil, err
+		}
+		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded}
+		rk.Scores[top.ID] = s
+		idx, n, sat := headline(res)
+		poolS += sat
+		poolN += n
+		entries = append(entries, score.RankEntry{Code: top.Code, DefinitionID: def.ID, Responses: res.Responses, Index: idx})
+	}
+	if poolN > 0 {
+		rk.P0 = 100 * float64(poolS) / float64(poolN)
+	}
+	rk.Result = score.Rank(def.ID, rk.P0, entries)
+	rk.Elapsed = time.Since(start)
+	return rk, nil
+}
+
+// headline is a result's main index with the pooled answers behind it.
+func headline(r score.Result) (score.Figure, int, int) {
+	switch {
+	case r.SIPAS != nil:
+		return r.SIPAS.Index, r.SIPAS.N, r.SIPAS.Satisfied
+	case r.Quick != nil:
+		return r.Quick.Index, r.Quick.N, r.Quick.Satisfied
+	case r.ND61 != nil:
+		return r.ND61.QD766.Ratio, r.ND61.QD766.Dossiers, r.ND61.QD766.Dossiers - r.ND61.QD766.Unsatisfied
+	}
+	return score.Figure{}, 0, 0
+}
+
+// Headline returns the score's main index, and the valid answers and
+// satisfied answers behind it (for intervals and changes).
+func (s *Score) Headline() (score.Figure, int, int) { return headline(s.Result) }
+
+func subtree(id int64, children map[int64][]int64) []int64 {
+	seen := map[int64]bool{id: true}
+	stack := []int64{id}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, c := range children[n] {
+			if !seen[c] {
+				seen[c] = true
+				stack = append(stack, c)
+			}
+		}
+	}
+	out := make([]int64, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func add(dst, src *sqlite.Tally) {
+	dst.Responses += src.Responses
+	dst.Excluded += src.Excluded
+	dst.Partial += src.Partial
+	dst.Unsatisfied += src.Unsatisfied
+	dst.WithComment += src.WithComment
+	for q, vals := range src.Answers {
+		if dst.Answers[q] == nil {
+			dst.Answers[q] = map[string]int{}
+		}
+		for v, n := range vals {
+			dst.Answers[q][v] += n
+		}
+	}
+}
+
+func ids(as []*survey.Agency) []int64 {
+	out := make([]int64, len(as))
+	for i, a := range as {
+		out[i] = a.ID
+	}
+	return out
+}

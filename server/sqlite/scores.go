@@ -1,0 +1,162 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/sipas-vn/sipas/server/score"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// Scope selects rolled-up counts: agencies (already expanded to a subtree),
+// one questionnaire, and a range of months.
+type Scope struct {
+	Agencies        []int64
+	Survey          string
+	From, To        string // months YYYY-MM, inclusive
+	IncludeExcluded bool   // count flagged responses too
+}
+
+// GroupBy splits a tally by one dimension.
+type GroupBy string
+
+// Dimensions a tally can be split by.
+const (
+	ByNone    GroupBy = ""
+	ByMonth   GroupBy = "month"
+	ByCounter GroupBy = "counter_id"
+	ByOfficer GroupBy = "officer_id"
+	ByAgency  GroupBy = "agency_id"
+	ByChannel GroupBy = "channel"
+	ByDay     GroupBy = "day" // responses only
+)
+
+// Tally is what the rollups hold for one group of a scope.
+type Tally struct {
+	Responses   int
+	Excluded    int // flagged responses left out
+	Partial     int
+	Unsatisfied int
+	WithComment int
+	Answers     map[string]map[string]int // question → value ("1".."5", "NA", option code) → answers
+}
+
+// Counts turns a tally into the formulas' input for a definition: scale
+// values of its scored items; choices and free text are left out.
+func (t *Tally) Counts(def *survey.Definition) score.Counts {
+	c := score.Counts{Responses: t.Responses, UnsatisfiedResponses: t.Unsatisfied, Items: map[string]*score.ItemCounts{}}
+	for _, q := range def.Items() {
+		vals := t.Answers[q.Code]
+		if vals == nil {
+			continue
+		}
+		ic := &score.ItemCounts{ByValue: map[int]int{}}
+		for v, n := range vals {
+			if v == "NA" {
+				ic.NA += n
+			} else if k, err := strconv.Atoi(v); err == nil {
+				ic.ByValue[k] += n
+			}
+		}
+		c.Items[q.Code] = ic
+	}
+	return c
+}
+
+func (sc Scope) args() ([]any, error) {
+	ids, err := json.Marshal(sc.Agencies)
+	if err != nil {
+		return nil, err
+	}
+	return []any{sc.From, sc.To, string(ids), sc.Survey}, nil
+}
+
+const scopeWhere = `month BETWEEN ? AND ? AND agency_id IN (SELECT value FROM json_each(?)) AND survey_id = ?`
+
+// Tallies returns the counts of a scope split by one dimension (the key is
+// the dimension's value as text; "" for ByNone).
+func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Tally, error) {
+	args, err := sc.args()
+	if err != nil {
+		return nil, err
+	}
+	group := "''"
+	if by != ByNone {
+		group = string(by)
+	}
+	out := map[string]*Tally{}
+	get := func(k string) *Tally {
+		t := out[k]
+		if t == nil {
+			t = &Tally{Answers: map[string]map[string]int{}}
+			out[k] = t
+		}
+		return t
+	}
+	// Responses: the per-response figures, and how many flagged ones are left out.
+	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s, excluded, sum(responses), sum(partial), sum(unsatisfied), sum(with_comment)
+		FROM rollup_responses WHERE `+scopeWhere+` GROUP BY 1, 2`, group), args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k string
+		var excluded bool
+		var n, partial, unsat, comments int
+		if err := rows.Scan(&k, &excluded, &n, &partial, &unsat, &comments); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t := get(k)
+		if excluded && !sc.IncludeExcluded {
+			t.Excluded += n
+			continue
+		}
+		t.Responses += n
+		t.Partial += partial
+		t.Unsatisfied += unsat
+		t.WithComment += comments
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	if by == ByDay {
+		return out, nil
+	}
+	excl := " AND excluded = 0"
+	if sc.IncludeExcluded {
+		excl = ""
+	}
+	rows, err = db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s, question, value, sum(n) FROM rollup_answers
+		WHERE `+scopeWhere+excl+` GROUP BY 1, 2, 3`, group), args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k, q, v string
+		var n int
+		if err := rows.Scan(&k, &q, &v, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t := get(k)
+		if t.Answers[q] == nil {
+			t.Answers[q] = map[string]int{}
+		}
+		t.Answers[q][v] += n
+	}
+	return out, closeRows(rows)
+}
+
+func closeRows(rows interface {
+	Err() error
+	Close() error
+}) error {
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return err
+	}
+	return rows.Close()
+}

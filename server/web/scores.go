@@ -1,0 +1,308 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/score"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// scoreJSON is the body of GET /api/v1/scores (the contract in docs/api.md).
+// Figures are full precision; rounding is for display only.
+type scoreJSON struct {
+	Agency    placeJSON     `json:"agency"`
+	Month     string        `json:"month"`
+	Survey    string        `json:"survey"`
+	Version   string        `json:"version"`
+	Method    survey.Method `json:"method"`
+	Responses int           `json:"responses"`
+	Excluded  int           `json:"excluded"`
+	Reliable  bool          `json:"reliable"`
+	Margin    score.Figure  `json:"margin"`
+	Index     score.Figure  `json:"index"`
+	CI95      *[2]float64   `json:"ci95"`
+	Mean      score.Figure  `json:"mean"`
+	Counts    []int         `json:"counts"`
+	NA        int           `json:"na"`
+	Elements  []elementJSON `json:"elements"`
+	ND61      *nd61JSON     `json:"nd61,omitempty"`
+}
+
+type placeJSON struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type elementJSON struct {
+	Code  string       `json:"code"`
+	Name  string       `json:"name"`
+	Index score.Figure `json:"index"`
+	N     int          `json:"n"`
+	Items []itemJSON   `json:"items"`
+}
+
+type itemJSON struct {
+	Code   string       `json:"code"`
+	Text   string       `json:"text"`
+	Index  score.Figure `json:"index"`
+	N      int          `json:"n"`
+	NA     int          `json:"na"`
+	Counts []int        `json:"counts"`
+	Mean   score.Figure `json:"mean"`
+}
+
+type nd61JSON struct {
+	Points    score.Figure     `json:"points"`
+	MaxPoints int              `json:"max_points"`
+	QD766     score.QD766Ratio `json:"qd766"`
+}
+
+func counts(t score.Tally) []int {
+	out := make([]int, len(t.Counts))
+	for i, c := range t.Counts {
+		out[i] = c.Count
+	}
+	return out
+}
+
+func ci(t score.Tally) *[2]float64 {
+	if t.CI95 == nil {
+		return nil
+	}
+	return &[2]float64{t.CI95.Lo, t.CI95.Hi}
+}
+
+// toScoreJSON flattens a report score into the API's shape: elements in
+// official order with their items, whatever the method.
+func toScoreJSON(s *report.Score, lang string) scoreJSON {
+	def, res := s.Definition, s.Result
+	out := scoreJSON{
+		Agency: placeJSON{Code: s.Agency.Code, Name: s.Agency.Name.In(lang)}, Month: s.Month,
+		Survey: def.ID, Version: def.Version, Method: def.Method, Responses: res.Responses, Excluded: s.Excluded,
+		Reliable: res.Reliable, Margin: res.Margin, Elements: []elementJSON{},
+	}
+	itemText := func(code string) string {
+		if q := def.Question(code); q != nil {
+			return q.Text.In(lang)
+		}
+		return code
+	}
+	elemName := func(code string) string {
+		for _, a := range def.Aspects {
+			for _, e := range a.Elements {
+				if e.Code == code {
+					return e.Title.In(lang)
+				}
+			}
+		}
+		return code
+	}
+	var total score.Tally
+	switch {
+	case res.SIPAS != nil:
+		out.Index, total = res.SIPAS.Index, res.SIPAS.Tally
+		for _, a := range res.SIPAS.Aspects {
+			for _, e := range a.Elements {
+				ej := elementJSON{Code: e.Code, Name: elemName(e.Code), Index: e.Index, N: e.N, Items: []itemJSON{}}
+				for _, it := range e.Items {
+					ej.Items = append(ej.Items, itemJSON{Code: it.Code, Text: itemText(it.Code), Index: it.Index, N: it.N, NA: it.NA, Counts: counts(it.Tally), Mean: it.Mean})
+				}
+				out.Elements = append(out.Elements, ej)
+			}
+		}
+	case res.Quick != nil:
+		out.Index, total = res.Quick.Index, res.Quick.Tally
+		q := res.Quick
+		out.Elements = append(out.Elements, elementJSON{Code: def.ElementOf(q.Item).Code, Name: elemName(def.ElementOf(q.Item).Code), Index: q.Index, N: q.N,
+			Items: []itemJSON{{Code: q.Item, Text: itemText(q.Item), Index: q.Index, N: q.N, NA: q.NA, Counts: counts(q.Tally), Mean: q.Mean}}})
+	case res.ND61 != nil:
+		nd := res.ND61
+		out.Index, total = nd.QD766.Ratio, nd.Tally
+		out.ND61 = &nd61JSON{Points: nd.Points, MaxPoints: nd.MaxPoints, QD766: nd.QD766}
+		for _, a := range def.Aspects {
+			for _, e := range a.Elements {
+				ej := elementJSON{Code: e.Code, Name: e.Title.In(lang), Index: nd.Pooled, N: nd.N, Items: []itemJSON{}}
+				for _, c := range nd.Criteria {
+					if def.ElementOf(c.Code) == e {
+						ej.Items = append(ej.Items, itemJSON{Code: c.Code, Text: itemText(c.Code), Index: c.Pooled, N: c.N, NA: c.NA, Counts: counts(c.Tally), Mean: c.Mean})
+					}
+				}
+				out.Elements = append(out.Elements, ej)
+			}
+		}
+	}
+	out.CI95, out.Mean, out.Counts, out.NA = ci(total), total.Mean, counts(total), total.NA
+	return out
+}
+
+// scoresViewer authorizes a scores request: a dashboard session, or an API
+// key with the scores scope; and the agency must be in the caller's scope.
+func (s *Server) scoresViewer(c echo.Context, agencyID int64) error {
+	if sess := s.session(c); sess != nil {
+		ok, err := s.canSee(c, sess.User, agencyID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+		}
+		return nil
+	}
+	k, err := s.apiKey(c, "scores")
+	if err != nil {
+		return err
+	}
+	if k.AgencyID != 0 {
+		ids, err := s.DB.Subtree(c.Request().Context(), k.AgencyID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(ids, agencyID) {
+			return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+		}
+	}
+	return nil
+}
+
+// apiScores is GET /api/v1/scores?agency=&month=[&survey=].
+func (s *Server) apiScores(c echo.Context) error {
+	if bearer(c) == "" && s.session(c) == nil {
+		return survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	}
+	ctx := c.Request().Context()
+	a, def, err := s.Reports.Resolve(ctx, report.Request{Agency: c.QueryParam("agency"), Month: c.QueryParam("month"), Survey: c.QueryParam("survey")})
+	if err != nil {
+		if survey.ErrorCode(err) == survey.CodeInvalid {
+			err.(*survey.Error).Code = survey.CodeMalformed // a bad query string is a 400 by the contract
+		}
+		return err
+	}
+	if err := s.scoresViewer(c, a.ID); err != nil {
+		return err
+	}
+	sc, err := s.Reports.Score(ctx, a, def, c.QueryParam("month"))
+	if err != nil {
+		return err
+	}
+	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
+	return c.JSON(http.StatusOK, toScoreJSON(sc, lang))
+}
+
+type rankingJSON struct {
+	Parent    *placeJSON    `json:"parent"`
+	Month     string        `json:"month"`
+	Survey    string        `json:"survey"`
+	Province  score.Figure  `json:"province_share"`
+	Ranked    []rankRowJSON `json:"ranked"`
+	NotRanked []rankRowJSON `json:"not_ranked"`
+}
+
+type rankRowJSON struct {
+	Position  int          `json:"position,omitempty"`
+	Agency    placeJSON    `json:"agency"`
+	Responses int          `json:"responses"`
+	Index     score.Figure `json:"index"`
+	CI95      *[2]float64  `json:"ci95"`
+	Tier      string       `json:"tier,omitempty"`
+	Clearly   bool         `json:"clearly,omitempty"`
+	Reason    string       `json:"reason,omitempty"`
+}
+
+// apiRanking is GET /api/v1/rankings?month=&survey=[&parent=]: the agencies
+// under parent (the province's top level when omitted), ranked.
+func (s *Server) apiRanking(c echo.Context) error {
+	if bearer(c) == "" && s.session(c) == nil {
+		return survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	}
+	ctx := c.Request().Context()
+	month := c.QueryParam("month")
+	if _, err := survey.ParseMonth(month); err != nil || len(month) != 7 {
+		return &survey.Error{Code: survey.CodeMalformed, Message: "error.month.malformed", Field: "month"}
+	}
+	def, ok := s.Surveys.Get(c.QueryParam("survey"))
+	if c.QueryParam("survey") == "" {
+		def, ok = s.Surveys.Default(), true
+	}
+	if !ok {
+		return &survey.Error{Code: survey.CodeMalformed, Message: "error.survey.unknown", Field: "survey"}
+	}
+	var parent *survey.Agency
+	if code := c.QueryParam("parent"); code != "" {
+		p, err := s.DB.AgencyByCode(ctx, code)
+		if err != nil {
+			return survey.Errorf(survey.CodeNotFound, "error.agency.unknown", map[string]any{"Code": code})
+		}
+		parent = p
+	}
+	var scopeID int64 // 0: the whole province, which only the province and admins may rank
+	if parent != nil {
+		scopeID = parent.ID
+	}
+	if err := s.rankingViewer(c, scopeID); err != nil {
+		return err
+	}
+	rk, err := s.Reports.Rank(ctx, parent, def, month)
+	if err != nil {
+		return err
+	}
+	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
+	out := rankingJSON{Month: month, Survey: def.ID, Ranked: []rankRowJSON{}, NotRanked: []rankRowJSON{}}
+	if rk.P0 > 0 {
+		out.Province = score.Figure{Value: rk.P0, Valid: true}
+	}
+	if parent != nil {
+		out.Parent = &placeJSON{Code: parent.Code, Name: parent.Name.In(lang)}
+	}
+	byCode := map[string]*report.Score{}
+	for _, sc := range rk.Scores {
+		byCode[sc.Agency.Code] = sc
+	}
+	row := func(code string) rankRowJSON {
+		sc := byCode[code]
+		idx, _, _ := sc.Headline()
+		r := rankRowJSON{Agency: placeJSON{Code: code, Name: sc.Agency.Name.In(lang)}, Responses: sc.Result.Responses, Index: idx}
+		if sc.Result.SIPAS != nil {
+			r.CI95 = ci(sc.Result.SIPAS.Tally)
+		} else if sc.Result.Quick != nil {
+			r.CI95 = ci(sc.Result.Quick.Tally)
+		}
+		return r
+	}
+	for _, e := range rk.Result.Ranked {
+		r := row(e.Code)
+		r.Position, r.Tier, r.Clearly = e.Position, string(e.Tier.Band), e.Tier.Clearly
+		out.Ranked = append(out.Ranked, r)
+	}
+	for _, e := range rk.Result.NotRanked {
+		r := row(e.Code)
+		r.Reason = string(e.Reason)
+		out.NotRanked = append(out.NotRanked, r)
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// rankingViewer: ranking the whole province needs the province or admin
+// role (or a province-wide key); ranking under an agency needs that agency in scope.
+func (s *Server) rankingViewer(c echo.Context, agencyID int64) error {
+	if sess := s.session(c); sess != nil && agencyID == 0 {
+		if sess.User.Role == survey.RoleAgencyHead {
+			return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+		}
+		return nil
+	}
+	if agencyID == 0 {
+		k, err := s.apiKey(c, "scores")
+		if err != nil {
+			return err
+		}
+		if k.AgencyID != 0 {
+			return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+		}
+		return nil
+	}
+	return s.scoresViewer(c, agencyID)
+}
