@@ -1,7 +1,6 @@
 package collect
 
 import (
-	"slices"
 	"sync"
 	"time"
 
@@ -68,11 +67,18 @@ func (r Rules) countedTime(answered *time.Time, received time.Time, pairedAt *ti
 
 // history remembers each source's recent responses, to flag repeats and
 // bursts. It is memory only: the flags are heuristics, and after a restart
-// they simply start afresh.
+// they simply start afresh. Per source it keeps the events of the window in
+// arrival order and a count per answer set, so each response costs O(1)
+// however busy the tablet.
 type history struct {
 	mu      sync.Mutex
-	sources map[string][]event
+	sources map[string]*sourceEvents
 	window  time.Duration
+}
+
+type sourceEvents struct {
+	events []event
+	same   map[string]int // answer-set hash → events in the window with it
 }
 
 type event struct {
@@ -81,45 +87,43 @@ type event struct {
 }
 
 func newHistory(window time.Duration) *history {
-	return &history{sources: map[string][]event{}, window: window}
+	return &history{sources: map[string]*sourceEvents{}, window: window}
 }
 
-// record adds an event for source and returns the time of the previous
-// event nearest to it and how many events in the window had the same hash.
+// record adds an event for source and returns the gap to the source's
+// previous event and how many events in the window (this one included)
+// had the same answers.
 func (h *history) record(source string, at time.Time, hash string) (prevGap time.Duration, same int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	evs := h.sources[source]
-	// Drop what has left the window (relative to the newest event seen).
-	newest := at
-	for _, e := range evs {
-		if e.at.After(newest) {
-			newest = e.at
+	se := h.sources[source]
+	if se == nil {
+		if len(h.sources) > 100_000 { // a flood of anonymous sources must not grow memory without bound
+			clear(h.sources)
 		}
+		se = &sourceEvents{same: map[string]int{}}
+		h.sources[source] = se
 	}
-	evs = slices.DeleteFunc(evs, func(e event) bool { return newest.Sub(e.at) > h.window })
 	prevGap = -1
-	for _, e := range evs {
-		d := at.Sub(e.at)
-		if d < 0 {
-			d = -d
-		}
-		if prevGap < 0 || d < prevGap {
-			prevGap = d
-		}
-		if e.hash == hash && (at.Sub(e.at) <= h.window && e.at.Sub(at) <= h.window) {
-			same++
+	if n := len(se.events); n > 0 {
+		prevGap = at.Sub(se.events[n-1].at)
+		if prevGap < 0 {
+			prevGap = -prevGap
 		}
 	}
-	evs = append(evs, event{at: at, hash: hash})
-	if len(evs) > 256 {
-		evs = evs[len(evs)-256:]
+	// Forget what has left the window. Events arrive roughly in time order
+	// (an outbox flushes oldest first), so the oldest are at the front.
+	drop := 0
+	for drop < len(se.events) && (at.Sub(se.events[drop].at) > h.window || len(se.events)-drop >= 512) {
+		e := se.events[drop]
+		if se.same[e.hash]--; se.same[e.hash] <= 0 {
+			delete(se.same, e.hash)
+		}
+		drop++
 	}
-	h.sources[source] = evs
-	if len(h.sources) > 100_000 { // a flood of anonymous sources must not grow memory without bound
-		clear(h.sources)
-	}
-	return prevGap, same + 1
+	se.events = append(se.events[drop:], event{at: at, hash: hash})
+	se.same[hash]++
+	return prevGap, se.same[hash]
 }
 
 // flags applies the rules to one response.

@@ -32,6 +32,35 @@ type Service struct {
 
 	mu       sync.Mutex
 	versions map[string]*survey.Definition // older versions still accepted, by id@version
+	counters map[int64]cachedCounter       // recently used counters, off the hot path's reads
+}
+
+type cachedCounter struct {
+	c     *survey.Counter
+	until time.Time
+}
+
+// counter returns a counter by ID, from a cache of a few seconds: every
+// tablet response needs its counter's agency, and counters rarely change.
+func (s *Service) counter(ctx context.Context, id int64) (*survey.Counter, error) {
+	now := time.Now()
+	s.mu.Lock()
+	e, ok := s.counters[id]
+	s.mu.Unlock()
+	if ok && now.Before(e.until) {
+		return e.c, nil
+	}
+	c, err := s.db.Counter(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.counters) > 10_000 {
+		clear(s.counters)
+	}
+	s.counters[id] = cachedCounter{c: c, until: now.Add(10 * time.Second)}
+	s.mu.Unlock()
+	return c, nil
 }
 
 // Config configures a Service.
@@ -57,7 +86,7 @@ func New(c Config) *Service {
 	return &Service{
 		db: c.DB, writer: c.DB.NewWriter(256, observe), surveys: c.Surveys, codes: c.Codes, clock: c.Clock,
 		rules: c.Rules, metrics: c.Metrics, history: newHistory(c.Rules.BurstWindow), limits: c.Limits,
-		versions: map[string]*survey.Definition{},
+		versions: map[string]*survey.Definition{}, counters: map[int64]cachedCounter{},
 	}
 }
 
@@ -220,7 +249,7 @@ func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response)
 	var counter *survey.Counter
 	var err error
 	if counterID != 0 {
-		counter, err = s.db.Counter(ctx, counterID)
+		counter, err = s.counter(ctx, counterID)
 	} else {
 		if req.Counter == "" {
 			return w, nil, survey.FieldError("counter", "error.counter.missing", nil)
