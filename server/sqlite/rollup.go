@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -175,6 +176,14 @@ func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers 
 	if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
 		return fmt.Errorf("response %d: answers: %w", rr.id, err)
 	}
+	countOne(def, rr, a, answers, resps)
+	return nil
+}
+
+// countOne adds one response's counts. It is the one place that decides
+// what a response contributes, shared by the worker, the rebuild and the
+// bulk loader, so they cannot disagree.
+func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, answers map[answerKey]int64, resps map[responseKey]*responseCounts) {
 	base := answerKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
 	for code, v := range a {
@@ -206,7 +215,6 @@ func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers 
 	if rr.comment != "" {
 		c.withComment++
 	}
-	return nil
 }
 
 // answerValues are the rollup values of one answer: the scale value, "NA",
@@ -248,9 +256,20 @@ func applyCounts(ctx context.Context, tx *sqlTx, answers map[answerKey]int64, re
 		return err
 	}
 	defer ins.Close()
-	for k, n := range answers {
+	// In primary-key order: the b-tree is then written front to back, page
+	// by page, instead of at random places (several times faster on big loads).
+	keys := make([]answerKey, 0, len(answers))
+	for k := range answers {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b answerKey) int {
+		return cmp.Or(cmp.Compare(a.month, b.month), cmp.Compare(a.agency, b.agency), cmp.Compare(a.surveyID, b.surveyID),
+			cmp.Compare(a.question, b.question), cmp.Compare(a.value, b.value), cmp.Compare(a.counter, b.counter),
+			cmp.Compare(a.officer, b.officer), cmp.Compare(a.channel, b.channel))
+	})
+	for _, k := range keys {
 		if _, err := ins.ExecContext(ctx, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
-			k.excluded, k.question, k.value, sign*n); err != nil {
+			k.excluded, k.question, k.value, sign*answers[k]); err != nil {
 			return err
 		}
 	}

@@ -258,6 +258,7 @@ func (s *Server) formLocalizer(c echo.Context) *i18n.Localizer {
 // summary when what was given is not a code of ours.
 func (s *Server) formCodePage(c echo.Context, code string, de *survey.Error, status int) error {
 	s.formLang(c)
+	formNoStore(c)
 	l := s.formLocalizer(c)
 	v := &formView{Kind: "code", Title: l.T("form.code.title"), Heading: l.T("form.code.title"), Back: "/", Code: code}
 	if de != nil {
@@ -270,6 +271,7 @@ func (s *Server) formCodePage(c echo.Context, code string, de *survey.Error, sta
 // "limited" or "gone".
 func (s *Server) formNotice(c echo.Context, kind string, status int, caption, back string) error {
 	s.formLang(c)
+	formNoStore(c)
 	l := s.formLocalizer(c)
 	v := &formView{Kind: kind, Title: l.T("form." + kind + ".title"), Heading: l.T("form." + kind + ".title"),
 		Lead: l.T("form." + kind + ".text"), Caption: caption, Back: back}

@@ -52,7 +52,7 @@ func TestPosterSurveyEndToEndWithoutJavaScript(t *testing.T) {
 			t.Errorf("page %d title %q is not unique or lacks the suffix", i, title)
 		}
 		titles[title] = true
-		if !strings.Contains(p, `class="back-link" href="/`) {
+		if !strings.Contains(p, `class="f-back-link" href="/`) {
 			t.Errorf("page %d has no back link with a real href", i)
 		}
 	}

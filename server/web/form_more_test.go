@@ -23,16 +23,16 @@ func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {
 	}
 	main := b[strings.Index(b, `<main id="main"`):]
 	for _, want := range []string{
-		`<div class="error-summary"`, "Có thông tin cần kiểm tra lại",
+		`<div class="f-error-summary"`, "Có thông tin cần kiểm tra lại",
 		`<a href="#comment">Ý kiến khác tối đa 1.000 ký tự. Ông/Bà vui lòng rút gọn.</a>`,
-		`<span class="vh">Lỗi:</span> Ý kiến khác tối đa 1.000 ký tự. Ông/Bà vui lòng rút gọn.`,
+		`<span class="f-vh">Lỗi:</span> Ý kiến khác tối đa 1.000 ký tự. Ông/Bà vui lòng rút gọn.`,
 		`value="phi" checked`, long + "</textarea>",
 	} {
 		if !strings.Contains(main, want) {
 			t.Errorf("error page lacks %.80q", want)
 		}
 	}
-	if first := strings.Index(main, "<div"); first != strings.Index(main, `<div class="error-summary"`) {
+	if first := strings.Index(main, "<div"); first != strings.Index(main, `<div class="f-error-summary"`) {
 		t.Error("the error summary is not the first thing in <main>")
 	}
 	if title := formTitleOf(b); !strings.HasPrefix(title, "Lỗi: ") {
@@ -127,7 +127,7 @@ func TestPosterRateLimitShowsAPolitePage(t *testing.T) {
 		t.Fatalf("rate limited: %d\n%s", rec.Code, formText(b))
 	}
 	// The answer waits in the draft; a little later the same page goes through.
-	back := b[strings.Index(b, `class="back-link" href="`)+len(`class="back-link" href="`):]
+	back := b[strings.Index(b, `class="f-back-link" href="`)+len(`class="f-back-link" href="`):]
 	back = back[:strings.Index(back, `"`)]
 	env.clock.Add(2 * time.Minute)
 	if loc := env.post(t, back, url.Values{"HL": {"5"}}); !strings.HasSuffix(loc, "/done") {

@@ -20,6 +20,7 @@ const formMaxBody = 32 << 10
 func (s *Server) formShow(c echo.Context, fc *formCtx, i int, answers map[string]json.RawMessage, comment string,
 	errs []*survey.Error, status int) error {
 	st, l, lang := fc.steps[i], fc.l, fc.lang
+	formNoStore(c)
 	v := &formView{Caption: fc.caption, Action: fc.url(i), Back: "/"}
 	v.Heading, v.Title = formStepHeading(fc.def, st, lang, l)
 	if prev := formPrevStep(fc.steps, i, answers); prev >= 0 && fc.draft != nil {
@@ -149,3 +150,7 @@ func formWithout(answers map[string]json.RawMessage, qs []*survey.Question) map[
 	}
 	return out
 }
+
+// formNoStore keeps a citizen's answers out of caches: a phone may be
+// shared, and a page must never be shown from an old copy after sending.
+func formNoStore(c echo.Context) { c.Response().Header().Set("Cache-Control", "no-store") }

@@ -21,7 +21,7 @@ const (
 
 var (
 	formAssetRE  = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
-	formSpriteRE = regexp.MustCompile(`(?s)<svg class="sprite".*?</svg>`)
+	formSpriteRE = regexp.MustCompile(`(?s)<svg class="f-sprite".*?</svg>`)
 	formExtRE    = regexp.MustCompile(`(?:href|src)="(https?:)?//`)
 )
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -233,5 +234,41 @@ func rollupCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 		return err
 	}
 	fmt.Fprintf(stdout, "recounted %d responses in %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// seedCmd: `sipas seed --agencies N --months M --responses R` fills an EMPTY
+// database with generated data for benchmarks (not the demo province).
+func seedCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	dir := fs.String("data-dir", envOr(getenv, "SIPAS_DATA_DIR", "./data"), "folder of the database (SIPAS_DATA_DIR)")
+	agencies := fs.Int("agencies", 3000, "agencies (a root and its children, one counter each)")
+	months := fs.Int("months", 24, "months of responses, ending this month")
+	responses := fs.Int("responses", 10_000_000, "responses in all")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := sqlite.Open(ctx, *dir+"/sipas.db")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		return err
+	}
+	last := time.Now()
+	res, err := demo.Bulk(ctx, db, cat, demo.BulkOptions{Agencies: *agencies, Months: *months, Responses: *responses, Now: time.Now(), Seed: 1,
+		Progress: func(done int) {
+			if time.Since(last) > 5*time.Second {
+				fmt.Fprintf(stdout, "  %d responses…\n", done)
+				last = time.Now()
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d agencies (root %s) and %d responses in %s (%.0f responses/s)\n",
+		res.Agencies, res.Root, res.Responses, res.Elapsed.Round(time.Second), float64(res.Responses)/res.Elapsed.Seconds())
 	return nil
 }

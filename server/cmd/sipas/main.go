@@ -61,6 +61,8 @@ Usage:
                                  issue a one-time code for a dossier receipt; prints the code and its URL
   sipas apikey add --scope tokens|scores [--agency CODE] [--name NAME]
                                  create an API key; the key is the last word printed
+  sipas seed [--agencies 3000 --months 24 --responses 10000000]
+                                 fill an empty database with generated data, for benchmarks
   sipas rollup rebuild           recount the monthly counts from the raw responses
   sipas version                  print the version
 
@@ -104,6 +106,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return tokenCmd(ctx, rest, stdout, getenv)
 	case "apikey":
 		return apikeyCmd(ctx, rest, stdout, getenv)
+	case "seed":
+		return seedCmd(ctx, rest, stdout, getenv)
 	case "rollup":
 		return rollupCmd(ctx, rest, stdout, getenv)
 	case "version":

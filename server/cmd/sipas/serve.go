@@ -88,6 +88,22 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}()
 	defer func() { stopRollup(); <-rollupDone }()
 
+	// Phone-form drafts abandoned for two hours are sent as partial responses.
+	go func() {
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-rctx.Done():
+				return
+			case <-t.C:
+				if err := srv.SweepDrafts(rctx); err != nil {
+					logger.Error("draft sweep", "err", err)
+				}
+			}
+		}
+	}()
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

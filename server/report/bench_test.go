@@ -1,0 +1,136 @@
+package report
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/demo"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+)
+
+// The scorecard and ranking benchmarks run on a generated data set: the file
+// named by SIPAS_BENCH_DB (make one with `sipas seed --responses 10000000`,
+// as `make bench-10m` does), or else a smaller one generated here once.
+var (
+	benchOnce sync.Once
+	benchDB   *sqlite.DB
+	benchCat  *survey.Catalog
+	benchErr  error
+)
+
+func benchData(b *testing.B) (*sqlite.DB, *survey.Catalog) {
+	benchOnce.Do(func() {
+		ctx := context.Background()
+		benchCat, benchErr = survey.Load(surveydefs.FS)
+		if benchErr != nil {
+			return
+		}
+		path := os.Getenv("SIPAS_BENCH_DB")
+		seed := path == ""
+		if seed {
+			dir, err := os.MkdirTemp("", "sipas-report-bench")
+			if err != nil {
+				benchErr = err
+				return
+			}
+			path = filepath.Join(dir, "sipas.db")
+		}
+		if benchDB, benchErr = sqlite.Open(ctx, path); benchErr != nil {
+			return
+		}
+		if seed {
+			_, benchErr = demo.Bulk(ctx, benchDB, benchCat, demo.BulkOptions{Agencies: 3000, Months: 24, Responses: 300_000, Now: time.Now(), Seed: 1})
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchDB, benchCat
+}
+
+// latencies records per-operation times and reports p50 and p99.
+type latencies []time.Duration
+
+func (l latencies) report(b *testing.B) {
+	slices.Sort(l)
+	b.ReportMetric(float64(l[len(l)/2])/1e6, "p50-ms")
+	b.ReportMetric(float64(l[len(l)*99/100])/1e6, "p99-ms")
+}
+
+// BenchmarkScore is an agency's monthly score: the heart of the scorecard
+// and of GET /api/v1/scores, from the rollups.
+func BenchmarkScore(b *testing.B) {
+	db, cat := benchData(b)
+	r := New(db, cat)
+	ctx := context.Background()
+	all, _ := db.Agencies(ctx)
+	month := survey.Month(time.Now().AddDate(0, -1, 0))
+	def := cat.Default()
+	var lat latencies
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a := all[1+i%(len(all)-1)]
+		t0 := time.Now()
+		if _, err := r.Score(ctx, a, def, month); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	lat.report(b)
+}
+
+// BenchmarkSeries is the 13-month trend of one agency.
+func BenchmarkSeries(b *testing.B) {
+	db, cat := benchData(b)
+	r := New(db, cat)
+	ctx := context.Background()
+	all, _ := db.Agencies(ctx)
+	month := survey.Month(time.Now())
+	var lat latencies
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := r.Series(ctx, all[1+i%(len(all)-1)], cat.Default(), month, 13); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	lat.report(b)
+}
+
+// BenchmarkRankAll ranks every child of the root (3,000 agencies in the
+// generated set) for a month: the province view.
+func BenchmarkRankAll(b *testing.B) {
+	db, cat := benchData(b)
+	r := New(db, cat)
+	ctx := context.Background()
+	all, _ := db.Agencies(ctx)
+	var root *survey.Agency
+	for _, a := range all {
+		if a.ParentID == 0 {
+			root = a
+		}
+	}
+	month := survey.Month(time.Now().AddDate(0, -1, 0))
+	var lat latencies
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		rk, err := r.Rank(ctx, root, cat.Default(), month)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(rk.Scores) < len(all)-1 {
+			b.Fatalf("ranked %d of %d", len(rk.Scores), len(all)-1)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	lat.report(b)
+}

@@ -1,0 +1,90 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// SetDurable switches the writer between synchronous=FULL (the default:
+// every commit survives a power cut) and OFF, for bulk loads of generated
+// data that can simply be regenerated. Never turn it off while serving.
+func (db *DB) SetDurable(ctx context.Context, durable bool) error {
+	mode, cache := "FULL", "-8000"
+	if !durable {
+		mode, cache = "OFF", "-262144" // and a 256 MB page cache for the load
+	}
+	if _, err := db.write.ExecContext(ctx, "PRAGMA cache_size = "+cache); err != nil {
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, "PRAGMA synchronous = "+mode)
+	return err
+}
+
+// BulkInsert stores generated responses in one transaction and adds their
+// monthly counts in the same transaction, moving the rollup position past
+// them: the worker then has nothing to recount. It refuses unless the
+// rollups are caught up, since it would otherwise skip older responses.
+func (db *DB) BulkInsert(ctx context.Context, surveys *survey.Catalog, rs []*survey.Response) error {
+	i := 0
+	return db.BulkStream(ctx, surveys, func() (*survey.Response, bool) {
+		if i == len(rs) {
+			return nil, false
+		}
+		i++
+		return rs[i-1], true
+	})
+}
+
+// BulkStream is BulkInsert for responses pulled one at a time from next
+// until it says no more, so a large load need not sit in memory: only the
+// counts do, one entry per distinct rollup key.
+func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func() (*survey.Response, bool)) error {
+	return db.tx(ctx, func(tx *sqlTx) error {
+		var last, maxID int64
+		if err := tx.QueryRowContext(ctx, `SELECT last_id, (SELECT COALESCE(max(id), 0) FROM responses) FROM rollup_state WHERE id = 1`).
+			Scan(&last, &maxID); err != nil {
+			return err
+		}
+		if last != maxID {
+			return errors.New("bulk insert: the monthly counts are behind; run `sipas rollup rebuild` first")
+		}
+		stmt, err := tx.PrepareContext(ctx, insertResponse)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		answers := map[answerKey]int64{}
+		resps := map[responseKey]*responseCounts{}
+		for r, ok := next(); ok; r, ok = next() {
+			res, err := stmt.ExecContext(ctx, responseArgs(r)...)
+			if err != nil {
+				return err
+			}
+			if r.ID, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			def, ok := surveys.Get(r.SurveyID)
+			if !ok || def.Version != r.SurveyVersion {
+				return fmt.Errorf("bulk insert: %s@%s is not an active questionnaire", r.SurveyID, r.SurveyVersion)
+			}
+			rr := rawResponse{id: r.ID, surveyID: r.SurveyID, version: r.SurveyVersion, channel: string(r.Channel),
+				month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
+				officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ",")}
+			if r.AnsweredAt != nil {
+				rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
+			}
+			countOne(def, &rr, map[string]json.RawMessage(r.Answers), answers, resps)
+			last = r.ID
+		}
+		if err := applyCounts(ctx, tx, answers, resps, 1); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
+		return err
+	})
+}
