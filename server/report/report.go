@@ -142,7 +142,8 @@ type Ranking struct {
 	Month   string
 	Survey  *survey.Definition
 	Scores  map[int64]*Score // by child agency ID
-	P0      float64          // the pooled satisfied share of all children together
+	P0      float64          // the pooled satisfied share of all children together (0 when none)
+	Share   score.Figure     // P0, undefined when the children have no answers
 	Result  score.RankResult
 	Elapsed time.Duration
 }
@@ -200,6 +201,7 @@ func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.D
 	}
 	if poolN > 0 {
 		rk.P0 = 100 * float64(poolS) / float64(poolN)
+		rk.Share = score.Figure{Value: rk.P0, Valid: true}
 	}
 	rk.Result = score.Rank(def.ID, rk.P0, entries)
 	rk.Elapsed = time.Since(start)

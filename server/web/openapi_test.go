@@ -20,6 +20,8 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/google/uuid"
+
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // openapiFile is the API contract, relative to this package's directory
@@ -85,6 +87,15 @@ func TestOpenAPIContractCatchesDrift(t *testing.T) {
 			props["language"] = props["lang"]
 			delete(props, "lang")
 		}, []string{"POST /api/v1/responses", "request does not match"}},
+		{"a figure the server sends as null is documented as always present", func(d *openapi3.T) {
+			d.Components.Schemas["CI95"].Value.Nullable = false
+		}, []string{"GET /api/v1/scores", "the response does not match"}},
+		{"a ranking row field is not documented", func(d *openapi3.T) {
+			delete(d.Components.Schemas["RankedRow"].Value.Properties, "clearly")
+		}, []string{"GET /api/v1/rankings", "the response does not match"}},
+		{"the dashboard session is not documented", func(d *openapi3.T) {
+			d.Paths.Value("/api/v1/rankings").Get.Security = &openapi3.SecurityRequirements{{"apiKey": []string{}}}
+		}, []string{"GET /api/v1/rankings", "request does not match"}},
 	}
 	for _, m := range mutations {
 		t.Run(m.name, func(t *testing.T) {
@@ -126,15 +137,20 @@ func loadOpenAPI(t *testing.T) *openapi3.T {
 
 // contractEnv is what the requests need: a healthy server with one agency,
 // counter CT-01 and officer CB01, a server whose database is closed (for the
-// 500s and the 503), and the credentials of each kind.
+// 500s and the 503), and the credentials of each kind. For the scores, a
+// second top-level agency H18 (counter CT-99) and an empty branch H17.01
+// under H17, with a month of rolled-up responses (seedScores).
 type contractEnv struct {
 	s, broken *Server
 	device    string // a paired tablet's token
 	revoked   string // a revoked tablet's token
 	key       string // API key with the tokens scope
-	scopeless string // API key without it
+	scopeless string // API key without it; it has the scores scope, province-wide
+	h17Key    string // API key with the scores scope, bound to H17 and its subtree
 	pairing   string // a live pairing code
 	wrongPair string // a 6-digit code that is not live
+	head      string // session cookie value of the head of H17
+	province  string // session cookie value of a province user
 }
 
 func newContractEnv(t *testing.T) *contractEnv {
@@ -166,8 +182,81 @@ func newContractEnv(t *testing.T) *contractEnv {
 	}
 	n, _ := strconv.Atoi(e.pairing)
 	e.wrongPair = fmt.Sprintf("%06d", (n+1)%1_000_000) // the only live code is e.pairing
+	e.seedScores(t, c)
 	e.broken.DB.Close()
 	return e
+}
+
+// seedScores adds what the scores and rankings need: agencies inside and
+// outside H17's subtree, November 2026 responses submitted through the API
+// and rolled up, a key bound to H17, and two dashboard sessions.
+func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
+	t.Helper()
+	ctx := context.Background()
+	s := e.s
+	h18 := &survey.Agency{Code: "H18", Name: survey.Text{"vi": "UBND tỉnh Hậu Giang", "en": "Hau Giang People's Committee"},
+		Kind: survey.KindProvincePC, SurveyID: "nhanh"}
+	if err := s.DB.CreateAgency(ctx, h18); err != nil {
+		t.Fatal(err)
+	}
+	branch := &survey.Agency{Code: "H17.01", Name: survey.Text{"vi": "Chi nhánh số 1"}, Kind: survey.KindCentreBranch, ParentID: ct01.AgencyID}
+	if err := s.DB.CreateAgency(ctx, branch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.CreateCounter(ctx, &survey.Counter{AgencyID: h18.ID, Code: "CT-99", Number: 1,
+		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	// Each response from its own address and at its own time, so that no
+	// poster limit, repeat or burst flag gets in the way; the one at 22:00
+	// is flagged odd_hours and left out (excluded).
+	sent := 0
+	submit := func(counter, surveyID string, answers map[string]any, hour int) {
+		t.Helper()
+		sent++
+		d, _ := s.Surveys.Get(surveyID)
+		at := time.Date(2026, 11, 1+sent%25, hour, sent%60, 0, 0, survey.Zone)
+		b := body(t, s, map[string]any{"counter": counter, "survey": surveyID, "version": d.Version,
+			"answers": answers, "answered_at": at.Format(time.RFC3339)})
+		rec := serve(s, apiRequest{http.MethodPost, "/api/v1/responses", b, nil}, fmt.Sprintf("198.18.%d.%d:40000", sent/250, sent%250+1))
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("seeding a response: %d %s", rec.Code, rec.Body)
+		}
+	}
+	h17HL := []any{5, 4, 5, 4, 5, 5, 4, 3, 5, 4, 2, 5}
+	for i := range 34 {
+		submit("CT-01", "nhanh", map[string]any{"HL": h17HL[i%len(h17HL)]}, 8+i%9)
+	}
+	submit("CT-01", "nhanh", map[string]any{"HL": nil}, 10)
+	submit("CT-01", "nhanh", map[string]any{"HL": 5}, 22)
+	h18HL := []any{1, 2, 2, 1, 4, 2, 3, 1}
+	for i := range 32 {
+		submit("CT-99", "nhanh", map[string]any{"HL": h18HL[i%len(h18HL)]}, 8+i%9)
+	}
+	submit("CT-01", "sipas-dv-2023", map[string]any{"TC1": 5, "TC2": 4, "TT1": 2, "CC1": nil}, 9)
+	submit("CT-01", "sipas-dv-2023", map[string]any{"TC1": 4, "TT1": 5, "KQ1": 3}, 11)
+	submit("CT-01", "nd61", map[string]any{"ND1": 2, "ND2": 1, "ND3": 0, "ND8": nil}, 9)
+	submit("CT-01", "nd61", map[string]any{"ND1": 1, "ND2": 2, "ND3": 2, "ND9": 1}, 14)
+	if _, err := s.DB.NewRollup(s.Surveys).CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	var err error
+	if _, e.h17Key, err = s.DB.CreateAPIKey(ctx, "bảng điều khiển H17", []string{"scores"}, ct01.AgencyID, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, s, "truong.h17", survey.RoleAgencyHead, ct01.AgencyID, "mat-khau-truong")
+	addUser(t, s, "so.noi.vu", survey.RoleProvince, 0, "mat-khau-tinh")
+	for _, u := range []struct {
+		name, password string
+		into           *string
+	}{{"truong.h17", "mat-khau-truong", &e.head}, {"so.noi.vu", "mat-khau-tinh", &e.province}} {
+		ck, code := signIn(t, s, u.name, u.password)
+		if ck == nil {
+			t.Fatalf("signing in %s: status %d", u.name, code)
+		}
+		*u.into = ck.Value
+	}
 }
 
 // dossierCode issues a fresh one-time code at CT-01.
@@ -202,6 +291,8 @@ type apiCase struct {
 }
 
 func bearerHeader(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+
+func sessionHeader(value string) []string { return []string{"Cookie", sessionCookie + "=" + value} }
 
 // contractCases is the table. Each case gets its own client address, so the
 // rate limits (keyed by address) of one case never leak into another.
@@ -320,12 +411,61 @@ func contractCases(t *testing.T, e *contractEnv) []apiCase {
 		{name: "readiness", req: getReq("/readyz"), status: 200, valid: true},
 		{name: "readiness, database down", req: getReq("/readyz"), status: 503, valid: true, broken: true},
 	}
+	cases = append(cases, scoresCases(e, getReq, repeat)...)
 	// Every shipped questionnaire, so the definition schema is checked
 	// against each kind of question, scale and part there is.
 	for _, d := range s.Surveys.All() {
 		cases = append(cases, apiCase{name: "definition " + d.ID, req: getReq("/api/v1/surveys/" + d.ID), status: 200, valid: true})
 	}
 	return cases
+}
+
+// scoresCases are the rows of GET /api/v1/scores and GET /api/v1/rankings.
+func scoresCases(e *contractEnv, getReq func(string, ...string) apiRequest, repeat func(int, apiRequest) func(func(apiRequest))) []apiCase {
+	province, h17 := bearerHeader(e.scopeless), bearerHeader(e.h17Key)
+	head, prov := sessionHeader(e.head), sessionHeader(e.province)
+	score := func(query string, header ...string) apiRequest { return getReq("/api/v1/scores?"+query, header...) }
+	rank := func(query string, header ...string) apiRequest { return getReq("/api/v1/rankings?"+query, header...) }
+	const nov = "agency=H17&month=2026-11"
+	return []apiCase{
+		{name: "score, the agency's own questionnaire", req: score(nov, province...), status: 200, valid: true},
+		{name: "score of a SIPAS questionnaire, in English", req: score(nov+"&survey=sipas-dv-2023&lang=en", h17...), status: 200, valid: true},
+		{name: "score under nd61", req: score(nov+"&survey=nd61", h17...), status: 200, valid: true},
+		{name: "score of an empty month", req: score("agency=H17&month=2026-10", province...), status: 200, valid: true},
+		{name: "score of a branch, agency head", req: score("agency=H17.01&month=2026-11", head...), status: 200, valid: true},
+		{name: "score of another agency, province user", req: score("agency=H18&month=2026-11&survey=nhanh", prov...), status: 200, valid: true},
+		{name: "score, month malformed", req: score("agency=H17&month=2026-13", province...), status: 400, rejected: true},
+		{name: "score, month missing", req: score("agency=H17", province...), status: 400, rejected: true},
+		{name: "score, unknown questionnaire", req: score(nov+"&survey=khong-co", province...), status: 400, valid: true},
+		{name: "score without credentials", req: score(nov), status: 401, rejected: true},
+		{name: "score with an unknown key", req: score(nov, bearerHeader("sk_nope")...), status: 401, valid: true},
+		{name: "score with an expired session", req: score(nov, sessionHeader("khong-co")...), status: 401, valid: true},
+		{name: "score, key without the scores scope", req: score(nov, bearerHeader(e.key)...), status: 403, valid: true},
+		{name: "score outside the key's agency", req: score("agency=H18&month=2026-11", h17...), status: 403, valid: true},
+		{name: "score outside the agency head's", req: score("agency=H18&month=2026-11", head...), status: 403, valid: true},
+		{name: "score of an unknown agency", req: score("agency=H99&month=2026-11", province...), status: 404, valid: true},
+		{name: "score without an agency", req: score("month=2026-11", province...), status: 404, rejected: true},
+		{name: "score, key guessing", req: score(nov, bearerHeader("sk_nope")...), status: 429, valid: true,
+			prep: repeat(10, score(nov, bearerHeader("sk_nope")...))},
+		{name: "score, database down", req: score(nov, bearerHeader("sk_any")...), status: 500, valid: true, broken: true},
+
+		{name: "ranking of the province", req: rank("month=2026-11&survey=nhanh", province...), status: 200, valid: true},
+		{name: "ranking of the province, province user, default questionnaire", req: rank("month=2026-11&lang=en", prov...), status: 200, valid: true},
+		{name: "ranking under the key's agency", req: rank("month=2026-11&survey=nhanh&parent=H17", h17...), status: 200, valid: true},
+		{name: "ranking under the agency head's", req: rank("month=2026-11&parent=H17", head...), status: 200, valid: true},
+		{name: "ranking, month malformed", req: rank("month=11-2026", province...), status: 400, rejected: true},
+		{name: "ranking, unknown questionnaire", req: rank("month=2026-11&survey=khong-co", province...), status: 400, valid: true},
+		{name: "ranking without credentials", req: rank("month=2026-11"), status: 401, rejected: true},
+		{name: "ranking with an unknown key", req: rank("month=2026-11", bearerHeader("sk_nope")...), status: 401, valid: true},
+		{name: "ranking, key without the scores scope", req: rank("month=2026-11", bearerHeader(e.key)...), status: 403, valid: true},
+		{name: "ranking of the province, key bound to an agency", req: rank("month=2026-11", h17...), status: 403, valid: true},
+		{name: "ranking of the province, agency head", req: rank("month=2026-11", head...), status: 403, valid: true},
+		{name: "ranking under another agency", req: rank("month=2026-11&parent=H18", h17...), status: 403, valid: true},
+		{name: "ranking under an unknown parent", req: rank("month=2026-11&parent=H99", province...), status: 404, valid: true},
+		{name: "ranking, key guessing", req: rank("month=2026-11", bearerHeader("sk_nope")...), status: 429, valid: true,
+			prep: repeat(10, rank("month=2026-11", bearerHeader("sk_nope")...))},
+		{name: "ranking, database down", req: rank("month=2026-11", bearerHeader("sk_any")...), status: 500, valid: true, broken: true},
+	}
 }
 
 // checkContract runs the table against the document and returns every
@@ -451,9 +591,17 @@ func checkResponse(route *routers.Route, input *openapi3filter.RequestValidation
 }
 
 // checkBearer is the document's security checked from the outside: a bearer
-// token is present, and an apiKey one has the sk_ prefix the server requires.
+// token is present, and an apiKey one has the sk_ prefix the server requires;
+// a cookie scheme's cookie is present.
 func checkBearer(_ context.Context, in *openapi3filter.AuthenticationInput) error {
-	tok, ok := strings.CutPrefix(in.RequestValidationInput.Request.Header.Get("Authorization"), "Bearer ")
+	req := in.RequestValidationInput.Request
+	if sc := in.SecurityScheme; sc != nil && sc.Type == "apiKey" && sc.In == "cookie" {
+		if ck, err := req.Cookie(sc.Name); err != nil || ck.Value == "" {
+			return fmt.Errorf("no %s cookie", sc.Name)
+		}
+		return nil
+	}
+	tok, ok := strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
 	switch {
 	case !ok || tok == "":
 		return errors.New("no bearer token")

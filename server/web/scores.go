@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/score"
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -136,14 +138,42 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 	}
 	out.CI95, out.Mean, out.Counts, out.NA = ci(total), total.Mean, counts(total), total.NA
+	if res.ND61 != nil {
+		// The headline index is the QĐ 766 ratio; its interval must be the ratio's.
+		out.CI95 = nil
+		if r := res.ND61.QD766.CI95; r != nil {
+			out.CI95 = &[2]float64{r.Lo, r.Hi}
+		}
+	}
 	return out
 }
 
-// scoresViewer authorizes a scores request: a dashboard session, or an API
-// key with the scores scope; and the agency must be in the caller's scope.
-func (s *Server) scoresViewer(c echo.Context, agencyID int64) error {
+// scoresCaller is who asks for scores: a signed-in user or an API key.
+type scoresCaller struct {
+	user *survey.User
+	key  *sqlite.APIKey
+}
+
+// scoresAuth authenticates a scores request before anything is looked up,
+// so that nobody without credentials can probe which agencies exist.
+func (s *Server) scoresAuth(c echo.Context) (*scoresCaller, error) {
 	if sess := s.session(c); sess != nil {
-		ok, err := s.canSee(c, sess.User, agencyID)
+		return &scoresCaller{user: sess.User}, nil
+	}
+	if bearer(c) == "" {
+		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	}
+	k, err := s.apiKey(c, "scores")
+	if err != nil {
+		return nil, err
+	}
+	return &scoresCaller{key: k}, nil
+}
+
+// scoresViewer checks the agency is in the caller's scope.
+func (s *Server) scoresViewer(c echo.Context, who *scoresCaller, agencyID int64) error {
+	if who.user != nil {
+		ok, err := s.canSee(c, who.user, agencyID)
 		if err != nil {
 			return err
 		}
@@ -152,10 +182,7 @@ func (s *Server) scoresViewer(c echo.Context, agencyID int64) error {
 		}
 		return nil
 	}
-	k, err := s.apiKey(c, "scores")
-	if err != nil {
-		return err
-	}
+	k := who.key
 	if k.AgencyID != 0 {
 		ids, err := s.DB.Subtree(c.Request().Context(), k.AgencyID)
 		if err != nil {
@@ -170,8 +197,9 @@ func (s *Server) scoresViewer(c echo.Context, agencyID int64) error {
 
 // apiScores is GET /api/v1/scores?agency=&month=[&survey=].
 func (s *Server) apiScores(c echo.Context) error {
-	if bearer(c) == "" && s.session(c) == nil {
-		return survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	who, err := s.scoresAuth(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	a, def, err := s.Reports.Resolve(ctx, report.Request{Agency: c.QueryParam("agency"), Month: c.QueryParam("month"), Survey: c.QueryParam("survey")})
@@ -181,7 +209,7 @@ func (s *Server) apiScores(c echo.Context) error {
 		}
 		return err
 	}
-	if err := s.scoresViewer(c, a.ID); err != nil {
+	if err := s.scoresViewer(c, who, a.ID); err != nil {
 		return err
 	}
 	sc, err := s.Reports.Score(ctx, a, def, c.QueryParam("month"))
@@ -215,8 +243,9 @@ type rankRowJSON struct {
 // apiRanking is GET /api/v1/rankings?month=&survey=[&parent=]: the agencies
 // under parent (the province's top level when omitted), ranked.
 func (s *Server) apiRanking(c echo.Context) error {
-	if bearer(c) == "" && s.session(c) == nil {
-		return survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
+	who, err := s.scoresAuth(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	month := c.QueryParam("month")
@@ -233,8 +262,11 @@ func (s *Server) apiRanking(c echo.Context) error {
 	var parent *survey.Agency
 	if code := c.QueryParam("parent"); code != "" {
 		p, err := s.DB.AgencyByCode(ctx, code)
-		if err != nil {
+		if errors.Is(err, survey.ErrNotFound) {
 			return survey.Errorf(survey.CodeNotFound, "error.agency.unknown", map[string]any{"Code": code})
+		}
+		if err != nil {
+			return err
 		}
 		parent = p
 	}
@@ -242,7 +274,7 @@ func (s *Server) apiRanking(c echo.Context) error {
 	if parent != nil {
 		scopeID = parent.ID
 	}
-	if err := s.rankingViewer(c, scopeID); err != nil {
+	if err := s.rankingViewer(c, who, scopeID); err != nil {
 		return err
 	}
 	rk, err := s.Reports.Rank(ctx, parent, def, month)
@@ -251,9 +283,7 @@ func (s *Server) apiRanking(c echo.Context) error {
 	}
 	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
 	out := rankingJSON{Month: month, Survey: def.ID, Ranked: []rankRowJSON{}, NotRanked: []rankRowJSON{}}
-	if rk.P0 > 0 {
-		out.Province = score.Figure{Value: rk.P0, Valid: true}
-	}
+	out.Province = rk.Share
 	if parent != nil {
 		out.Parent = &placeJSON{Code: parent.Code, Name: parent.Name.In(lang)}
 	}
@@ -287,22 +317,12 @@ func (s *Server) apiRanking(c echo.Context) error {
 
 // rankingViewer: ranking the whole province needs the province or admin
 // role (or a province-wide key); ranking under an agency needs that agency in scope.
-func (s *Server) rankingViewer(c echo.Context, agencyID int64) error {
-	if sess := s.session(c); sess != nil && agencyID == 0 {
-		if sess.User.Role == survey.RoleAgencyHead {
-			return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
-		}
-		return nil
+func (s *Server) rankingViewer(c echo.Context, who *scoresCaller, agencyID int64) error {
+	if agencyID != 0 {
+		return s.scoresViewer(c, who, agencyID)
 	}
-	if agencyID == 0 {
-		k, err := s.apiKey(c, "scores")
-		if err != nil {
-			return err
-		}
-		if k.AgencyID != 0 {
-			return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
-		}
-		return nil
+	if (who.user != nil && who.user.Role == survey.RoleAgencyHead) || (who.key != nil && who.key.AgencyID != 0) {
+		return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
 	}
-	return s.scoresViewer(c, agencyID)
+	return nil
 }
