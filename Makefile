@@ -10,7 +10,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 SIPAS_DEMO ?= 1
 export SIPAS_DEMO
 
-.PHONY: help run build test e2e bench lint clean
+.PHONY: help run build test e2e bench bench-10m lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -29,6 +29,11 @@ e2e: ## only the browser tests (headless Chromium)
 
 bench: ## benchmarks: submission throughput, scoring, templates
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
+
+BENCH_DB ?= $(or $(TMPDIR),/tmp)/sipas-bench-10m
+bench-10m: build ## seed 10 million responses over 3,000 agencies and 24 months (once), then time scorecards and rankings on them
+	@if [ ! -f $(BENCH_DB)/sipas.db ]; then mkdir -p $(BENCH_DB) && time $(BIN) seed -data-dir $(BENCH_DB) --agencies 3000 --months 24 --responses 10000000; fi
+	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench . -benchtime 200x ./server/report/
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
