@@ -83,7 +83,9 @@ func (db *DB) Subtree(ctx context.Context, id int64) ([]int64, error) {
 		WITH RECURSIVE tree(id) AS (
 			SELECT ?
 			UNION
-			SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id OR a.successor_id = t.id
+			SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id
+			UNION
+			SELECT a.id FROM agencies a JOIN tree t ON a.successor_id = t.id
 		)
 		SELECT id FROM tree ORDER BY id`, id)
 	if err != nil {

@@ -140,13 +140,13 @@ func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
 }
 
 type rawResponse struct {
-	id                                                 int64
+	id                                                  int64
 	surveyID, version, channel, month, answers, comment string
-	flags                                              string
-	answered                                           sql.NullString
-	received                                           string
-	agency, counter, officer                           int64
-	partial, excluded                                  bool
+	flags                                               string
+	answered                                            sql.NullString
+	received                                            string
+	agency, counter, officer                            int64
+	partial, excluded                                   bool
 }
 
 // day is the Asia/Ho_Chi_Minh day the response counts in: the citizen's time

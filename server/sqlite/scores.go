@@ -65,15 +65,34 @@ func (t *Tally) Counts(def *survey.Definition) score.Counts {
 	return c
 }
 
+// args lists the months of the scope one by one: with month IN (…) and
+// agency_id IN (…) SQLite seeks the primary key (month, agency_id, …)
+// straight to each pair, where a month range would scan whole months.
 func (sc Scope) args() ([]any, error) {
+	from, err := survey.ParseMonth(sc.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := survey.ParseMonth(sc.To)
+	if err != nil {
+		return nil, err
+	}
+	var months []string
+	for m := from; !m.After(to) && len(months) < 600; m = m.AddDate(0, 1, 0) {
+		months = append(months, m.Format("2006-01"))
+	}
+	ms, err := json.Marshal(months)
+	if err != nil {
+		return nil, err
+	}
 	ids, err := json.Marshal(sc.Agencies)
 	if err != nil {
 		return nil, err
 	}
-	return []any{sc.From, sc.To, string(ids), sc.Survey}, nil
+	return []any{string(ms), string(ids), sc.Survey}, nil
 }
 
-const scopeWhere = `month BETWEEN ? AND ? AND agency_id IN (SELECT value FROM json_each(?)) AND survey_id = ?`
+const scopeWhere = `month IN (SELECT value FROM json_each(?)) AND agency_id IN (SELECT value FROM json_each(?)) AND survey_id = ?`
 
 // Tallies returns the counts of a scope split by one dimension (the key is
 // the dimension's value as text; "" for ByNone).

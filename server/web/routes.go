@@ -49,6 +49,8 @@ func (s *Server) routes() {
 	e.GET("/login", s.loginForm)
 	e.POST("/login", s.login)
 	e.POST("/logout", s.logout, s.requireUser())
+	s.adminRoutes(e)
+	s.dashboardRoutes(e)
 
 	// Printable A4 posters.
 	e.GET("/posters/counter/:code", s.counterPoster)

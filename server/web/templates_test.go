@@ -15,6 +15,8 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 			get(t, s, path+"?lang="+lang)
 		}
 	}
+	renderAdminPages(t, s)     // administration pages need a signed-in admin: admin_test.go
+	renderDashboardPages(t, s) // dashboard pages need a session too: dashboard_test.go
 	for name := range s.views.pages {
 		if s.views.used[name] == 0 {
 			t.Errorf("template %s.html is never rendered by a test", name)

@@ -1,6 +1,7 @@
 // The server's kiosk API (docs/api.md), relative to the app at /kiosk/.
-// Every call resolves to {status, body, retryAfter}; status 0 means the
-// network failed (offline, server down), which callers treat like a 5xx.
+// Every call resolves to {status, body, retryAfter, fromCache}; status 0
+// means the network failed (offline, server down), which callers treat like
+// a 5xx; fromCache marks the service worker's last good copy of a GET.
 
 const BASE = new URL('../api/v1/', document.baseURI);
 
@@ -40,7 +41,12 @@ export class Api {
           data = null;
         }
       }
-      return { status: res.status, body: data, retryAfter: retryAfter(res.headers.get('Retry-After')) };
+      return {
+        status: res.status,
+        body: data,
+        retryAfter: retryAfter(res.headers.get('Retry-After')),
+        fromCache: res.headers.get('X-Kiosk-From-Cache') === '1', // the service worker's offline copy
+      };
     } catch {
       return { status: 0, body: null, retryAfter: 0 };
     } finally {

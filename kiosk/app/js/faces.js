@@ -13,8 +13,8 @@ const EYES = `<circle cx="23" cy="28" r="3.2" fill="${INK}"/><circle cx="41" cy=
 
 // Features per face, on a 64×64 grid with the head centred at 32,32.
 const FEATURES = {
-  // Brows pulled down towards the middle, deep frown.
-  1: `<path d="M15 19.5 L27 23.5 M49 19.5 L37 23.5" stroke="${INK}" stroke-width="3.4" stroke-linecap="round"/>
+  // Sad brows (raised towards the middle), deep frown.
+  1: `<path d="M16 23 L26.5 18.5 M48 23 L37.5 18.5" stroke="${INK}" stroke-width="3.4" stroke-linecap="round"/>
       ${EYES}
       <path d="M19.5 49 Q32 34.5 44.5 49" fill="none" stroke="${INK}" stroke-width="3.6" stroke-linecap="round"/>`,
   // Slight frown, no brows.

@@ -63,7 +63,7 @@ Usage:
                                  create an API key; the key is the last word printed
   sipas seed [--agencies 3000 --months 24 --responses 10000000]
                                  fill an empty database with generated data, for benchmarks
-  sipas rollup rebuild           recount the monthly counts from the raw responses
+` + adminUsage + `  sipas rollup rebuild           recount the monthly counts from the raw responses
   sipas version                  print the version
 
 Every command that uses the database takes -data-dir (SIPAS_DATA_DIR, default ./data).
@@ -87,6 +87,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return errors.New("missing command")
 	}
 	cmd, rest := args[0], args[1:]
+	// Administration subcommands (admin_cli.go): agency, officer, user, and
+	// counter add, apikey list|revoke, device list|revoke.
+	if handled, err := adminCommand(ctx, cmd, rest, stdout, getenv); handled {
+		return err
+	}
 	switch cmd {
 	case "serve":
 		cfg, err := parseServeConfig(rest, getenv)

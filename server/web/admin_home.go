@@ -1,0 +1,42 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/sipas-vn/sipas/server/sqlite"
+)
+
+type adminHomePage struct {
+	adminBase
+	Counts       sqlite.AdminCounts
+	Offline      []*sqlite.DeviceInfo
+	OfflineHours int
+}
+
+// adminHome is GET /admin: totals, offline tablets, pending flagged
+// responses, and a link to every administration page.
+func (s *Server) adminHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	now := s.Clock.Now()
+	// Assignments may be dated ahead; any admin visit brings them in force.
+	if _, err := s.DB.ApplyDueSurveys(ctx, now); err != nil {
+		return err
+	}
+	counts, err := s.DB.CountForAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	devices, err := s.DB.DeviceList(ctx)
+	if err != nil {
+		return err
+	}
+	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours())}
+	for _, d := range devices {
+		if d.Offline(now, sqlite.DeviceOfflineAfter) {
+			p.Offline = append(p.Offline, d)
+		}
+	}
+	return s.render(c, http.StatusOK, "admin_home", p)
+}

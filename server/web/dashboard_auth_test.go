@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// TestDashboardAuthorizationMatrix tries every dashboard page, export and
+// the comment mark as each role, on an agency inside and outside the agency
+// head's scope, and signed out: signed out goes to the sign-in form, out of
+// scope is 403, the province comparison is not for agency heads.
+func TestDashboardAuthorizationMatrix(t *testing.T) {
+	f := newDashFixture(t)
+	rs := f.sipasReplies("2026-10", 3)
+	for i := range rs {
+		rs[i].comment = "Ý kiến số " + fmt.Sprint(i)
+	}
+	in := f.insert(t, "H17.50.1", survey.DefaultID, rs)    // the head's subtree
+	out := f.insert(t, "H17.51", survey.DefaultID, rs[:1]) // someone else's ward
+	commentOf := map[string]int64{"H17.50.1": responseID(t, f, in[0].UID), "H17.51": responseID(t, f, out[0].UID)}
+
+	pages := []string{"", "/print", "/comments", "/export.csv", "/export.xlsx", "/responses.csv", "/responses.xlsx"}
+	type who struct {
+		name  string
+		scope map[string]bool // agencies this user may open
+	}
+	users := []who{
+		{"admin", map[string]bool{"H17.50.1": true, "H17.51": true}},
+		{"province", map[string]bool{"H17.50.1": true, "H17.51": true}},
+		{"head", map[string]bool{"H17.50.1": true, "H17.51": false}},
+		{"", nil},
+	}
+	for _, u := range users {
+		for _, code := range []string{"H17.50.1", "H17.51"} {
+			for _, p := range pages {
+				path := "/dashboard/agency/" + code + p + "?month=2026-10"
+				rec := f.get(t, u.name, path)
+				switch {
+				case u.name == "":
+					if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
+						t.Errorf("signed out %s: %d %s", path, rec.Code, rec.Header().Get("Location"))
+					}
+				case u.scope[code]:
+					if rec.Code != http.StatusOK {
+						t.Errorf("%s %s: %d, want 200", u.name, path, rec.Code)
+					}
+				default:
+					if rec.Code != http.StatusForbidden {
+						t.Errorf("%s %s: %d, want 403", u.name, path, rec.Code)
+					}
+				}
+			}
+			// The mark, with the user's own CSRF token.
+			path := fmt.Sprintf("/dashboard/agency/%s/comments/%d", code, commentOf[code])
+			rec := f.post(t, u.name, path, url.Values{"csrf": {f.csrf[u.name]}, "handled": {"1"}})
+			want := map[bool]int{true: http.StatusSeeOther, false: http.StatusForbidden}[u.scope[code]]
+			if u.name == "" {
+				want = http.StatusSeeOther
+			}
+			if rec.Code != want {
+				t.Errorf("%s POST %s: %d, want %d", u.name, path, rec.Code, want)
+			}
+		}
+		// A comment of another ward cannot be marked through an agency in scope.
+		if u.name == "head" {
+			path := fmt.Sprintf("/dashboard/agency/H17.50/comments/%d", commentOf["H17.51"])
+			if rec := f.post(t, "head", path, url.Values{"csrf": {f.csrf["head"]}, "handled": {"1"}}); rec.Code != http.StatusForbidden {
+				t.Errorf("head marks another ward's comment through their own agency: %d", rec.Code)
+			}
+		}
+	}
+
+	// Landing and the province comparison.
+	for _, c := range []struct {
+		who, path string
+		status    int
+		location  string
+	}{
+		{"admin", "/dashboard", http.StatusSeeOther, "/dashboard/province"},
+		{"province", "/dashboard", http.StatusSeeOther, "/dashboard/province"},
+		{"head", "/dashboard", http.StatusSeeOther, "/dashboard/agency/H17.50"},
+		{"", "/dashboard", http.StatusSeeOther, "/login?next=%2Fdashboard"},
+		{"admin", "/dashboard/province", http.StatusOK, ""},
+		{"province", "/dashboard/province?parent=H17.50", http.StatusOK, ""},
+		{"head", "/dashboard/province", http.StatusForbidden, ""},
+		{"head", "/dashboard/province?parent=H17.50", http.StatusForbidden, ""},
+		{"", "/dashboard/province", http.StatusSeeOther, "/login?next=%2Fdashboard%2Fprovince"},
+		{"head", "/dashboard?agency=H17.51&month=2026-10", http.StatusSeeOther, "/dashboard/agency/H17.51?month=2026-10"},
+		{"head", "/dashboard/agency/NOPE", http.StatusNotFound, ""},
+		{"head", "/dashboard/agency/H17.50?month=10-2026", http.StatusUnprocessableEntity, ""},
+	} {
+		rec := f.get(t, c.who, c.path)
+		if rec.Code != c.status || rec.Header().Get("Location") != c.location {
+			t.Errorf("%s %s: %d %q, want %d %q", c.who, c.path, rec.Code, rec.Header().Get("Location"), c.status, c.location)
+		}
+	}
+
+	// The scores API with a dashboard session follows the same scopes.
+	for _, c := range []struct {
+		who, path string
+		status    int
+	}{
+		{"head", "/api/v1/scores?agency=H17.50.1&month=2026-10", http.StatusOK},
+		{"head", "/api/v1/scores?agency=H17.51&month=2026-10", http.StatusForbidden},
+		{"province", "/api/v1/scores?agency=H17.51&month=2026-10", http.StatusOK},
+		{"admin", "/api/v1/scores?agency=H17&month=2026-10", http.StatusOK},
+		{"", "/api/v1/scores?agency=H17.50&month=2026-10", http.StatusUnauthorized},
+		{"head", "/api/v1/rankings?month=2026-10", http.StatusForbidden},
+		{"head", "/api/v1/rankings?month=2026-10&parent=H17.50", http.StatusOK},
+		{"head", "/api/v1/rankings?month=2026-10&parent=H17", http.StatusForbidden},
+		{"province", "/api/v1/rankings?month=2026-10", http.StatusOK},
+		{"admin", "/api/v1/rankings?month=2026-10&parent=H17", http.StatusOK},
+		{"", "/api/v1/rankings?month=2026-10", http.StatusUnauthorized},
+	} {
+		if rec := f.get(t, c.who, c.path); rec.Code != c.status {
+			t.Errorf("%s %s: %d, want %d: %s", c.who, c.path, rec.Code, c.status, rec.Body)
+		}
+	}
+}
+
+func responseID(t *testing.T, f *dashFixture, uid string) int64 {
+	t.Helper()
+	r, err := f.s.DB.ResponseByUID(context.Background(), uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID
+}

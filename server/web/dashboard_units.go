@@ -1,0 +1,225 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"sort"
+	"strconv"
+
+	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/score"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// officerMinRatings is the number of ratings from which an officer's
+// figures are shown; below it only the count is (SIPAS.md "Integrity").
+const officerMinRatings = 30
+
+// unitRow is one counter or officer of the agency's subtree.
+type unitRow struct {
+	Name     string
+	N        string
+	Index    string
+	CI       string
+	Reliable bool
+	Hidden   bool // an officer under officerMinRatings: count only
+}
+
+func unitOf(f fmtr, name string, sc *report.Score) unitRow {
+	idx, _, _ := sc.Headline()
+	r := unitRow{Name: name, N: f.l.Int(sc.Result.Responses), Index: f.pct(idx), Reliable: sc.Result.Reliable}
+	if ci := headlineCI(sc.Result); ci != nil {
+		r.CI = f.interval(ci)
+	}
+	return r
+}
+
+// staffTables builds the counters table and, when the viewer may see them,
+// the officers table (agency heads and admins, SIPAS.md: only above the
+// minimum count). Responses without a counter or officer are left out.
+func (s *Server) staffTables(ctx context.Context, f fmtr, t *target, withOfficers bool) (counters, officers []unitRow, err error) {
+	cs, os, err := s.Reports.Staff(ctx, t.Agency)
+	if err != nil {
+		return nil, nil, err
+	}
+	byCounter, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByCounter)
+	if err != nil {
+		return nil, nil, err
+	}
+	type keyed struct {
+		sort string
+		row  unitRow
+	}
+	var list []keyed
+	for k, sc := range byCounter {
+		id, _ := strconv.ParseInt(k, 10, 64)
+		c := cs[id]
+		if id == 0 || c == nil || sc.Result.Responses == 0 {
+			continue
+		}
+		list = append(list, keyed{fmt.Sprintf("%08d %s", c.AgencyID, c.Code), unitOf(f, c.Name.In(f.l.Lang()), sc)})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].sort < list[j].sort })
+	for _, k := range list {
+		counters = append(counters, k.row)
+	}
+	if !withOfficers {
+		return counters, nil, nil
+	}
+	byOfficer, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByOfficer)
+	if err != nil {
+		return nil, nil, err
+	}
+	list = list[:0]
+	for k, sc := range byOfficer {
+		id, _ := strconv.ParseInt(k, 10, 64)
+		o := os[id]
+		if id == 0 || o == nil || sc.Result.Responses == 0 {
+			continue
+		}
+		row := unitRow{Name: o.Name, N: f.l.Int(sc.Result.Responses), Hidden: true}
+		if sc.Result.Responses >= officerMinRatings {
+			row = unitOf(f, o.Name, sc)
+		}
+		list = append(list, keyed{o.Name + "\x00" + o.Code, row})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].sort < list[j].sort })
+	for _, k := range list {
+		officers = append(officers, k.row)
+	}
+	return counters, officers, nil
+}
+
+// shareRow is a label with a count and its share.
+type shareRow struct {
+	Label string
+	Count string
+	Share string
+}
+
+// channelRows are the responses per channel, in a fixed order.
+func (s *Server) channelRows(ctx context.Context, f fmtr, t *target, total int) ([]shareRow, int, error) {
+	by, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByChannel)
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []shareRow
+	kiosk := 0
+	for _, ch := range []survey.Channel{survey.ChannelKiosk, survey.ChannelQR, survey.ChannelWeb, survey.ChannelPaper} {
+		sc := by[string(ch)]
+		if sc == nil || sc.Result.Responses == 0 {
+			continue
+		}
+		if ch == survey.ChannelKiosk {
+			kiosk = sc.Result.Responses
+		}
+		rows = append(rows, shareRow{Label: f.l.T("dash.channel." + string(ch)), Count: f.l.Int(sc.Result.Responses), Share: f.share(sc.Result.Responses, total)})
+	}
+	return rows, kiosk, nil
+}
+
+// dayRow is one day of the month in the data table under the bars.
+type dayRow struct {
+	Date  string
+	Count string
+}
+
+// daysChart draws the responses per day and counts the days without any.
+func (s *Server) daysChart(ctx context.Context, f fmtr, t *target) (template.HTML, []dayRow, int, error) {
+	days, err := s.Reports.Days(ctx, t.Agency, t.Def, t.Month)
+	if err != nil {
+		return "", nil, 0, err
+	}
+	counts := make([]int, len(days))
+	ticks := make([]string, len(days))
+	var rows []dayRow
+	empty, peak, peakDay := 0, 0, ""
+	for i, d := range days {
+		counts[i] = d.Responses
+		day := d.Date[8:] + "/" + d.Date[5:7]
+		if i == 0 || (i+1)%5 == 0 {
+			ticks[i] = strconv.Itoa(i + 1)
+		}
+		if d.Responses == 0 {
+			empty++
+		}
+		if d.Responses > peak {
+			peak, peakDay = d.Responses, day
+		}
+		rows = append(rows, dayRow{Date: day, Count: f.l.Int(d.Responses)})
+	}
+	desc := f.l.T("dash.days.desc", map[string]any{"Empty": f.l.Int(empty), "Peak": f.l.Int(peak), "Day": peakDay})
+	return dayBars("days", f.l.T("dash.days.title"), desc, counts, ticks), rows, empty, nil
+}
+
+// quality lists the data-quality facts of UX.md §3 item 6 that the rollups
+// know: flagged responses left out, partial responses, comments, kiosk
+// share and silent days. Response rates need dossier counts, not yet kept.
+func qualityFacts(f fmtr, cur *report.Score, kiosk, emptyDays int) []string {
+	n := cur.Result.Responses
+	out := []string{f.l.T("dash.quality.rate_unknown")}
+	out = append(out, f.l.T("dash.quality.excluded", map[string]any{"Count": f.l.Int(cur.Excluded)}))
+	if n > 0 {
+		out = append(out, f.l.T("dash.quality.kiosk", map[string]any{"Share": f.share(kiosk, n), "Other": f.share(n-kiosk, n)}))
+		out = append(out, f.l.T("dash.quality.partial", map[string]any{"Count": f.l.Int(cur.Tally.Partial), "Share": f.share(cur.Tally.Partial, n)}))
+		out = append(out, f.l.T("dash.quality.comments", map[string]any{"Count": f.l.Int(cur.Tally.WithComment)}))
+	}
+	out = append(out, f.l.T("dash.quality.empty_days", map[string]any{"Count": f.l.Int(emptyDays)}))
+	return out
+}
+
+// trendRow is one month in the trend's data table.
+type trendRow struct {
+	Month    string
+	Short    string // "10/2026", for the print table's columns
+	Index    string
+	CI       string
+	N        string
+	Reliable bool
+}
+
+// buildTrend draws the 13 months and lists them in a table.
+func buildTrend(f fmtr, series []*report.Score) (template.HTML, []trendRow) {
+	pts := make([]trendPoint, len(series))
+	var rows []trendRow
+	for i, sc := range series {
+		idx, _, _ := sc.Headline()
+		ci := headlineCI(sc.Result)
+		p := trendPoint{Value: idx.Value, Valid: idx.Valid, Reliable: sc.Result.Reliable, HasCI: ci != nil && idx.Valid}
+		if p.HasCI {
+			p.Lo, p.Hi = ci.Lo, ci.Hi
+		}
+		if (len(series)-1-i)%2 == 0 {
+			p.Tick = shortMonth(f, sc.Month)
+		}
+		pts[i] = p
+		rows = append(rows, trendRow{Month: f.l.Month(sc.Month), Short: shortMonth(f, sc.Month), Index: f.pct(idx), CI: f.interval(ci), N: f.l.Int(sc.Result.Responses), Reliable: sc.Result.Reliable})
+	}
+	first, last := series[0], series[len(series)-1]
+	idx, _, _ := last.Headline()
+	desc := f.l.T("dash.trend.desc", map[string]any{"Month": f.l.Month(last.Month), "Index": f.pct(idx)})
+	title := f.l.T("dash.trend.title", map[string]any{"From": f.l.Month(first.Month), "To": f.l.Month(last.Month)})
+	return trendChart("trend", title, desc, pts, func(v float64) string { return f.l.Percent(v, 0) }, f.pct(idx)), rows
+}
+
+// shortMonth is an axis label: "11/2025" in Vietnamese, "Nov 2025" in English.
+func shortMonth(f fmtr, ym string) string {
+	t, err := survey.ParseMonth(ym)
+	if err != nil {
+		return ym
+	}
+	if f.l.Lang() == "en" {
+		return t.Format("Jan 2006")
+	}
+	return t.Format("1/2006")
+}
+
+// figureOr0 reads a figure's value for charts, 0 when undefined.
+func figureOr0(x score.Figure) float64 {
+	if x.Valid {
+		return x.Value
+	}
+	return 0
+}
