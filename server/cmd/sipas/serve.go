@@ -88,7 +88,17 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}()
 	defer func() { stopRollup(); <-rollupDone }()
 
-	// Phone-form drafts abandoned for two hours are sent as partial responses.
+	// Every ten minutes: phone-form drafts abandoned for two hours are sent
+	// as partial responses, and questionnaire assignments dated today take effect.
+	housekeeping := func() {
+		if err := srv.SweepDrafts(rctx); err != nil {
+			logger.Error("draft sweep", "err", err)
+		}
+		if _, err := db.ApplyDueSurveys(rctx, time.Now()); err != nil {
+			logger.Error("survey assignments", "err", err)
+		}
+	}
+	housekeeping()
 	go func() {
 		t := time.NewTicker(10 * time.Minute)
 		defer t.Stop()
@@ -97,9 +107,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 			case <-rctx.Done():
 				return
 			case <-t.C:
-				if err := srv.SweepDrafts(rctx); err != nil {
-					logger.Error("draft sweep", "err", err)
-				}
+				housekeeping()
 			}
 		}
 	}()
