@@ -34,6 +34,10 @@ type Score struct {
 	Result     score.Result
 	Tally      *sqlite.Tally // the raw counts behind Result (choices, partial, comments)
 	Excluded   int           // flagged responses left out
+	// SharesOnly marks a ranking's score built from satisfied shares alone
+	// (score.FromShares): index, interval and n are exact; there is no
+	// element breakdown, and Tally holds only the response counts.
+	SharesOnly bool
 }
 
 // Request names what to score; Survey may be empty (the agency's own).
@@ -174,7 +178,16 @@ func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.D
 			tops = append(tops, a)
 		}
 	}
-	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(all), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
+	// SIPAS-style and quick indexes need only each item's satisfied share:
+	// the small per-item summary serves thousands of agencies at once. The
+	// QĐ 766 ratio of nd61 needs per-response counts, so it takes the full tallies.
+	var shares map[int64]*sqlite.Shares
+	var ts map[string]*sqlite.Tally
+	if def.Method == survey.MethodND61 {
+		ts, err = r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(all), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
+	} else {
+		shares, err = r.db.ItemShares(ctx, month, def.ID)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -183,16 +196,22 @@ func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.D
 	var poolS, poolN int
 	for _, top := range tops {
 		sum := &sqlite.Tally{Answers: map[string]map[string]int{}}
-		for _, id := range subtree(top.ID, children) {
-			if t := ts[itoa(id)]; t != nil {
-				add(sum, t)
+		var res score.Result
+		if shares != nil {
+			n, sh := sumShares(subtree(top.ID, children), shares, sum)
+			res, err = score.FromShares(def, n, sh)
+		} else {
+			for _, id := range subtree(top.ID, children) {
+				if t := ts[itoa(id)]; t != nil {
+					add(sum, t)
+				}
 			}
+			res, err = score.Compute(def, sum.Counts(def))
 		}
-		res, err := score.Compute(def, sum.Counts(def))
 		if err != nil {
 			return nil, err
 		}
-		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded}
+		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil}
 		rk.Scores[top.ID] = s
 		idx, n, sat := headline(res)
 		poolS += sat
@@ -268,4 +287,22 @@ func ids(as []*survey.Agency) []int64 {
 		out[i] = a.ID
 	}
 	return out
+}
+
+// sumShares adds up the item shares of a subtree (and its response counts into sum).
+func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) (int, map[string]score.Share) {
+	out := map[string]score.Share{}
+	for _, id := range ids {
+		sh := shares[id]
+		if sh == nil {
+			continue
+		}
+		sum.Responses += sh.Responses
+		sum.Excluded += sh.Excluded
+		for q, v := range sh.Items {
+			o := out[q]
+			out[q] = score.Share{Valid: o.Valid + v[0], Satisfied: o.Satisfied + v[1]}
+		}
+	}
+	return sum.Responses, out
 }

@@ -164,14 +164,13 @@ func (r *Rollup) moveCounts(ctx context.Context, tx *sqlTx, rr *rawResponse, exc
 		excluded bool
 		sign     int64
 	}{{rr.excluded, -1}, {excluded, 1}} {
-		answers := map[answerKey]int64{}
-		resps := map[responseKey]*responseCounts{}
+		cs := newCounts()
 		one := *rr
 		one.excluded = step.excluded
-		if err := r.count(ctx, tx, &one, answers, resps); err != nil {
+		if err := r.count(ctx, tx, &one, cs); err != nil {
 			return err
 		}
-		if err := applyCounts(ctx, tx, answers, resps, step.sign); err != nil {
+		if err := applyCounts(ctx, tx, cs, step.sign); err != nil {
 			return err
 		}
 	}
@@ -179,7 +178,11 @@ func (r *Rollup) moveCounts(ctx context.Context, tx *sqlTx, rr *rawResponse, exc
 	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_answers WHERE month = ? AND agency_id = ? AND n = 0`, rr.month, rr.agency); err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM rollup_responses WHERE month = ? AND agency_id = ? AND responses = 0
-		AND partial = 0 AND unsatisfied = 0 AND with_comment = 0`, rr.month, rr.agency)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_responses WHERE month = ? AND agency_id = ? AND responses = 0
+		AND partial = 0 AND unsatisfied = 0 AND with_comment = 0`, rr.month, rr.agency); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM rollup_items WHERE month = ? AND survey_id = ? AND agency_id = ? AND valid = 0 AND satisfied = 0`,
+		rr.month, rr.surveyID, rr.agency)
 	return err
 }

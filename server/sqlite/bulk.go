@@ -67,8 +67,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 			return err
 		}
 		defer single.Close()
-		answers := map[answerKey]int64{}
-		resps := map[responseKey]*responseCounts{}
+		cs := newCounts()
 		pending := make([]*survey.Response, 0, rowsPer)
 		args := make([]any, 0, rowsPer*22)
 		flush := func(stmt *sql.Stmt, rs []*survey.Response) error {
@@ -87,7 +86,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 			// Rowids of one statement are consecutive: nothing else writes meanwhile.
 			for i, r := range rs {
 				r.ID = lastID - int64(len(rs)-1-i)
-				if err := countBulk(surveys, r, answers, resps); err != nil {
+				if err := countBulk(surveys, r, cs); err != nil {
 					return err
 				}
 			}
@@ -108,7 +107,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 				return err
 			}
 		}
-		if err := applyCounts(ctx, tx, answers, resps, 1); err != nil {
+		if err := applyCounts(ctx, tx, cs, 1); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
@@ -117,7 +116,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 }
 
 // countBulk counts one inserted response through the worker's own code path.
-func countBulk(surveys *survey.Catalog, r *survey.Response, answers map[answerKey]int64, resps map[responseKey]*responseCounts) error {
+func countBulk(surveys *survey.Catalog, r *survey.Response, cs *counts) error {
 	def, ok := surveys.Get(r.SurveyID)
 	if !ok || def.Version != r.SurveyVersion {
 		return fmt.Errorf("bulk insert: %s@%s is not an active questionnaire", r.SurveyID, r.SurveyVersion)
@@ -128,6 +127,6 @@ func countBulk(surveys *survey.Catalog, r *survey.Response, answers map[answerKe
 	if r.AnsweredAt != nil {
 		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
 	}
-	countOne(def, &rr, map[string]json.RawMessage(r.Answers), answers, resps)
+	countOne(def, &rr, map[string]json.RawMessage(r.Answers), cs)
 	return nil
 }

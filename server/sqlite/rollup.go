@@ -47,6 +47,27 @@ type responseKey struct {
 
 type responseCounts struct{ responses, partial, unsatisfied, withComment int64 }
 
+// itemKey keys the per-item summary (rollup_items) that rankings read: only
+// the satisfied share of each item, for every agency, in a few rows each.
+type itemKey struct {
+	month, surveyID, question string
+	agency                    int64
+	excluded                  bool
+}
+
+type itemCounts struct{ valid, satisfied int64 }
+
+// counts are the deltas one batch of responses adds to the rollup tables.
+type counts struct {
+	answers map[answerKey]int64
+	resps   map[responseKey]*responseCounts
+	items   map[itemKey]*itemCounts
+}
+
+func newCounts() *counts {
+	return &counts{answers: map[answerKey]int64{}, resps: map[responseKey]*responseCounts{}, items: map[itemKey]*itemCounts{}}
+}
+
 // Step counts up to limit new responses and returns how many it counted.
 func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
 	n := 0
@@ -74,10 +95,9 @@ func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
 		if err := rows.Close(); err != nil {
 			return err
 		}
-		answers := map[answerKey]int64{}
-		resps := map[responseKey]*responseCounts{}
+		cs := newCounts()
 		for i := range batch {
-			if err := r.count(ctx, tx, &batch[i], answers, resps); err != nil {
+			if err := r.count(ctx, tx, &batch[i], cs); err != nil {
 				return err
 			}
 			last = batch[i].id
@@ -86,7 +106,7 @@ func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
 		if n == 0 {
 			return nil
 		}
-		if err := applyCounts(ctx, tx, answers, resps, 1); err != nil {
+		if err := applyCounts(ctx, tx, cs, 1); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
@@ -126,7 +146,7 @@ func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(e
 // Rebuild drops every count and recounts all responses from the raw rows.
 func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
 	err := r.db.tx(ctx, func(tx *sqlTx) error {
-		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `UPDATE rollup_state SET last_id = 0`} {
+		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`, `UPDATE rollup_state SET last_id = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -167,7 +187,7 @@ func (rr *rawResponse) day() string {
 	return d
 }
 
-func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers map[answerKey]int64, resps map[responseKey]*responseCounts) error {
+func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, cs *counts) error {
 	def, err := r.definition(ctx, tx, rr.surveyID, rr.version)
 	if err != nil {
 		return err
@@ -176,14 +196,14 @@ func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, answers 
 	if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
 		return fmt.Errorf("response %d: answers: %w", rr.id, err)
 	}
-	countOne(def, rr, a, answers, resps)
+	countOne(def, rr, a, cs)
 	return nil
 }
 
 // countOne adds one response's counts. It is the one place that decides
 // what a response contributes, shared by the worker, the rebuild and the
 // bulk loader, so they cannot disagree.
-func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, answers map[answerKey]int64, resps map[responseKey]*responseCounts) {
+func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
 	base := answerKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
 	for code, v := range a {
@@ -194,16 +214,34 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 		for _, val := range answerValues(q, v) {
 			k := base
 			k.question, k.value = code, val
-			answers[k]++
+			cs.answers[k]++
+		}
+		if n, ok := survey.ScaleValue(v); ok && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n) {
+			ik := itemKey{month: rr.month, surveyID: rr.surveyID, question: code, agency: rr.agency, excluded: rr.excluded}
+			ic := cs.items[ik]
+			if ic == nil {
+				ic = &itemCounts{}
+				cs.items[ik] = ic
+			}
+			ic.valid++
+			if slices.Contains(q.Scale.Satisfied, n) {
+				ic.satisfied++
+			}
 		}
 	}
+	// The responses themselves, under the empty question, for the ranking's n.
+	rik := itemKey{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded}
+	if cs.items[rik] == nil {
+		cs.items[rik] = &itemCounts{}
+	}
+	cs.items[rik].valid++
 	unsatisfied := score.DossierUnsatisfied(def, a)
 	rk := responseKey{day: rr.day(), month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
-	c := resps[rk]
+	c := cs.resps[rk]
 	if c == nil {
 		c = &responseCounts{}
-		resps[rk] = c
+		cs.resps[rk] = c
 	}
 	c.responses++
 	if rr.partial {
@@ -247,7 +285,8 @@ func answerValues(q *survey.Question, v json.RawMessage) []string {
 }
 
 // applyCounts adds sign × the counts (sign −1 takes them back out).
-func applyCounts(ctx context.Context, tx *sqlTx, answers map[answerKey]int64, resps map[responseKey]*responseCounts, sign int64) error {
+func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
+	answers, resps := cs.answers, cs.resps
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO rollup_answers
 		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -285,6 +324,18 @@ func applyCounts(ctx context.Context, tx *sqlTx, answers map[answerKey]int64, re
 	for k, c := range resps {
 		if _, err := insR.ExecContext(ctx, k.day, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
 			k.excluded, sign*c.responses, sign*c.partial, sign*c.unsatisfied, sign*c.withComment); err != nil {
+			return err
+		}
+	}
+	insI, err := tx.PrepareContext(ctx, `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied`)
+	if err != nil {
+		return err
+	}
+	defer insI.Close()
+	for k, c := range cs.items {
+		if _, err := insI.ExecContext(ctx, k.month, k.surveyID, k.agency, k.question, k.excluded, sign*c.valid, sign*c.satisfied); err != nil {
 			return err
 		}
 	}

@@ -89,6 +89,18 @@ func snapshot(t *testing.T, db *DB) (map[string]int64, map[string]int64) {
 		r[fmt.Sprint(k)] = c[0]*1e9 + c[1]*1e6 + c[2]*1e3 + c[3]
 	}
 	rows.Close()
+	// The per-item summary is folded into the answers map under its own prefix.
+	rows, err = db.Reader().QueryContext(ctx, `SELECT month, survey_id, agency_id, question, excluded, valid, satisfied FROM rollup_items WHERE valid <> 0 OR satisfied <> 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k [5]string
+		var v, sat int64
+		rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4], &v, &sat)
+		a["items"+fmt.Sprint(k)] = v*1e6 + sat
+	}
+	rows.Close()
 	return a, r
 }
 
@@ -151,6 +163,16 @@ func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	db.Reader().QueryRowContext(ctx, `SELECT sum(responses) FROM rollup_responses`).Scan(&rolledResponses)
 	if responses != rolledResponses {
 		t.Errorf("%d responses, %d counted", responses, rolledResponses)
+	}
+	var itemResponses, satisfied, directSatisfied int64
+	db.Reader().QueryRowContext(ctx, `SELECT sum(valid) FROM rollup_items WHERE question = ''`).Scan(&itemResponses)
+	if itemResponses != responses {
+		t.Errorf("%d responses, %d in the item summary", responses, itemResponses)
+	}
+	db.Reader().QueryRowContext(ctx, `SELECT sum(satisfied) FROM rollup_items WHERE survey_id = 'nhanh' AND question = 'HL' AND excluded = 0`).Scan(&satisfied)
+	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM responses WHERE survey_id = 'nhanh' AND excluded = 0 AND json_extract(answers, '$.HL') IN (4, 5)`).Scan(&directSatisfied)
+	if satisfied == 0 || satisfied != directSatisfied {
+		t.Errorf("HL satisfied: %d in the summary, %d in raw rows", satisfied, directSatisfied)
 	}
 }
 

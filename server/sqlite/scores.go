@@ -179,3 +179,47 @@ func closeRows(rows interface {
 	}
 	return rows.Close()
 }
+
+// Shares are an agency's per-item satisfied counts for a month, from
+// rollup_items: all a ranking needs.
+type Shares struct {
+	Responses int
+	Excluded  int
+	Items     map[string][2]int // question → {valid answers, satisfied answers}
+}
+
+// ItemShares returns the shares of every agency for one month and
+// questionnaire, flagged responses left out.
+func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64]*Shares, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT agency_id, question, excluded, sum(valid), sum(satisfied) FROM rollup_items
+		WHERE month = ? AND survey_id = ? GROUP BY 1, 2, 3`, month, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]*Shares{}
+	for rows.Next() {
+		var agency int64
+		var q string
+		var excluded bool
+		var valid, sat int
+		if err := rows.Scan(&agency, &q, &excluded, &valid, &sat); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		sh := out[agency]
+		if sh == nil {
+			sh = &Shares{Items: map[string][2]int{}}
+			out[agency] = sh
+		}
+		switch {
+		case q == "" && excluded:
+			sh.Excluded += valid
+		case q == "":
+			sh.Responses += valid
+		case !excluded:
+			v := sh.Items[q]
+			sh.Items[q] = [2]int{v[0] + valid, v[1] + sat}
+		}
+	}
+	return out, closeRows(rows)
+}
