@@ -28,10 +28,10 @@ type commentsView struct {
 	AgencyCode string
 	MonthLabel string
 	Action     string // the page's own path, for the filter form
-	Months     []choice
-	ToMonths   []choice
-	Elements   []choice
-	States     []choice
+	Months     []pickItem
+	ToMonths   []pickItem
+	Elements   []pickItem
+	States     []pickItem
 	Query      string
 	Flash      string
 	CSRF       string
@@ -88,11 +88,13 @@ func unsatisfiedAnswers(def *survey.Definition, element string) []string {
 	return nil
 }
 
-func validMonth(m string) bool {
+func isMonth(m string) bool {
 	_, err := survey.ParseMonth(m)
 	return err == nil && len(m) == 7
 }
 
+// commentsPage is GET /dashboard/agency/:code/comments: one of the two
+// dashboard pages that read raw responses (the other is the raw export).
 func (s *Server) commentsPage(c echo.Context) error {
 	t, err := s.dashTarget(c)
 	if err != nil {
@@ -101,10 +103,10 @@ func (s *Server) commentsPage(c echo.Context) error {
 	ctx := c.Request().Context()
 	l := t.L
 	from, to := c.QueryParam("from"), c.QueryParam("to")
-	if !validMonth(from) {
+	if !isMonth(from) {
 		from = t.Month
 	}
-	if !validMonth(to) {
+	if !isMonth(to) {
 		to = t.Month
 	}
 	if from > to {
@@ -160,19 +162,19 @@ func (s *Server) commentsPage(c echo.Context) error {
 		v.NextURL = pageURL(page + 1)
 	}
 	for _, m := range s.pickerMonths(l, from) {
-		v.Months = append(v.Months, choice{Value: m.Value, Label: m.Label, Selected: m.Value == from})
+		v.Months = append(v.Months, pickItem{Value: m.Value, Label: m.Label, Selected: m.Value == from})
 	}
 	for _, m := range s.pickerMonths(l, to) {
-		v.ToMonths = append(v.ToMonths, choice{Value: m.Value, Label: m.Label, Selected: m.Value == to})
+		v.ToMonths = append(v.ToMonths, pickItem{Value: m.Value, Label: m.Label, Selected: m.Value == to})
 	}
-	v.Elements = []choice{{Value: "", Label: l.T("dash.comments.element.all"), Selected: element == ""}}
+	v.Elements = []pickItem{{Value: "", Label: l.T("dash.comments.element.all"), Selected: element == ""}}
 	for _, a := range t.Def.Aspects {
 		for _, e := range a.Elements {
-			v.Elements = append(v.Elements, choice{Value: e.Code, Label: e.Title.In(l.Lang()), Selected: e.Code == element})
+			v.Elements = append(v.Elements, pickItem{Value: e.Code, Label: e.Title.In(l.Lang()), Selected: e.Code == element})
 		}
 	}
 	for _, st := range []string{sqlite.CommentsAll, sqlite.CommentsOpen, sqlite.CommentsHandled} {
-		v.States = append(v.States, choice{Value: st, Label: l.T("dash.comments.state." + cmpOr(st, "all")), Selected: st == q.State})
+		v.States = append(v.States, pickItem{Value: st, Label: l.T("dash.comments.state." + orDefault(st, "all")), Selected: st == q.State})
 	}
 	for _, cm := range list {
 		row := commentRow{ID: cm.ResponseID, Date: l.Date(cm.At), Channel: l.T("dash.channel." + string(cm.Channel)),
@@ -191,7 +193,7 @@ func (s *Server) commentsPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "comments", v)
 }
 
-func cmpOr(s, def string) string {
+func orDefault(s, def string) string {
 	if s == "" {
 		return def
 	}

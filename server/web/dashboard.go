@@ -20,7 +20,7 @@ const trendMonths = 13
 // printable report (UX.md §3, top to bottom).
 type scorecard struct {
 	Nav         dashNav
-	Picker      picker
+	Picker      dashPicker
 	Agency      string
 	AgencyCode  string
 	Month       string
@@ -70,6 +70,7 @@ func (p printReport) PageTitle(l *i18n.Localizer) string {
 	return l.T("dash.print.title", map[string]any{"Agency": p.Agency, "Month": p.MonthLabel})
 }
 
+// scorecardPage is GET /dashboard/agency/:code?month=&survey=.
 func (s *Server) scorecardPage(c echo.Context) error {
 	t, err := s.dashTarget(c)
 	if err != nil {
@@ -82,6 +83,7 @@ func (s *Server) scorecardPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "dashboard", sc)
 }
 
+// printPage is the same scorecard as a two-page A4 report.
 func (s *Server) printPage(c echo.Context) error {
 	t, err := s.dashTarget(c)
 	if err != nil {
@@ -97,7 +99,7 @@ func (s *Server) printPage(c echo.Context) error {
 // buildScorecard reads everything from the rollups: the 13-month series,
 // breakdowns by counter, officer, channel and day, and the rankings of the
 // siblings and children. No raw response is scanned.
-func (s *Server) buildScorecard(c echo.Context, t *target) (scorecard, error) {
+func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error) {
 	ctx := c.Request().Context()
 	l := t.L
 	f := fmtr{l}
@@ -120,7 +122,7 @@ func (s *Server) buildScorecard(c echo.Context, t *target) (scorecard, error) {
 	if sc.Head.Rank, sc.Comparison, err = s.siblingRank(c, t, cur); err != nil {
 		return sc, err
 	}
-	sc.Trend, sc.TrendRows = buildTrend(f, series)
+	sc.Trend, sc.Head.Spark, sc.TrendRows = buildTrend(f, series)
 	sc.TrendParts = [][]trendRow{sc.TrendRows[:5], sc.TrendRows[5:9], sc.TrendRows[9:]}
 	sc.PrevMonth = monthInSentence(l, prev.Month)
 	sc.Dist = buildDistribution(f, "dist", t.Def, mainTally(cur.Result), commonScale(t.Def), false)
@@ -159,8 +161,9 @@ func (s *Server) buildScorecard(c echo.Context, t *target) (scorecard, error) {
 
 // siblingRank places the agency among the other children of its parent:
 // its position among the reliable ones and its tier, or "not ranked" under
-// 30 responses. Nothing is said for an agency without siblings.
-func (s *Server) siblingRank(c echo.Context, t *target, cur *report.Score) (string, string, error) {
+// 30 responses. Nothing is said for an agency without siblings, nor for
+// the only ranked one.
+func (s *Server) siblingRank(c echo.Context, t *dashScope, cur *report.Score) (string, string, error) {
 	ctx := c.Request().Context()
 	var parent *survey.Agency
 	if t.Agency.ParentID != 0 {
@@ -186,7 +189,7 @@ func (s *Server) siblingRank(c echo.Context, t *target, cur *report.Score) (stri
 		link = "/dashboard/province?" + v.Encode()
 	}
 	for _, e := range rk.Result.Ranked {
-		if e.Code == t.Agency.Code {
+		if e.Code == t.Agency.Code && len(rk.Result.Ranked) > 1 { // "1 of 1" compares nothing
 			return t.L.T("dash.rank.ranked", map[string]any{"Position": t.L.Int(e.Position), "Total": t.L.Int(len(rk.Result.Ranked)),
 				"Tier": tierText(t.L, e.Tier)}), link, nil
 		}

@@ -14,11 +14,11 @@ import (
 // Vietnamese, "84.45%" in English, rounded half-up only here (SIPAS.md).
 type fmtr struct{ l *i18n.Localizer }
 
-const dash = "—" // an undefined figure: no answers, never 0
+const noFigure = "—" // an undefined figure: no answers, never 0
 
 func (f fmtr) pct(x score.Figure) string {
 	if !x.Valid {
-		return dash
+		return noFigure
 	}
 	return f.l.Percent(x.Value, 2)
 }
@@ -26,7 +26,7 @@ func (f fmtr) pct(x score.Figure) string {
 // share is part/whole as a percentage with one decimal.
 func (f fmtr) share(part, whole int) string {
 	if whole <= 0 {
-		return dash
+		return noFigure
 	}
 	return f.l.Percent(100*float64(part)/float64(whole), 1)
 }
@@ -34,7 +34,7 @@ func (f fmtr) share(part, whole int) string {
 // interval writes "80,1% – 88,2%".
 func (f fmtr) interval(ci *score.Interval) string {
 	if ci == nil {
-		return dash
+		return noFigure
 	}
 	return f.l.Percent(ci.Lo, 1) + " – " + f.l.Percent(ci.Hi, 1)
 }
@@ -66,7 +66,7 @@ type changeText struct {
 func (f fmtr) change(ch report.Change, month string) changeText {
 	m := monthInSentence(f.l, month)
 	if !ch.Valid {
-		return changeText{Text: f.l.T("dash.change.none", map[string]any{"Month": m}), Short: dash, Class: "none"}
+		return changeText{Text: f.l.T("dash.change.none", map[string]any{"Month": m}), Short: noFigure, Class: "none"}
 	}
 	delta := f.l.Number(math.Abs(ch.Delta), 2)
 	signed := f.l.Number(ch.Delta, 2)
@@ -121,6 +121,7 @@ type headline struct {
 	Year      changeText
 	Rank      string
 	Excluded  string
+	Spark     template.HTML
 }
 
 // indexLabel names the headline figure by method, so a quick rating is
@@ -177,8 +178,8 @@ func buildHeadline(f fmtr, series []*report.Score) headline {
 	return h
 }
 
-// level is one level of a distribution with its key entry.
-type level struct {
+// levelEntry is one level of a distribution with its key entry.
+type levelEntry struct {
 	Label  string
 	Count  string
 	Share  string
@@ -188,7 +189,7 @@ type level struct {
 // distribution is a 100% bar of the levels with NA apart (UX.md §3 item 4).
 type distribution struct {
 	Bar     template.HTML
-	Levels  []level
+	Levels  []levelEntry
 	NA      string
 	Neutral string
 	High    bool // the neutral share is 40% or more, which hides problems (SIPAS.md)
@@ -247,16 +248,16 @@ func buildDistribution(f fmtr, id string, def *survey.Definition, t score.Tally,
 	if colours == nil && len(def.Items()) > 0 {
 		colours = def.Items()[0].Scale
 	}
-	var segs []segment
+	var segs []barSegment
 	for i, c := range t.Counts {
 		fill, ink := levelFill[min(i, 4)], inkColour
 		if colours != nil && i < len(colours.Options) {
 			fill, ink = levelColour(colours, i)
 		}
 		share := f.share(c.Count, t.N)
-		d.Levels = append(d.Levels, level{Label: levelLabel(f.l, scale, c.Value), Count: f.l.Int(c.Count), Share: share, Swatch: swatch(fill)})
+		d.Levels = append(d.Levels, levelEntry{Label: levelLabel(f.l, scale, c.Value), Count: f.l.Int(c.Count), Share: share, Swatch: swatch(fill)})
 		if t.N > 0 {
-			segs = append(segs, segment{Share: float64(c.Count) / float64(t.N), Fill: fill, Ink: ink, Label: f.l.Percent(100*float64(c.Count)/float64(t.N), 0)})
+			segs = append(segs, barSegment{Share: float64(c.Count) / float64(t.N), Fill: fill, Ink: ink, Label: f.l.Percent(100*float64(c.Count)/float64(t.N), 0)})
 		}
 	}
 	if t.NA > 0 {
@@ -280,12 +281,12 @@ func buildDistribution(f fmtr, id string, def *survey.Definition, t score.Tally,
 		if small {
 			w, h = 320, 26 // a table cell's width
 		}
-		d.Bar = levelBar(id, w, h, f.l.T("dash.dist.title"), joinList(desc), segs)
+		d.Bar = levelBar(id, w, h, f.l.T("dash.dist.title"), semicolons(desc), segs)
 	}
 	return d
 }
 
-func joinList(parts []string) string {
+func semicolons(parts []string) string {
 	out := ""
 	for i, p := range parts {
 		if i > 0 {

@@ -106,7 +106,7 @@ func (s *Server) buildRanking(ctx context.Context, f fmtr, rk *report.Ranking, q
 		}
 	}
 	if len(pts) > 0 {
-		desc := f.l.T("dash.funnel.desc", map[string]any{"P0": v.P0}) + " " + joinList(v.Tiers)
+		desc := f.l.T("dash.funnel.desc", map[string]any{"P0": v.P0}) + " " + semicolons(v.Tiers)
 		v.Funnel = funnelChart(f, f.l.T("dash.funnel.title"), desc, rk.P0, pts)
 	}
 	return v, nil
@@ -137,17 +137,17 @@ func funnelChart(f fmtr, title, desc string, p0 float64, pts []funnelPoint) temp
 	pw, ph := float64(w-left-right), float64(h-top-bottom)
 	x := func(n float64) float64 { return left + n/xMax*pw }
 	y := func(v float64) float64 { return top + (100-v)/(100-yMin)*ph }
-	var b svg
+	var b svgBuf
 	b.open("funnel", w, h, "funnel", title, desc)
 	for g := yMin; g <= 100; g += 10 {
 		b.add(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#E5E6E7" stroke-width="1"/>`, left, y(g), w-right, y(g))
-		b.add(`<text x="%d" y="%.1f" text-anchor="end" class="axis">%s</text>`, left-6, y(g)+4, esc(f.l.Percent(g, 0)))
+		b.add(`<text x="%d" y="%.1f" text-anchor="end" class="axis">%s</text>`, left-6, y(g)+4, svgEsc(f.l.Percent(g, 0)))
 	}
 	for i := 0; i <= 4; i++ {
 		n := xMax * float64(i) / 4
-		b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(n), h-24, esc(f.l.Int(int(n))))
+		b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(n), h-24, svgEsc(f.l.Int(int(n))))
 	}
-	b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, left+pw/2, h-6, esc(f.l.T("dash.funnel.x")))
+	b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, left+pw/2, h-6, svgEsc(f.l.T("dash.funnel.x")))
 	var lo95, hi95, lo998, hi998 []string
 	for k := 0; k <= 60; k++ {
 		n := float64(score.MinResponses) * math.Pow(xMax/float64(score.MinResponses), float64(k)/60)
@@ -158,22 +158,22 @@ func funnelChart(f fmtr, title, desc string, p0 float64, pts []funnelPoint) temp
 		hi998 = append(hi998, fmt.Sprintf("%.1f,%.1f", x(n), y(lim.Hi998)))
 	}
 	for _, l := range [][]string{lo95, hi95} {
-		b.add(`<polyline points="%s" fill="none" stroke="#505A5F" stroke-width="1.5"/>`, joinSpace(l))
+		b.add(`<polyline points="%s" fill="none" stroke="#505A5F" stroke-width="1.5"/>`, spaced(l))
 	}
 	for _, l := range [][]string{lo998, hi998} {
-		b.add(`<polyline points="%s" fill="none" stroke="#505A5F" stroke-width="1.5" stroke-dasharray="6 4"/>`, joinSpace(l))
+		b.add(`<polyline points="%s" fill="none" stroke="#505A5F" stroke-width="1.5" stroke-dasharray="6 4"/>`, spaced(l))
 	}
 	b.add(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="2"/>`, left, y(p0), w-right, y(p0), inkColour)
 	for _, p := range pts {
 		b.add(`<circle cx="%.1f" cy="%.1f" r="6" fill="%s" stroke="#FFFFFF" stroke-width="1.5"><title>%s</title></circle>`,
-			x(float64(p.N)), y(p.Index), ownSeries, esc(p.Name+": "+f.l.Percent(p.Index, 2)+", "+f.responses(p.N)))
-		b.add(`<text x="%.1f" y="%.1f" class="point-label">%s</text>`, x(float64(p.N))+9, y(p.Index)+5, esc(p.Label))
+			x(float64(p.N)), y(p.Index), ownSeries, svgEsc(p.Name+": "+f.l.Percent(p.Index, 2)+", "+f.responses(p.N)))
+		b.add(`<text x="%.1f" y="%.1f" class="point-label">%s</text>`, x(float64(p.N))+9, y(p.Index)+5, svgEsc(p.Label))
 	}
 	b.add(`</svg>`)
 	return b.html()
 }
 
-func joinSpace(xs []string) string {
+func spaced(xs []string) string {
 	out := ""
 	for i, s := range xs {
 		if i > 0 {
@@ -201,7 +201,7 @@ func niceCeil(v float64) float64 {
 // provinceView is the comparison page for the province and admins.
 type provinceView struct {
 	Nav         dashNav
-	Picker      picker
+	Picker      dashPicker
 	Parent      string
 	ParentCode  string
 	Month       string
@@ -211,7 +211,7 @@ type provinceView struct {
 	MethodNote  string
 	Updated     string
 	Ranking     rankingView
-	Parents     []choice
+	Parents     []pickItem
 }
 
 // PageTitle names the comparison and its month.
@@ -256,7 +256,7 @@ func (s *Server) provincePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	t := &target{Def: def, Month: month, Sess: s.session(c), L: l}
+	t := &dashScope{Def: def, Month: month, Sess: s.session(c), L: l}
 	query := "?" + url.Values{"month": {month}, "survey": {def.ID}}.Encode()
 	v := provinceView{Nav: navFor(t, "province"), Month: month, MonthLabel: l.Month(month), SurveyTitle: def.Title.In(l.Lang()),
 		IndexLabel: indexLabel(l, def.Method), MethodNote: methodNote(l, def.Method), Updated: l.DateTime(s.Clock.Now()),
@@ -267,9 +267,9 @@ func (s *Server) provincePage(c echo.Context) error {
 	if v.Ranking, err = s.buildRanking(ctx, f, rk, query); err != nil {
 		return err
 	}
-	v.Picker = picker{Months: s.pickerMonths(l, month)}
+	v.Picker = dashPicker{Months: s.pickerMonths(l, month)}
 	for _, d := range s.Surveys.All() {
-		v.Picker.Surveys = append(v.Picker.Surveys, choice{Value: d.ID, Label: d.Title.In(l.Lang()), Selected: d.ID == def.ID})
+		v.Picker.Surveys = append(v.Picker.Surveys, pickItem{Value: d.ID, Label: d.Title.In(l.Lang()), Selected: d.ID == def.ID})
 	}
 	all, err := s.DB.Agencies(ctx)
 	if err != nil {
@@ -282,7 +282,7 @@ func (s *Server) provincePage(c echo.Context) error {
 	sort.Slice(all, func(i, j int) bool { return all[i].Code < all[j].Code })
 	for _, a := range all {
 		if hasChildren[a.ID] {
-			v.Parents = append(v.Parents, choice{Value: a.Code, Label: a.Code + " – " + a.Name.In(l.Lang()), Selected: parent != nil && a.ID == parent.ID})
+			v.Parents = append(v.Parents, pickItem{Value: a.Code, Label: a.Code + " – " + a.Name.In(l.Lang()), Selected: parent != nil && a.ID == parent.ID})
 		}
 	}
 	return s.render(c, http.StatusOK, "dashboard_province", v)

@@ -50,19 +50,19 @@ func (s *Server) dashboardHome(c echo.Context) error {
 		}
 		code = a.Code
 	}
-	target := "/dashboard/province"
+	to := "/dashboard/province"
 	if code != "" {
-		target = "/dashboard/agency/" + url.PathEscape(code)
+		to = "/dashboard/agency/" + url.PathEscape(code)
 	}
 	if len(q) > 0 {
-		target += "?" + q.Encode()
+		to += "?" + q.Encode()
 	}
-	return c.Redirect(http.StatusSeeOther, target)
+	return c.Redirect(http.StatusSeeOther, to)
 }
 
-// target is what a dashboard page is about: an agency in the user's scope,
+// dashScope is what a dashboard page is about: an agency in the user's scope,
 // a questionnaire and a month.
-type target struct {
+type dashScope struct {
 	Agency *survey.Agency
 	Def    *survey.Definition
 	Month  string
@@ -76,7 +76,7 @@ type target struct {
 // dashTarget resolves :code, ?month= (default: this month in ICT) and
 // ?survey= (default: the agency's own), and answers 403 for an agency
 // outside the user's scope.
-func (s *Server) dashTarget(c echo.Context) (*target, error) {
+func (s *Server) dashTarget(c echo.Context) (*dashScope, error) {
 	month := c.QueryParam("month")
 	if month == "" {
 		month = survey.Month(s.Clock.Now())
@@ -94,12 +94,12 @@ func (s *Server) dashTarget(c echo.Context) (*target, error) {
 	if !ok {
 		return nil, survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
 	}
-	return &target{Agency: a, Def: def, Month: month, Sess: sess, L: s.I18n.Localizer(s.formLang(c)), Explicit: c.QueryParam("survey") != ""}, nil
+	return &dashScope{Agency: a, Def: def, Month: month, Sess: sess, L: s.I18n.Localizer(s.formLang(c)), Explicit: c.QueryParam("survey") != ""}, nil
 }
 
 // query is the target's month and survey as a query string, for links
 // between the dashboard's pages.
-func (t *target) query() string {
+func (t *dashScope) query() string {
 	v := url.Values{"month": {t.Month}}
 	if t.Explicit {
 		v.Set("survey", t.Def.ID)
@@ -107,65 +107,65 @@ func (t *target) query() string {
 	return "?" + v.Encode()
 }
 
-// choice is one option of a picker.
-type choice struct {
+// pickItem is one option of a picker.
+type pickItem struct {
 	Value    string
 	Label    string
 	Selected bool
 }
 
-// picker holds the choices of the dashboard's GET form.
-type picker struct {
-	Agencies []choice
-	Months   []choice
-	Surveys  []choice
+// dashPicker holds the choices of the dashboard's GET form.
+type dashPicker struct {
+	Agencies []pickItem
+	Months   []pickItem
+	Surveys  []pickItem
 }
 
 // pickerMonths lists the 24 months up to this one, newest first, plus the
 // selected month when it is older.
-func (s *Server) pickerMonths(l *i18n.Localizer, selected string) []choice {
-	var out []choice
+func (s *Server) pickerMonths(l *i18n.Localizer, selected string) []pickItem {
+	var out []pickItem
 	found := false
 	for _, m := range report.Months(survey.Month(s.Clock.Now()), 24) {
-		out = append([]choice{{Value: m, Label: l.Month(m), Selected: m == selected}}, out...)
+		out = append([]pickItem{{Value: m, Label: l.Month(m), Selected: m == selected}}, out...)
 		found = found || m == selected
 	}
 	if !found {
-		out = append(out, choice{Value: selected, Label: l.Month(selected), Selected: true})
+		out = append(out, pickItem{Value: selected, Label: l.Month(selected), Selected: true})
 	}
 	return out
 }
 
 // pickerFor builds the agency, month and questionnaire choices; agencies
 // are only those the user may see.
-func (s *Server) pickerFor(c echo.Context, t *target) (picker, error) {
+func (s *Server) pickerFor(c echo.Context, t *dashScope) (dashPicker, error) {
 	ctx := c.Request().Context()
 	all, err := s.DB.Agencies(ctx)
 	if err != nil {
-		return picker{}, err
+		return dashPicker{}, err
 	}
 	var scope map[int64]bool
 	if t.Sess.User.Role == survey.RoleAgencyHead {
 		ids, err := s.DB.Subtree(ctx, t.Sess.User.AgencyID)
 		if err != nil {
-			return picker{}, err
+			return dashPicker{}, err
 		}
 		scope = map[int64]bool{}
 		for _, id := range ids {
 			scope[id] = true
 		}
 	}
-	p := picker{Months: s.pickerMonths(t.L, t.Month)}
+	p := dashPicker{Months: s.pickerMonths(t.L, t.Month)}
 	sort.Slice(all, func(i, j int) bool { return all[i].Code < all[j].Code })
 	for _, a := range all {
 		if scope != nil && !scope[a.ID] {
 			continue
 		}
-		p.Agencies = append(p.Agencies, choice{Value: a.Code, Label: a.Code + " – " + a.Name.In(t.L.Lang()), Selected: a.ID == t.Agency.ID})
+		p.Agencies = append(p.Agencies, pickItem{Value: a.Code, Label: a.Code + " – " + a.Name.In(t.L.Lang()), Selected: a.ID == t.Agency.ID})
 	}
-	p.Surveys = []choice{{Value: "", Label: t.L.T("dash.picker.own_survey"), Selected: !t.Explicit}}
+	p.Surveys = []pickItem{{Value: "", Label: t.L.T("dash.picker.own_survey"), Selected: !t.Explicit}}
 	for _, d := range s.Surveys.All() {
-		p.Surveys = append(p.Surveys, choice{Value: d.ID, Label: d.Title.In(t.L.Lang()), Selected: t.Explicit && d.ID == t.Def.ID})
+		p.Surveys = append(p.Surveys, pickItem{Value: d.ID, Label: d.Title.In(t.L.Lang()), Selected: t.Explicit && d.ID == t.Def.ID})
 	}
 	return p, nil
 }
@@ -181,7 +181,7 @@ type dashNav struct {
 	Current   string // "scorecard", "comments", "province"
 }
 
-func navFor(t *target, current string) dashNav {
+func navFor(t *dashScope, current string) dashNav {
 	u := t.Sess.User
 	n := dashNav{User: u.DisplayName, CSRF: t.Sess.CSRF, Current: current,
 		Province: u.Role == survey.RoleAdmin || u.Role == survey.RoleProvince}

@@ -35,7 +35,7 @@ type itemRow struct {
 	NA     string
 	Mean   string
 	Bar    template.HTML
-	Levels []level
+	Levels []levelEntry
 }
 
 // sortWeakestFirst orders items by index, undefined ones last, so the
@@ -209,13 +209,12 @@ func buildParts(f fmtr, def *survey.Definition, t map[string]map[string]int, res
 				base = shownCount(def, q, t, responses)
 			}
 			cq := choiceQuestion{Text: q.Text.In(lang), Answered: f.l.Int(base)}
-			for _, o := range q.Options {
-				cq.Rows = append(cq.Rows, choiceRow{Label: o.Label.In(lang), Count: f.l.Int(vals[o.Code]), Share: f.share(vals[o.Code], base)})
+			opts := slices.Clone(q.Options)
+			if q.Kind == survey.KindMulti { // top reasons first
+				sort.SliceStable(opts, func(i, j int) bool { return vals[opts[i].Code] > vals[opts[j].Code] })
 			}
-			if q.Kind == survey.KindMulti {
-				sort.SliceStable(cq.Rows, func(i, j int) bool {
-					return vals[optCode(q, cq.Rows[i].Label, lang)] > vals[optCode(q, cq.Rows[j].Label, lang)]
-				})
+			for _, o := range opts {
+				cq.Rows = append(cq.Rows, choiceRow{Label: o.Label.In(lang), Count: f.l.Int(vals[o.Code]), Share: f.share(vals[o.Code], base)})
 			}
 			if qi > 0 && len(b.Questions) > 0 && !sameOptions(p.Questions[0], q) {
 				b.Matrix = false
@@ -253,15 +252,6 @@ func shownCount(def *survey.Definition, q *survey.Question, t map[string]map[str
 		n += t[q.ShowIf.Question][itoa(int64(v))]
 	}
 	return n
-}
-
-func optCode(q *survey.Question, label, lang string) string {
-	for _, o := range q.Options {
-		if o.Label.In(lang) == label {
-			return o.Code
-		}
-	}
-	return ""
 }
 
 func sameOptions(a, b *survey.Question) bool {

@@ -24,23 +24,23 @@ const (
 	gridColour = "#B1B4B6"
 )
 
-// svg accumulates markup; text is escaped by the caller through esc.
-type svg struct{ strings.Builder }
+// svgBuf accumulates markup; text is escaped by the caller through svgEsc.
+type svgBuf struct{ strings.Builder }
 
-func (b *svg) add(format string, args ...any) { fmt.Fprintf(&b.Builder, format, args...) }
+func (b *svgBuf) add(format string, args ...any) { fmt.Fprintf(&b.Builder, format, args...) }
 
-func (b *svg) html() template.HTML { return template.HTML(b.String()) } //nolint:gosec // every text went through esc
+func (b *svgBuf) html() template.HTML { return template.HTML(b.String()) } //nolint:gosec // every text went through svgEsc
 
-func esc(s string) string { return html.EscapeString(s) }
+func svgEsc(s string) string { return html.EscapeString(s) }
 
 // open starts an accessible chart: role img, labelled by its title and desc.
-func (b *svg) open(id string, w, h int, class, title, desc string) {
+func (b *svgBuf) open(id string, w, h int, class, title, desc string) {
 	b.add(`<svg class="chart %s" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t %s-d" focusable="false">`, class, w, h, id, id)
-	b.add(`<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(desc))
+	b.add(`<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, svgEsc(title), id, svgEsc(desc))
 }
 
-// segment is one part of a 100% bar.
-type segment struct {
+// barSegment is one part of a 100% bar.
+type barSegment struct {
 	Share float64 // 0–1
 	Fill  string
 	Ink   string // label colour that reads on Fill
@@ -50,8 +50,8 @@ type segment struct {
 // levelBar draws one 100% bar with a 2 px white gap between segments
 // (UX.md §3: light tints fall under 3:1 on white, so the gap and a text
 // label carry the boundary, never the colour alone).
-func levelBar(id string, w, h int, title, desc string, segs []segment) template.HTML {
-	var b svg
+func levelBar(id string, w, h int, title, desc string, segs []barSegment) template.HTML {
+	var b svgBuf
 	class := "bar"
 	if w < 600 {
 		class = "bar small"
@@ -66,7 +66,7 @@ func levelBar(id string, w, h int, title, desc string, segs []segment) template.
 		rw := max(sw-2, 1) // the gap is the white background showing through
 		b.add(`<rect x="%.1f" y="0" width="%.1f" height="%d" fill="%s"/>`, x, rw, h, s.Fill)
 		if s.Label != "" && rw >= float64(len([]rune(s.Label)))*float64(h)/4+6 {
-			b.add(`<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s" class="seg-label">%s</text>`, x+rw/2, float64(h)*0.66, s.Ink, esc(s.Label))
+			b.add(`<text x="%.1f" y="%.1f" text-anchor="middle" fill="%s" class="seg-label">%s</text>`, x+rw/2, float64(h)*0.66, s.Ink, svgEsc(s.Label))
 		}
 		x += sw
 	}
@@ -80,7 +80,7 @@ func levelBar(id string, w, h int, title, desc string, segs []segment) template.
 func whisker(v, lo, hi float64, ok, reliable bool, axisLo float64) template.HTML {
 	const w, h, pad = 240, 30, 8
 	x := func(p float64) float64 { return pad + (max(p, axisLo)-axisLo)/(100-axisLo)*(w-2*pad) }
-	var b svg
+	var b svgBuf
 	b.add(`<svg class="chart whisker" viewBox="0 0 %d %d" aria-hidden="true" focusable="false">`, w, h)
 	b.add(`<line x1="%d" y1="24" x2="%d" y2="24" stroke="%s" stroke-width="1"/>`, pad, w-pad, gridColour)
 	for _, t := range []float64{axisLo, (axisLo + 100) / 2, 100} {
@@ -130,11 +130,11 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 	step := pw / float64(max(len(pts)-1, 1))
 	x := func(i int) float64 { return left + float64(i)*step }
 	y := func(v float64) float64 { return top + (100-v)/100*ph }
-	var b svg
+	var b svgBuf
 	b.open(id, w, h, "trend", title, desc)
 	for _, g := range []float64{0, 25, 50, 75, 100} {
 		b.add(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1"/>`, left, y(g), w-right, y(g), gridColour)
-		b.add(`<text x="%d" y="%.1f" text-anchor="end" class="axis">%s</text>`, left-6, y(g)+4, esc(pct(g)))
+		b.add(`<text x="%d" y="%.1f" text-anchor="end" class="axis">%s</text>`, left-6, y(g)+4, svgEsc(pct(g)))
 	}
 	// The band, one polygon per run of consecutive months with an interval.
 	for i := 0; i < len(pts); {
@@ -163,15 +163,15 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 		if !p.Valid || !q.Valid {
 			continue
 		}
-		dash := ""
+		noFigure := ""
 		if !p.Reliable || !q.Reliable {
-			dash = ` stroke-dasharray="6 5"`
+			noFigure = ` stroke-dasharray="6 5"`
 		}
-		b.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"%s/>`, x(i-1), y(p.Value), x(i), y(q.Value), ownSeries, dash)
+		b.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="3"%s/>`, x(i-1), y(p.Value), x(i), y(q.Value), ownSeries, noFigure)
 	}
 	for i, p := range pts {
 		if p.Tick != "" {
-			b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(i), h-12, esc(p.Tick))
+			b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x(i), h-12, svgEsc(p.Tick))
 		}
 		if !p.Valid {
 			continue
@@ -183,7 +183,34 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 		b.add(`<circle cx="%.1f" cy="%.1f" r="5" fill="%s" stroke="%s" stroke-width="2.5"/>`, x(i), y(p.Value), fill, ownSeries)
 	}
 	if n := len(pts) - 1; n >= 0 && pts[n].Valid && last != "" {
-		b.add(`<text x="%.1f" y="%.1f" class="value">%s</text>`, x(n)+10, y(pts[n].Value)+5, esc(last))
+		b.add(`<text x="%.1f" y="%.1f" class="value">%s</text>`, x(n)+10, y(pts[n].Value)+5, svgEsc(last))
+	}
+	b.add(`</svg>`)
+	return b.html()
+}
+
+// sparkline is the headline card's small 13-month line, on the same fixed
+// 0–100% axis as the trend below it, which carries the title, description
+// and table; the sparkline itself is decoration for screen readers.
+func sparkline(pts []trendPoint) template.HTML {
+	const w, h, pad = 160, 40, 4
+	step := float64(w-2*pad) / float64(max(len(pts)-1, 1))
+	y := func(v float64) float64 { return pad + (100-v)/100*(h-2*pad) }
+	var b svgBuf
+	b.add(`<svg class="chart spark" viewBox="0 0 %d %d" aria-hidden="true" focusable="false">`, w, h)
+	b.add(`<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="%s" stroke-width="1"/>`, pad, y(0), w-pad, y(0), gridColour)
+	for i := 1; i < len(pts); i++ {
+		if pts[i-1].Valid && pts[i].Valid {
+			noFigure := ""
+			if !pts[i-1].Reliable || !pts[i].Reliable {
+				noFigure = ` stroke-dasharray="4 3"`
+			}
+			b.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2"%s/>`,
+				pad+float64(i-1)*step, y(pts[i-1].Value), pad+float64(i)*step, y(pts[i].Value), ownSeries, noFigure)
+		}
+	}
+	if n := len(pts) - 1; n >= 0 && pts[n].Valid {
+		b.add(`<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/>`, pad+float64(n)*step, y(pts[n].Value), ownSeries)
 	}
 	b.add(`</svg>`)
 	return b.html()
@@ -197,7 +224,7 @@ func dayBars(id, title, desc string, counts []int, ticks []string) template.HTML
 		peak = max(peak, n)
 	}
 	step := float64(w-2*left) / float64(max(len(counts), 1))
-	var b svg
+	var b svgBuf
 	b.open(id, w, h, "days", title, desc)
 	ph := float64(h - bottom - top)
 	b.add(`<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="1"/>`, left, h-bottom, w-left, h-bottom, gridColour)
@@ -208,7 +235,7 @@ func dayBars(id, title, desc string, counts []int, ticks []string) template.HTML
 			b.add(`<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x+1, float64(h-bottom)-bh, max(step-2, 1), bh, ownSeries)
 		}
 		if i < len(ticks) && ticks[i] != "" {
-			b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+step/2, h-6, esc(ticks[i]))
+			b.add(`<text x="%.1f" y="%d" text-anchor="middle" class="axis">%s</text>`, x+step/2, h-6, svgEsc(ticks[i]))
 		}
 	}
 	b.add(`</svg>`)

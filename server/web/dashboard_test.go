@@ -17,9 +17,9 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// percent writes v the way the Vietnamese page must, computed here without
+// formatPct writes v the way the Vietnamese page must, computed here without
 // the Localizer: round half-up to two decimals, decimal comma.
-func percent(v float64, decimals int, sep string) string {
+func formatPct(v float64, decimals int, sep string) string {
 	return strings.Replace(strconv.FormatFloat(i18n.RoundHalfUp(v, decimals), 'f', decimals, 64), ".", sep, 1) + "%"
 }
 
@@ -40,18 +40,19 @@ func TestScorecardShowsTheFormulasFigures(t *testing.T) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d\n%s", rec.Code, body)
 	}
-	if got, want := headlineOf(t, body), percent(res.SIPAS.Index.Value, 2, ","); got != want {
+	if got, want := headlineOf(t, body), formatPct(res.SIPAS.Index.Value, 2, ","); got != want {
 		t.Errorf("headline %q, want %q (score.Compute on the same counts)", got, want)
 	}
 	ci := res.SIPAS.CI95
 	for _, want := range []string{
-		"Khoảng tin cậy 95%: " + percent(ci.Lo, 1, ",") + " – " + percent(ci.Hi, 1, ","),
+		"Khoảng tin cậy 95%: " + formatPct(ci.Lo, 1, ",") + " – " + formatPct(ci.Hi, 1, ","),
 		"95 phiếu", "sai số khoảng ±10 điểm", // 95 counted; ±10 points near 97 (SIPAS.md)
 		"2 phiếu bị gắn cờ",
 		"Tháng 10/2026", "Cập nhật lúc 09:00 27/11/2026",
 		"Chỉ số hài lòng (phương pháp SIPAS) – số liệu tại quầy, không phải kết quả SIPAS chính thức của Bộ Nội vụ",
 		"so với tháng 9/2026", "Chưa có số liệu tháng 10/2025 để so sánh",
-		"Xem bảng số liệu", "<title id=\"trend-t\">", "<desc id=\"trend-d\">",
+		"Xem bảng số liệu", `<svg class="chart trend" viewBox="0 0 720 260" role="img" aria-labelledby="trend-t trend-d"`,
+		"<title id=\"trend-t\">", "<desc id=\"trend-d\">", `<svg class="chart bar" viewBox="0 0 900 44" role="img"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("scorecard lacks %q", want)
@@ -66,8 +67,8 @@ func TestScorecardShowsTheFormulasFigures(t *testing.T) {
 				t.Errorf("element %s out of official order", e.Code)
 			}
 			last = i
-			if !strings.Contains(body[i:], `<span class="el-index">`+percent(e.Index.Value, 2, ",")+`</span>`) {
-				t.Errorf("element %s: %s not shown", e.Code, percent(e.Index.Value, 2, ","))
+			if !strings.Contains(body[i:], `<span class="el-index">`+formatPct(e.Index.Value, 2, ",")+`</span>`) {
+				t.Errorf("element %s: %s not shown", e.Code, formatPct(e.Index.Value, 2, ","))
 			}
 		}
 	}
@@ -79,7 +80,7 @@ func TestScorecardShowsTheFormulasFigures(t *testing.T) {
 	}
 	// English: the other separator, the same number.
 	en := f.get(t, "head", "/dashboard/agency/H17.50?month=2026-10&lang=en").Body.String()
-	if got, want := headlineOf(t, en), percent(res.SIPAS.Index.Value, 2, "."); got != want {
+	if got, want := headlineOf(t, en), formatPct(res.SIPAS.Index.Value, 2, "."); got != want {
 		t.Errorf("English headline %q, want %q", got, want)
 	}
 	if !strings.Contains(en, "95 responses") || !strings.Contains(en, "Satisfaction index (SIPAS method)") {
@@ -182,10 +183,13 @@ func TestQuickAndND61ScorecardsUseTheirOwnLabels(t *testing.T) {
 	if m := h2.FindStringSubmatch(qb); m == nil || strings.Contains(m[1], "Chỉ số hài lòng") || !strings.Contains(m[1], "đánh giá nhanh") {
 		t.Errorf("quick rating headline label: %v", m)
 	}
-	if !strings.Contains(qb, "Lý do chưa hài lòng") || !strings.Contains(qb, "Chờ đợi lâu") {
-		t.Error("quick rating lacks its follow-up reasons")
+	if !strings.Contains(qb, "Lý do chưa hài lòng") || !strings.Contains(qb, "trong số 14 người được hỏi") {
+		t.Error("quick rating lacks its follow-up reasons, out of the 14 who rated 1–3")
 	}
-	if got := headlineOf(t, qb); got != percent(100*26.0/40, 2, ",") {
+	if strings.Index(qb, "Thái độ cán bộ chưa tốt") > strings.Index(qb, "Hướng dẫn chưa rõ ràng") {
+		t.Error("reasons are not sorted by how often they were chosen")
+	}
+	if got := headlineOf(t, qb); got != formatPct(100*26.0/40, 2, ",") {
 		t.Errorf("quick rating index %s", got)
 	}
 	nb := f.get(t, "admin", "/dashboard/agency/H17.53?month=2026-10").Body.String()

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -39,7 +38,7 @@ func unitOf(f fmtr, name string, sc *report.Score) unitRow {
 // staffTables builds the counters table and, when the viewer may see them,
 // the officers table (agency heads and admins, SIPAS.md: only above the
 // minimum count). Responses without a counter or officer are left out.
-func (s *Server) staffTables(ctx context.Context, f fmtr, t *target, withOfficers bool) (counters, officers []unitRow, err error) {
+func (s *Server) staffTables(ctx context.Context, f fmtr, t *dashScope, withOfficers bool) (counters, officers []unitRow, err error) {
 	cs, os, err := s.Reports.Staff(ctx, t.Agency)
 	if err != nil {
 		return nil, nil, err
@@ -100,7 +99,7 @@ type shareRow struct {
 }
 
 // channelRows are the responses per channel, in a fixed order.
-func (s *Server) channelRows(ctx context.Context, f fmtr, t *target, total int) ([]shareRow, int, error) {
+func (s *Server) channelRows(ctx context.Context, f fmtr, t *dashScope, total int) ([]shareRow, int, error) {
 	by, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByChannel)
 	if err != nil {
 		return nil, 0, err
@@ -127,7 +126,7 @@ type dayRow struct {
 }
 
 // daysChart draws the responses per day and counts the days without any.
-func (s *Server) daysChart(ctx context.Context, f fmtr, t *target) (template.HTML, []dayRow, int, error) {
+func (s *Server) daysChart(ctx context.Context, f fmtr, t *dashScope) (template.HTML, []dayRow, int, error) {
 	days, err := s.Reports.Days(ctx, t.Agency, t.Def, t.Month)
 	if err != nil {
 		return "", nil, 0, err
@@ -180,10 +179,10 @@ type trendRow struct {
 	Reliable bool
 }
 
-// buildTrend draws the 13 months and lists them in a table.
-func buildTrend(f fmtr, series []*report.Score) (template.HTML, []trendRow) {
+// buildTrend draws the 13 months, as a chart and as the headline's
+// sparkline, and lists them in a table.
+func buildTrend(f fmtr, series []*report.Score) (chart, spark template.HTML, rows []trendRow) {
 	pts := make([]trendPoint, len(series))
-	var rows []trendRow
 	for i, sc := range series {
 		idx, _, _ := sc.Headline()
 		ci := headlineCI(sc.Result)
@@ -201,7 +200,7 @@ func buildTrend(f fmtr, series []*report.Score) (template.HTML, []trendRow) {
 	idx, _, _ := last.Headline()
 	desc := f.l.T("dash.trend.desc", map[string]any{"Month": f.l.Month(last.Month), "Index": f.pct(idx)})
 	title := f.l.T("dash.trend.title", map[string]any{"From": f.l.Month(first.Month), "To": f.l.Month(last.Month)})
-	return trendChart("trend", title, desc, pts, func(v float64) string { return f.l.Percent(v, 0) }, f.pct(idx)), rows
+	return trendChart("trend", title, desc, pts, func(v float64) string { return f.l.Percent(v, 0) }, f.pct(idx)), sparkline(pts), rows
 }
 
 // shortMonth is an axis label: "11/2025" in Vietnamese, "Nov 2025" in English.
@@ -214,12 +213,4 @@ func shortMonth(f fmtr, ym string) string {
 		return t.Format("Jan 2006")
 	}
 	return t.Format("1/2006")
-}
-
-// figureOr0 reads a figure's value for charts, 0 when undefined.
-func figureOr0(x score.Figure) float64 {
-	if x.Valid {
-		return x.Value
-	}
-	return 0
 }

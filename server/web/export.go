@@ -28,12 +28,12 @@ const (
 	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
-// cell is one value of an export row: text or a number (nil = empty).
-type cell = any
+// xcell is one value of an export row: text or a number (nil = empty).
+type xcell = any
 
 // exportRows writes a header and rows; CSV and XLSX share it.
 type exportRows interface {
-	row(cells []cell) error
+	row(cells []xcell) error
 }
 
 // scoreLevels are the scale values across the questionnaire's items, low
@@ -56,7 +56,7 @@ func scoreLevels(def *survey.Definition) []int {
 	return out
 }
 
-func num(f score.Figure) cell {
+func exportNum(f score.Figure) xcell {
 	if !f.Valid {
 		return nil
 	}
@@ -70,7 +70,7 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 	def, res := sc.Definition, sc.Result
 	levels := scoreLevels(def)
 	scale := commonScale(def)
-	header := []cell{l.T("dash.export.agency"), l.T("dash.export.month"), l.T("dash.export.survey"), l.T("dash.export.version"),
+	header := []xcell{l.T("dash.export.agency"), l.T("dash.export.month"), l.T("dash.export.survey"), l.T("dash.export.version"),
 		l.T("dash.export.level"), l.T("dash.export.code"), l.T("dash.export.name"), l.T("dash.export.responses"),
 		l.T("dash.export.excluded"), l.T("dash.export.n"), l.T("dash.export.na")}
 	for _, v := range levels {
@@ -83,7 +83,7 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 	}
 	lang := l.Lang()
 	line := func(kind, code, name string, idx score.Figure, t score.Tally) error {
-		r := []cell{sc.Agency.Code, sc.Month, def.ID, def.Version, l.T("dash.export.kind." + kind), code, name,
+		r := []xcell{sc.Agency.Code, sc.Month, def.ID, def.Version, l.T("dash.export.kind." + kind), code, name,
 			res.Responses, sc.Excluded, t.N, t.NA}
 		byValue := map[int]int{}
 		for _, c := range t.Counts {
@@ -92,7 +92,7 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 		for _, v := range levels {
 			r = append(r, byValue[v])
 		}
-		r = append(r, t.Satisfied, num(idx), num(t.Mean))
+		r = append(r, t.Satisfied, exportNum(idx), exportNum(t.Mean))
 		if t.CI95 != nil {
 			r = append(r, t.CI95.Lo, t.CI95.Hi)
 		} else {
@@ -144,7 +144,7 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 // csvRows writes rows as CSV; numbers in full precision with "." decimals.
 type csvRows struct{ w *csv.Writer }
 
-func (c csvRows) row(cells []cell) error {
+func (c csvRows) row(cells []xcell) error {
 	rec := make([]string, len(cells))
 	for i, v := range cells {
 		switch x := v.(type) {
@@ -180,7 +180,7 @@ type xlsxRows struct {
 	n  int
 }
 
-func (x *xlsxRows) row(cells []cell) error {
+func (x *xlsxRows) row(cells []xcell) error {
 	x.n++
 	ref, err := excelize.CoordinatesToCellName(1, x.n)
 	if err != nil {
@@ -189,8 +189,8 @@ func (x *xlsxRows) row(cells []cell) error {
 	return x.sw.SetRow(ref, cells)
 }
 
-// attachment sets the download headers.
-func attachment(c echo.Context, mime, name string) {
+// exportHeaders sets the download headers.
+func exportHeaders(c echo.Context, mime, name string) {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, mime)
 	h.Set(echo.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
@@ -200,7 +200,7 @@ func attachment(c echo.Context, mime, name string) {
 
 // streamCSV writes a BOM and lets fill write rows, flushing as it goes.
 func streamCSV(c echo.Context, name string, fill func(exportRows) error) error {
-	attachment(c, "text/csv; charset=utf-8", name)
+	exportHeaders(c, "text/csv; charset=utf-8", name)
 	if _, err := io.WriteString(c.Response(), utf8BOM); err != nil {
 		return err
 	}
@@ -220,7 +220,7 @@ type flushing struct {
 	n int
 }
 
-func (f *flushing) row(cells []cell) error {
+func (f *flushing) row(cells []xcell) error {
 	if err := f.csvRows.row(cells); err != nil {
 		return err
 	}
@@ -251,12 +251,12 @@ func streamXLSX(c echo.Context, name, sheet string, fill func(exportRows) error)
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	attachment(c, mimeXLSX, name)
+	exportHeaders(c, mimeXLSX, name)
 	_, err = x.WriteTo(c.Response())
 	return err
 }
 
-func exportName(t *target, kind, ext string) string {
+func exportName(t *dashScope, kind, ext string) string {
 	return fmt.Sprintf("sipas-%s-%s-%s-%s.%s", t.Agency.Code, t.Def.ID, t.Month, kind, ext)
 }
 

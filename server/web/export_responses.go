@@ -17,8 +17,8 @@ import (
 
 // rawHeader is the export's first row: fixed columns, then one column per
 // question of the questionnaire in display order.
-func rawHeader(l *i18n.Localizer, def *survey.Definition) []cell {
-	h := []cell{l.T("dash.export.id"), l.T("dash.export.time"), l.T("dash.export.channel"), l.T("dash.export.counter"),
+func rawHeader(l *i18n.Localizer, def *survey.Definition) []xcell {
+	h := []xcell{l.T("dash.export.id"), l.T("dash.export.time"), l.T("dash.export.channel"), l.T("dash.export.counter"),
 		l.T("dash.export.survey"), l.T("dash.export.version")}
 	for _, q := range def.Questions() {
 		h = append(h, q.Code)
@@ -29,7 +29,7 @@ func rawHeader(l *i18n.Localizer, def *survey.Definition) []cell {
 // answerCell writes one answer: a scale value as a number, option codes as
 // text (several joined by "|"), "NA" for "Không trả lời / Không áp dụng",
 // and nothing for a question not shown or not reached.
-func answerCell(q *survey.Question, v json.RawMessage, ok bool) cell {
+func answerCell(q *survey.Question, v json.RawMessage, ok bool) xcell {
 	if !ok {
 		return nil
 	}
@@ -60,8 +60,8 @@ func answerCell(q *survey.Question, v json.RawMessage, ok bool) cell {
 }
 
 // rawRow is one response as cells.
-func rawRow(l *i18n.Localizer, def *survey.Definition, r *sqlite.ExportRow) []cell {
-	row := []cell{r.ID, r.At.In(survey.Zone).Format("02/01/2006 15:04"), string(r.Channel), r.CounterCode, r.SurveyID, r.Version}
+func rawRow(l *i18n.Localizer, def *survey.Definition, r *sqlite.ExportRow) []xcell {
+	row := []xcell{r.ID, r.At.In(survey.Zone).Format("02/01/2006 15:04"), string(r.Channel), r.CounterCode, r.SurveyID, r.Version}
 	for _, q := range def.Questions() {
 		v, ok := r.Answers[q.Code]
 		row = append(row, answerCell(q, v, ok))

@@ -45,28 +45,28 @@ func TestExportsMatchThePage(t *testing.T) {
 		return i
 	}
 	h := rows[0]
-	idx, level, code, excluded := col(h, "Chỉ số (%)"), col(h, "Cấp"), col(h, "Mã"), col(h, "Số phiếu bị loại")
+	idx, levelEntry, code, excluded := col(h, "Chỉ số (%)"), col(h, "Cấp"), col(h, "Mã"), col(h, "Số phiếu bị loại")
 	if len(rows) != 1+1+1+5+19 {
 		t.Errorf("%d CSV rows, want header + index + aspect + 5 elements + 19 items", len(rows))
 	}
-	shown := func(cell string) string {
-		v, err := strconv.ParseFloat(cell, 64)
+	shown := func(xcell string) string {
+		v, err := strconv.ParseFloat(xcell, 64)
 		if err != nil {
-			t.Fatalf("index cell %q: %v", cell, err)
+			t.Fatalf("index cell %q: %v", xcell, err)
 		}
-		return percent(v, 2, ",")
+		return formatPct(v, 2, ",")
 	}
-	if rows[1][level] != "Chỉ số chung" || shown(rows[1][idx]) != headline || rows[1][excluded] != "1" {
+	if rows[1][levelEntry] != "Chỉ số chung" || shown(rows[1][idx]) != headline || rows[1][excluded] != "1" {
 		t.Errorf("CSV headline row %v; page says %s", rows[1], headline)
 	}
 	if !strings.ContainsAny(rows[1][idx], "0123456789") || len(rows[1][idx]) < 6 {
 		t.Errorf("index not at full precision: %q", rows[1][idx])
 	}
 	for _, r := range rows[1:] {
-		if r[level] == "Yếu tố" && !strings.Contains(page, `id="el-`+r[code]+`"`) {
+		if r[levelEntry] == "Yếu tố" && !strings.Contains(page, `id="el-`+r[code]+`"`) {
 			t.Errorf("element %s in the CSV, not on the page", r[code])
 		}
-		if r[level] == "Yếu tố" && !strings.Contains(page, `<span class="el-index">`+shown(r[idx])+`</span>`) {
+		if r[levelEntry] == "Yếu tố" && !strings.Contains(page, `<span class="el-index">`+shown(r[idx])+`</span>`) {
 			t.Errorf("element %s: CSV %s not on the page", r[code], shown(r[idx]))
 		}
 	}
@@ -81,7 +81,7 @@ func TestExportsMatchThePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(xrows) != len(rows) || xrows[1][level] != "Chỉ số chung" || shown(xrows[1][idx]) != headline {
+	if len(xrows) != len(rows) || xrows[1][levelEntry] != "Chỉ số chung" || shown(xrows[1][idx]) != headline {
 		t.Errorf("XLSX headline row %v; page says %s", xrows[1], headline)
 	}
 	ref, _ := excelize.CoordinatesToCellName(idx+1, 2)
@@ -124,7 +124,7 @@ func TestRawExportHasEveryResponse(t *testing.T) {
 		t.Errorf("comments: %q %q", rows[3][comment], rows[4][comment])
 	}
 	want := map[string]string{"null": "NA"}
-	if v := string(rs[0].answers["TC1"]); rows[1][tc1] != cmpOr(want[v], v) {
+	if v := string(rs[0].answers["TC1"]); rows[1][tc1] != orDefault(want[v], v) {
 		t.Errorf("TC1 %q, stored %s", rows[1][tc1], v)
 	}
 	if rows[5][gt] != "nu" || rows[1][gt] != "" {
