@@ -70,9 +70,15 @@ func newCounts() *counts {
 
 // Step counts up to limit new responses and returns how many it counted.
 func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
+	n, _, err := r.step(ctx, limit)
+	return n, err
+}
+
+// step is Step, also returning the position reached.
+func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	n := 0
+	var last int64
 	err := r.db.tx(ctx, func(tx *sqlTx) error {
-		var last int64
 		if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
 			return err
 		}
@@ -112,16 +118,28 @@ func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
 		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
 		return err
 	})
-	return n, err
+	return n, last, err
 }
 
-// CatchUp steps until no new response is left.
+// stepSize bounds one step's transaction. The writer connection is shared
+// with the group commit that answers tablets: a small step keeps the time a
+// submission can wait behind the worker to a few milliseconds.
+const stepSize = 500
+
+// CatchUp counts every response stored when it starts. It does not chase
+// responses arriving meanwhile: under steady load that would mean a stream
+// of tiny steps, each with its own commit, taking the writer from the
+// submissions; the next tick takes them in one go.
 func (r *Rollup) CatchUp(ctx context.Context) (int, error) {
+	var target int64
+	if err := r.db.read.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM responses`).Scan(&target); err != nil {
+		return 0, err
+	}
 	total := 0
 	for {
-		n, err := r.Step(ctx, 5000)
+		n, last, err := r.step(ctx, stepSize)
 		total += n
-		if err != nil || n == 0 {
+		if err != nil || n == 0 || last >= target {
 			return total, err
 		}
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -50,6 +51,12 @@ type apiErrorBody struct {
 // Only 5xx are logged, and internal text is never shown.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
+		// The client went away (a tablet lost its network mid-request). It
+		// will retry with the same id; nothing to log, nobody to answer.
+		c.Response().WriteHeader(499)
 		return
 	}
 	de := toDomainError(err)

@@ -21,8 +21,12 @@ func (s *Server) routes() {
 	e.Use(s.secureHeaders)
 	// Phones on weak networks: compress pages. Not the API: its answers are
 	// tiny, and a compressor per request was the submission path's top cost.
+	// Not /metrics either: promhttp compresses by itself, and twice is garbage.
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024,
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/api/") }}))
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/api/") || p == "/metrics"
+		}}))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -227,6 +228,16 @@ func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
 func TestMetricsExposeRequestCounts(t *testing.T) {
 	s := newTestServer(t)
 	get(t, s, "/")
+	// As Prometheus asks: compressed once, by promhttp, not twice.
+	gz := get(t, s, "/metrics", "Accept-Encoding", "gzip")
+	zr, err := gzip.NewReader(gz.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if !strings.Contains(string(plain), "sipas_http_requests_total") {
+		t.Errorf("gzipped /metrics does not decompress to the metrics: %.100q", plain)
+	}
 	rec := get(t, s, "/metrics")
 	if !strings.Contains(rec.Body.String(), `sipas_http_requests_total{method="GET",route="/",status="200"} 1`) {
 		t.Errorf("metrics lack the home request:\n%s", rec.Body.String()[:min(2000, rec.Body.Len())])

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,7 +59,33 @@ func BenchmarkSubmitDurable(b *testing.B) {
 	b.ReportMetric(float64(res.P50)/float64(time.Millisecond), "p50-ms")
 	b.ReportMetric(float64(res.P99)/float64(time.Millisecond), "p99-ms")
 	b.ReportMetric(float64(benchSrv.peakRSS())/(1<<20), "server-peak-MB")
+	// How the group commit behaved: mean responses per transaction and time per commit.
+	m := scrape(b, benchSrv.url+"/metrics")
+	if n := m["sipas_write_batch_size_count"]; n > 0 {
+		b.ReportMetric(m["sipas_write_batch_size_sum"]/n, "responses/commit")
+		b.ReportMetric(1000*m["sipas_write_commit_seconds_sum"]/m["sipas_write_commit_seconds_count"], "ms/commit")
+	}
 	if b.N >= 10000 {
 		b.Log(res)
 	}
+}
+
+// scrape reads the plain counters and sums of a Prometheus text page.
+func scrape(b *testing.B, url string) map[string]float64 {
+	resp, err := http.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && !strings.HasPrefix(f[0], "#") {
+			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
+				out[f[0]] = v
+			}
+		}
+	}
+	return out
 }

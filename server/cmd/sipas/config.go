@@ -29,6 +29,7 @@ type Config struct {
 	Rules           collect.Rules // integrity flags and the clock rule
 	PosterEvery     time.Duration // anonymous (poster QR) responses: one per this, per counter and client...
 	PosterBurst     int           // ...after a burst of this many
+	RollupInterval  time.Duration // how often the monthly counts catch up with new responses
 }
 
 // DBPath is the database file inside the data directory.
@@ -48,6 +49,7 @@ var serveVars = []configVar{
 	{"log-level", "SIPAS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"survey-dir", "SIPAS_SURVEY_DIR", "", "folder of questionnaire YAML files to use instead of the built-in ones"},
 	{"shutdown-timeout", "SIPAS_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for requests in flight"},
+	{"rollup-interval", "SIPAS_ROLLUP_INTERVAL", "1s", "how often the monthly counts catch up with new responses"},
 	{"poster-rate", "SIPAS_POSTER_RATE", "5/3m", "poster-QR responses per counter and client: burst/interval (5 at once, then one every 3 minutes)"},
 	{"flag-repeat", "SIPAS_FLAG_REPEAT", "5s", "flag responses from one source closer together than this"},
 	{"flag-burst", "SIPAS_FLAG_BURST", "5/10m", "flag identical answers repeated this many times within this window"},
@@ -111,6 +113,9 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	}
 	if c.ShutdownTimeout, err = time.ParseDuration(*vals["shutdown-timeout"]); err != nil || c.ShutdownTimeout <= 0 {
 		return nil, fmt.Errorf("SIPAS_SHUTDOWN_TIMEOUT / -shutdown-timeout %q is not a positive duration such as 15s", *vals["shutdown-timeout"])
+	}
+	if c.RollupInterval, err = time.ParseDuration(*vals["rollup-interval"]); err != nil || c.RollupInterval < 100*time.Millisecond {
+		return nil, fmt.Errorf("SIPAS_ROLLUP_INTERVAL / -rollup-interval %q is not a duration of at least 100ms, such as 1s", *vals["rollup-interval"])
 	}
 	if err := parseRules(c, vals); err != nil {
 		return nil, err

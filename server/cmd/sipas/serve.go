@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -84,7 +85,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	rollupDone := make(chan struct{})
 	go func() {
 		defer close(rollupDone)
-		rollup.Run(rctx, time.Second, func(err error) { logger.Error("rollup", "err", err) })
+		rollup.Run(rctx, cfg.RollupInterval, func(err error) { logger.Error("rollup", "err", err) })
 	}()
 	defer func() { stopRollup(); <-rollupDone }()
 
@@ -111,6 +112,16 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 			}
 		}
 	}()
+
+	if addr := os.Getenv("SIPAS_PPROF_ADDR"); addr != "" {
+		// Profiling for operators and benchmarks, on its own (loopback) listener only when asked.
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, mux))
+		}()
+	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
