@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/score"
@@ -19,11 +20,24 @@ import (
 type Reports struct {
 	db      *sqlite.DB
 	surveys *survey.Catalog
+
+	mu    sync.Mutex
+	ranks map[rankKey]*Ranking // recent rankings: every scorecard shows its rank among siblings
 }
+
+type rankKey struct {
+	parent        int64
+	survey, month string
+}
+
+// rankTTL is how long a ranking is reused. Ranking thousands of siblings
+// costs ~0.1 s and every scorecard of a sibling needs it; a rank a minute
+// old is as good as a fresh one for a monthly figure.
+const rankTTL = time.Minute
 
 // New returns a report builder.
 func New(db *sqlite.DB, surveys *survey.Catalog) *Reports {
-	return &Reports{db: db, surveys: surveys}
+	return &Reports{db: db, surveys: surveys, ranks: map[rankKey]*Ranking{}}
 }
 
 // Score is one scope's score for a month.
@@ -150,10 +164,37 @@ type Ranking struct {
 	Share   score.Figure     // P0, undefined when the children have no answers
 	Result  score.RankResult
 	Elapsed time.Duration
+
+	computed time.Time
 }
 
-// Rank ranks the children of parent (all root agencies when parent is nil).
+// Rank ranks the children of parent (all root agencies when parent is nil),
+// reusing a ranking computed in the last minute.
 func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.Definition, month string) (*Ranking, error) {
+	key := rankKey{survey: def.ID + "@" + def.Version, month: month}
+	if parent != nil {
+		key.parent = parent.ID
+	}
+	r.mu.Lock()
+	cached := r.ranks[key]
+	r.mu.Unlock()
+	if cached != nil && time.Since(cached.computed) < rankTTL {
+		return cached, nil
+	}
+	rk, err := r.rank(ctx, parent, def, month)
+	if err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	if len(r.ranks) > 512 {
+		clear(r.ranks)
+	}
+	r.ranks[key] = rk
+	r.mu.Unlock()
+	return rk, nil
+}
+
+func (r *Reports) rank(ctx context.Context, parent *survey.Agency, def *survey.Definition, month string) (*Ranking, error) {
 	start := time.Now()
 	all, err := r.db.Agencies(ctx)
 	if err != nil {
@@ -223,7 +264,7 @@ func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.D
 		rk.Share = score.Figure{Value: rk.P0, Valid: true}
 	}
 	rk.Result = score.Rank(def.ID, rk.P0, entries)
-	rk.Elapsed = time.Since(start)
+	rk.Elapsed, rk.computed = time.Since(start), time.Now()
 	return rk, nil
 }
 

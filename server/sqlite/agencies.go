@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"maps"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -58,8 +59,38 @@ func (db *DB) Agency(ctx context.Context, id int64) (*survey.Agency, error) {
 	return scanAgency(db.read.QueryRowContext(ctx, `SELECT `+agencyCols+` FROM agencies WHERE id = ?`, id))
 }
 
-// Agencies returns every agency ordered by code.
+// Agencies returns every agency ordered by code, as copies the caller may
+// change. Scorecards, pickers and rankings all walk the tree, so it is kept
+// in memory and reloaded only when the agencies_version counter (bumped by
+// triggers on every change) moves.
 func (db *DB) Agencies(ctx context.Context) ([]*survey.Agency, error) {
+	var version int64
+	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'agencies_version'`).Scan(&version); err != nil {
+		return nil, err
+	}
+	db.agencyMu.Lock()
+	cached, cachedVersion := db.agencyCache, db.agencyVersion
+	db.agencyMu.Unlock()
+	if cached == nil || cachedVersion != version {
+		loaded, err := db.loadAgencies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		db.agencyMu.Lock()
+		db.agencyCache, db.agencyVersion = loaded, version
+		db.agencyMu.Unlock()
+		cached = loaded
+	}
+	out := make([]*survey.Agency, len(cached))
+	for i, a := range cached {
+		c := *a
+		c.Name = maps.Clone(a.Name)
+		out[i] = &c
+	}
+	return out, nil
+}
+
+func (db *DB) loadAgencies(ctx context.Context) ([]*survey.Agency, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+agencyCols+` FROM agencies ORDER BY code`)
 	if err != nil {
 		return nil, err

@@ -13,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // DB is the opened database: a single-connection writer and a reader pool.
@@ -26,6 +29,10 @@ type DB struct {
 	ckpt  *sql.DB       // checkpoints, off the writer's path
 	stop  chan struct{} // ends the checkpointer
 	done  chan struct{}
+
+	agencyMu      sync.Mutex
+	agencyCache   []*survey.Agency // see Agencies
+	agencyVersion int64
 }
 
 // pragmas go into the DSN so that every pooled connection gets them;

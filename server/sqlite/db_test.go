@@ -205,3 +205,26 @@ func TestBackupRestoresTheSameResponses(t *testing.T) {
 		}
 	}
 }
+
+func TestAgencyListFollowsEveryChange(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	mustAgency(t, db, &survey.Agency{Code: "A1", Name: survey.Text{"vi": "Một"}, Kind: survey.KindOther})
+	if as, _ := db.Agencies(ctx); len(as) != 1 {
+		t.Fatalf("%d agencies", len(as))
+	}
+	mustAgency(t, db, &survey.Agency{Code: "A2", Name: survey.Text{"vi": "Hai"}, Kind: survey.KindOther})
+	if _, err := db.Writer().ExecContext(ctx, `UPDATE agencies SET name_vi = 'Đổi tên' WHERE code = 'A1'`); err != nil {
+		t.Fatal(err)
+	}
+	as, _ := db.Agencies(ctx)
+	if len(as) != 2 || as[0].Name["vi"] != "Đổi tên" {
+		t.Fatalf("after changes: %+v", as)
+	}
+	as[0].Name["vi"] = "sửa bản sao" // callers get copies; the cache is unharmed…
+	as[0].Code = "X"
+	again, _ := db.Agencies(ctx)
+	if again[0].Code != "A1" || again[0].Name["vi"] != "Đổi tên" {
+		t.Error("a caller's change leaked into the cached list")
+	}
+}

@@ -32,6 +32,17 @@ import (
 // newTestServer builds the real server on a fresh SQLite file.
 func newTestServer(t *testing.T) *Server {
 	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sipas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return newServerOn(t, db)
+}
+
+// newServerOn builds the real server on an open database.
+func newServerOn(t testing.TB, db *sqlite.DB) *Server {
+	t.Helper()
 	ctx := context.Background()
 	cat, err := survey.Load(surveydefs.FS)
 	if err != nil {
@@ -41,11 +52,6 @@ func newTestServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
 		t.Fatal(err)
 	}

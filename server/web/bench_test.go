@@ -1,0 +1,114 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/demo"
+	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
+	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+)
+
+// benchServer serves the generated data set of SIPAS_BENCH_DB (`make
+// bench-10m` makes one with 10 million responses), or a smaller one made
+// here, and returns the server with a province-wide session cookie.
+func benchServer(b *testing.B) (*Server, *http.Cookie, []*survey.Agency) {
+	b.Helper()
+	ctx := context.Background()
+	path := os.Getenv("SIPAS_BENCH_DB")
+	seed := path == ""
+	if seed {
+		path = filepath.Join(b.TempDir(), "sipas.db")
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	cat, _ := survey.Load(surveydefs.FS)
+	if seed {
+		if _, err := demo.Bulk(ctx, db, cat, demo.BulkOptions{Agencies: 500, Months: 24, Responses: 100_000, Now: time.Now(), Seed: 1}); err != nil {
+			b.Fatal(err)
+		}
+	} else if _, err := db.NewRollup(cat).CatchUp(ctx); err != nil {
+		b.Fatal(err)
+	}
+	s := newServerOn(b, db)
+	tok, _, err := db.CreateSession(ctx, benchUser(b, db), time.Now(), time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	all, _ := db.Agencies(ctx)
+	return s, &http.Cookie{Name: sessionCookie, Value: tok}, all
+}
+
+func benchUser(b *testing.B, db *sqlite.DB) int64 {
+	ctx := context.Background()
+	if u, err := db.UserByUsername(ctx, "bench.province"); err == nil {
+		return u.ID
+	}
+	u := &survey.User{Username: "bench.province", DisplayName: "Bench", Role: survey.RoleProvince}
+	if err := db.CreateUser(ctx, u); err != nil {
+		b.Fatal(err)
+	}
+	return u.ID
+}
+
+// timeRequests GETs each path in turn and reports p50 and p99 server time.
+func timeRequests(b *testing.B, s *Server, ck *http.Cookie, path func(i int) string) {
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodGet, path(i), nil)
+		req.AddCookie(ck)
+		rec := httptest.NewRecorder()
+		t0 := time.Now()
+		s.Handler().ServeHTTP(rec, req)
+		lat = append(lat, time.Since(t0))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %.200s", path(i), rec.Code, rec.Body)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2])/1e6, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100])/1e6, "p99-ms")
+}
+
+// BenchmarkScorecardPage renders an agency's whole monthly scorecard.
+func BenchmarkScorecardPage(b *testing.B) {
+	s, ck, all := benchServer(b)
+	month := survey.Month(time.Now().AddDate(0, -1, 0))
+	timeRequests(b, s, ck, func(i int) string {
+		return "/dashboard/agency/" + all[1+i%(len(all)-1)].Code + "?month=" + month
+	})
+}
+
+// BenchmarkScoresAPI is GET /api/v1/scores for one agency and month.
+func BenchmarkScoresAPI(b *testing.B) {
+	s, ck, all := benchServer(b)
+	month := survey.Month(time.Now().AddDate(0, -1, 0))
+	timeRequests(b, s, ck, func(i int) string {
+		return "/api/v1/scores?agency=" + all[1+i%(len(all)-1)].Code + "&month=" + month
+	})
+}
+
+// BenchmarkProvinceRanking ranks every agency under the root (the province view's API).
+func BenchmarkProvinceRanking(b *testing.B) {
+	s, ck, all := benchServer(b)
+	var root string
+	for _, a := range all {
+		if a.ParentID == 0 {
+			root = a.Code
+		}
+	}
+	month := survey.Month(time.Now().AddDate(0, -1, 0))
+	timeRequests(b, s, ck, func(int) string { return "/api/v1/rankings?month=" + month + "&parent=" + root })
+}
