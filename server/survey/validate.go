@@ -57,13 +57,13 @@ func (d *Definition) ValidateAnswers(answers Answers, comment string, partial bo
 		if err := q.validateValue(v); err != nil {
 			return err
 		}
-		if q.ShowIf != nil && !d.conditionMet(q.ShowIf, answers) {
+		if q.ShowIf != nil && !q.ShowIf.Met(answers) {
 			return FieldError("answers."+code, "error.answer.not_shown", map[string]any{"Code": code})
 		}
 	}
 	if !partial {
 		for _, q := range d.Questions() {
-			if q.Required && isNullJSON(answers[q.Code]) && (q.ShowIf == nil || d.conditionMet(q.ShowIf, answers)) {
+			if q.Required && isNullJSON(answers[q.Code]) && (q.ShowIf == nil || q.ShowIf.Met(answers)) {
 				return FieldError("answers."+q.Code, "error.answer.required", map[string]any{"Code": q.Code})
 			}
 		}
@@ -161,8 +161,9 @@ func (q *Question) hasOption(code string) bool {
 	return false
 }
 
-// conditionMet reports whether the answers satisfy a show_if condition.
-func (d *Definition) conditionMet(c *Condition, answers Answers) bool {
+// Met reports whether the answers satisfy a show_if condition: the earlier
+// question got one of the listed values (scale) or codes (choices).
+func (c *Condition) Met(answers Answers) bool {
 	v, ok := answers[c.Question]
 	if !ok || isNullJSON(v) {
 		return false

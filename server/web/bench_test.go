@@ -40,7 +40,7 @@ func benchServer(b *testing.B) (*Server, *http.Cookie, []*survey.Agency) {
 	} else if _, err := db.NewRollup(cat).CatchUp(ctx); err != nil {
 		b.Fatal(err)
 	}
-	s := newServerOn(b, db)
+	s := newServerOn(b, db, nil)
 	tok, _, err := db.CreateSession(ctx, benchUser(b, db), time.Now(), time.Hour)
 	if err != nil {
 		b.Fatal(err)

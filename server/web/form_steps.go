@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/json"
-	"slices"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -107,33 +106,9 @@ func (st formStep) visible(answers map[string]json.RawMessage) bool {
 func (st formStep) optional() bool { return st.kind == stepPart }
 
 // formShown reports whether a question's show_if condition is met by the
-// answers. It mirrors survey's own check (unexported there), which
-// ValidateAnswers applies again on submission.
+// answers, by the same rule ValidateAnswers applies again on submission.
 func formShown(q *survey.Question, answers map[string]json.RawMessage) bool {
-	c := q.ShowIf
-	if c == nil {
-		return true
-	}
-	v, ok := answers[c.Question]
-	if !ok {
-		return false
-	}
-	if n, ok := survey.ScaleValue(v); ok {
-		return slices.Contains(c.Values, n)
-	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return slices.Contains(c.Codes, s)
-	}
-	var list []string
-	if json.Unmarshal(v, &list) == nil {
-		for _, x := range list {
-			if slices.Contains(c.Codes, x) {
-				return true
-			}
-		}
-	}
-	return false
+	return q.ShowIf == nil || q.ShowIf.Met(answers)
 }
 
 // formKeepVisible drops answers to questions that are unknown to the

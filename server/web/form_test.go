@@ -4,33 +4,25 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/assets"
-	"github.com/sipas-vn/sipas/kiosk"
-	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
-	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
-	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
 
 // formEnv is a full server (submission path included) on a fresh SQLite
 // file, with one counter per questionnaire the phone form must render.
 type formEnv struct {
 	s     *Server
-	clock *formClock
+	clock *testClock
 }
 
 // Counter codes seeded by newFormEnv, one per questionnaire.
@@ -40,67 +32,18 @@ const (
 	formND61  = "CT-ND-01" // nd61
 )
 
-// formClock is a settable clock shared by the server and the submission path.
-type formClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *formClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *formClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // newFormEnv builds the server as serve does; posterBurst bounds the
 // responses one client may send from one poster at once.
 func newFormEnv(t *testing.T, posterBurst int) *formEnv {
 	t.Helper()
-	ctx := context.Background()
-	cat, err := survey.Load(surveydefs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := i18n.New(assets.FS, "vi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sipas.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
-		t.Fatal(err)
-	}
-	key, err := db.Secret(ctx, "dossier_code_key", 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := auth.NewCodes(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	clock := &formClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, survey.Zone)}
-	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
-		Metrics: m, Limits: collect.NewLimiter(time.Minute, posterBurst)})
-	t.Cleanup(coll.Close)
-	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
-		Clock: clock, Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		BaseURL: "http://example.test", Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newServerOn(t, db, collect.NewLimiter(time.Minute, posterBurst))
 	formSeed(t, db)
-	return &formEnv{s: s, clock: clock}
+	return &formEnv{s: s, clock: s.Clock.(*testClock)}
 }
 
 // formSeed makes a province (no questionnaire set: the default applies) with

@@ -37,11 +37,12 @@ func newTestServer(t *testing.T) *Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return newServerOn(t, db)
+	return newServerOn(t, db, nil)
 }
 
-// newServerOn builds the real server on an open database.
-func newServerOn(t testing.TB, db *sqlite.DB) *Server {
+// newServerOn builds the real server on an open database, wired as serve
+// wires it; posterLimits defaults to a burst of 5, then one every 3 minutes.
+func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Server {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := survey.Load(surveydefs.FS)
@@ -63,10 +64,13 @@ func newServerOn(t testing.TB, db *sqlite.DB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if posterLimits == nil {
+		posterLimits = collect.NewLimiter(3*time.Minute, 5)
+	}
 	m := metrics.New()
 	clock := &testClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, survey.Zone)}
 	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
-		Metrics: m, Limits: collect.NewLimiter(3*time.Minute, 5)})
+		Metrics: m, Limits: posterLimits})
 	t.Cleanup(coll.Close)
 	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
@@ -94,6 +98,12 @@ func (c *testClock) Now() time.Time {
 func (c *testClock) Set(t time.Time) {
 	c.mu.Lock()
 	c.t = t
+	c.mu.Unlock()
+}
+
+func (c *testClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
 	c.mu.Unlock()
 }
 
