@@ -12,6 +12,7 @@ type homePage struct {
 	Surveys   []*survey.Definition
 	Agencies  int
 	Responses int
+	Counter   *survey.Counter // one counter to try the phone form with, if any
 }
 
 // PageTitle titles the home page.
@@ -28,5 +29,14 @@ func (s *Server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "home", homePage{Surveys: s.Surveys.All(), Agencies: n, Responses: int(r)})
+	p := homePage{Surveys: s.Surveys.All(), Agencies: n, Responses: int(r)}
+	if counters, err := s.DB.Counters(ctx, 0); err == nil {
+		for _, ct := range counters {
+			if ct.Active {
+				p.Counter = ct
+				break
+			}
+		}
+	}
+	return s.render(c, http.StatusOK, "home", p)
 }
