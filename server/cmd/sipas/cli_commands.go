@@ -108,11 +108,17 @@ func deviceCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 		if err != nil {
 			return err
 		}
+		if err := env.db.Audit(ctx, sqlite.CLI, now, "device.pairing_code", "counter:"+c.Code, nil, map[string]any{"expires_in": "10m"}); err != nil {
+			return err
+		}
 		fmt.Fprintf(stdout, "Open %s/kiosk/ on the tablet and type the pairing code (valid 10 minutes).\nstaff PIN: %s\npairing code: %s\n", env.baseURL, pin, code)
 		return nil
 	}
 	d, token, pin, err := env.db.AddDevice(ctx, c.ID, now)
 	if err != nil {
+		return err
+	}
+	if err := env.db.Audit(ctx, sqlite.CLI, now, "device.add", fmt.Sprintf("device:%d", d.ID), nil, map[string]any{"counter": c.Code}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "device %d on counter %s, staff PIN %s\ntoken: %s\n", d.ID, c.Code, pin, token)
@@ -196,6 +202,10 @@ func apikeyCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	}
 	k, key, err := env.db.CreateAPIKey(ctx, *name, scopes, agencyID, time.Now())
 	if err != nil {
+		return err
+	}
+	if err := env.db.Audit(ctx, sqlite.CLI, time.Now(), "apikey.create", fmt.Sprintf("apikey:%d", k.ID), nil,
+		map[string]any{"name": k.Name, "scopes": k.Scopes, "agency": *agency, "prefix": k.Prefix}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "API key %d (%s), scopes %s; shown only now:\nkey: %s\n", k.ID, k.Name, strings.Join(k.Scopes, ","), key)
