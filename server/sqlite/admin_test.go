@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"reflect"
-	"strconv"
 	"testing"
 	"time"
 
@@ -171,22 +170,7 @@ func TestSurveyAssignmentHistoryKeepsCurrentInStep(t *testing.T) {
 func TestFlagDecisionKeepsRollupsEqualToRebuild(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
-	cat, err := survey.Load(surveydefs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
-		t.Fatal(err)
-	}
-	var agencies, counters []int64
-	for i := range 3 {
-		a := mustAgency(t, db, &survey.Agency{Code: "A" + strconv.Itoa(i), Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-		c := &survey.Counter{AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		agencies, counters = append(agencies, a.ID), append(counters, c.ID)
-	}
+	cat, agencies, counters := rollupFixture(t, db, 3)
 	rng := rand.New(rand.NewPCG(3, 5))
 	rs := randomResponses(t, rng, cat, agencies, counters, 300, 0)
 	for i, r := range rs { // every fifth flagged; half of those excluded

@@ -101,18 +101,5 @@ func (db *DB) CountResponses(ctx context.Context) (int64, error) {
 
 // ResponseUIDs returns every stored response id, sorted; backups and crash tests compare them.
 func (db *DB) ResponseUIDs(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT uid FROM responses ORDER BY uid`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.column(ctx, `SELECT uid FROM responses ORDER BY uid`)
 }

@@ -14,6 +14,29 @@ import (
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
 
+// rollupFixture registers the shipped questionnaires and makes n agencies
+// with one counter each.
+func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, counters []int64) {
+	t.Helper()
+	ctx := context.Background()
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		a := mustAgency(t, db, &survey.Agency{Code: "A" + strconv.Itoa(i), Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
+		c := &survey.Counter{AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
+		if err := db.CreateCounter(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		agencies, counters = append(agencies, a.ID), append(counters, c.ID)
+	}
+	return cat, agencies, counters
+}
+
 // randomResponses makes n plausible responses to the shipped questionnaires.
 func randomResponses(t *testing.T, rng *rand.Rand, cat *survey.Catalog, agencies, counters []int64, n int, start int) []*survey.Response {
 	t.Helper()
@@ -110,22 +133,7 @@ func snapshot(t *testing.T, db *DB) (map[string]int64, map[string]int64) {
 func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
-	cat, err := survey.Load(surveydefs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
-		t.Fatal(err)
-	}
-	var agencies, counters []int64
-	for i := range 4 {
-		a := mustAgency(t, db, &survey.Agency{Code: "A" + strconv.Itoa(i), Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-		c := &survey.Counter{AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		agencies, counters = append(agencies, a.ID), append(counters, c.ID)
-	}
+	cat, agencies, counters := rollupFixture(t, db, 4)
 	rng := rand.New(rand.NewPCG(7, 11))
 	ru := db.NewRollup(cat)
 	total := 0
