@@ -120,17 +120,21 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	}
 }
 
-// TestCompareSaysWhenAChangeIsNoise checks the change rule of UX.md §3:
-// Newcombe's interval on the pooled shares decides, the words follow the index.
+// TestCompareSaysWhenAChangeIsNoise checks the change rule of UX.md §3: the
+// interval of the difference, from each figure's own interval, decides.
 func TestCompareSaysWhenAChangeIsNoise(t *testing.T) {
 	fig := func(v float64) score.Figure { return score.Figure{Value: v, Valid: true} }
-	if c := Compare(fig(82), fig(80), 82, 100, 80, 100); !c.Valid || c.Significant || c.Delta != 2 || c.Lo >= 0 || c.Hi <= 0 {
-		t.Errorf("82/100 vs 80/100 is noise: %+v", c)
+	ci := func(lo, hi float64) *score.Interval { return &score.Interval{Lo: lo, Hi: hi} }
+	if c := Compare(fig(82), ci(76, 88), fig(80), ci(74, 86)); !c.Valid || c.Significant || c.Delta != 2 || c.Lo >= 0 || c.Hi <= 0 {
+		t.Errorf("82 ± 6 vs 80 ± 6 is noise: %+v", c)
 	}
-	if c := Compare(fig(90), fig(70), 900, 1000, 700, 1000); !c.Significant || c.Delta != 20 || c.Lo <= 0 {
-		t.Errorf("900/1000 vs 700/1000 is a change: %+v", c)
+	if c := Compare(fig(90), ci(88, 92), fig(70), ci(67, 73)); !c.Significant || c.Delta != 20 || c.Lo <= 0 {
+		t.Errorf("90 ± 2 vs 70 ± 3 is a change: %+v", c)
 	}
-	if c := Compare(fig(90), score.Figure{}, 9, 10, 0, 0); c.Valid {
+	if c := Compare(fig(90), ci(80, 95), score.Figure{}, nil); c.Valid {
 		t.Errorf("no earlier figure: %+v", c)
+	}
+	if c := Compare(fig(90), nil, fig(10), ci(5, 15)); !c.Valid || c.Significant {
+		t.Errorf("no interval for the current figure, yet called a change: %+v", c)
 	}
 }

@@ -160,8 +160,9 @@ type Ranking struct {
 	Month   string
 	Survey  *survey.Definition
 	Scores  map[int64]*Score // by child agency ID
-	P0      float64          // the pooled satisfied share of all children together (0 when none)
+	P0      float64          // the index of all children together, computed as each child's (0 when none)
 	Share   score.Figure     // P0, undefined when the children have no answers
+	Spread  score.Spread     // the children's per-respondent variance behind the funnel limits
 	Result  score.RankResult
 	Elapsed time.Duration
 
@@ -234,56 +235,54 @@ func (r *Reports) rank(ctx context.Context, parent *survey.Agency, def *survey.D
 	}
 	rk := &Ranking{Parent: parent, Month: month, Survey: def, Scores: map[int64]*Score{}}
 	var entries []score.RankEntry
-	var poolS, poolN int
-	for _, top := range tops {
+	// The province is scored like each agency, from everything the ranked
+	// agencies hold together, so that the funnel compares like with like.
+	var everyone []int64
+	scope := func(ids []int64) (score.Result, *sqlite.Tally, error) {
 		sum := &sqlite.Tally{Answers: map[string]map[string]int{}}
-		var res score.Result
 		if shares != nil {
-			n, sh := sumShares(subtree(top.ID, children), shares, sum)
-			res, err = score.FromShares(def, n, sh)
-		} else {
-			for _, id := range subtree(top.ID, children) {
-				if t := ts[itoa(id)]; t != nil {
-					add(sum, t)
-				}
-			}
-			res, err = score.Compute(def, sum.Counts(def))
+			n, sh, m := sumShares(ids, shares, sum)
+			res, err := score.FromShares(def, n, sh, m)
+			return res, sum, err
 		}
+		for _, id := range ids {
+			if t := ts[itoa(id)]; t != nil {
+				add(sum, t)
+			}
+		}
+		res, err := score.Compute(def, sum.Counts(def))
+		return res, sum, err
+	}
+	for _, top := range tops {
+		ids := subtree(top.ID, children)
+		everyone = append(everyone, ids...)
+		res, sum, err := scope(ids)
 		if err != nil {
 			return nil, err
 		}
 		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil}
 		rk.Scores[top.ID] = s
-		idx, n, sat := headline(res)
-		poolS += sat
-		poolN += n
-		entries = append(entries, score.RankEntry{Code: top.Code, DefinitionID: def.ID, Responses: res.Responses, Index: idx})
+		idx, ci := res.Headline()
+		entries = append(entries, score.RankEntry{Code: top.Code, DefinitionID: def.ID, Responses: res.Responses, Index: idx, CI95: ci})
 	}
-	if poolN > 0 {
-		rk.P0 = 100 * float64(poolS) / float64(poolN)
-		rk.Share = score.Figure{Value: rk.P0, Valid: true}
+	whole, sum, err := scope(everyone)
+	if err != nil {
+		return nil, err
 	}
-	rk.Result = score.Rank(def.ID, rk.P0, entries)
+	if p0, _ := whole.Headline(); p0.Valid {
+		rk.P0, rk.Share = p0.Value, p0
+	}
+	rk.Spread = score.OneAnswerSpread(rk.P0) // a dossier's QĐ 766 verdict or a quick rating: one yes/no each
+	if whole.SIPAS != nil {
+		rk.Spread = score.ProvinceSpread(rk.P0, sum.Moments[score.IndexNode])
+	}
+	rk.Result = score.Rank(def.ID, rk.P0, rk.Spread, entries)
 	rk.Elapsed, rk.computed = time.Since(start), time.Now()
 	return rk, nil
 }
 
-// headline is a result's main index with the pooled answers behind it.
-func headline(r score.Result) (score.Figure, int, int) {
-	switch {
-	case r.SIPAS != nil:
-		return r.SIPAS.Index, r.SIPAS.N, r.SIPAS.Satisfied
-	case r.Quick != nil:
-		return r.Quick.Index, r.Quick.N, r.Quick.Satisfied
-	case r.ND61 != nil:
-		return r.ND61.QD766.Ratio, r.ND61.QD766.Dossiers, r.ND61.QD766.Dossiers - r.ND61.QD766.Unsatisfied
-	}
-	return score.Figure{}, 0, 0
-}
-
-// Headline returns the score's main index, and the valid answers and
-// satisfied answers behind it (for intervals and changes).
-func (s *Score) Headline() (score.Figure, int, int) { return headline(s.Result) }
+// Headline returns the score's main figure and its 95% interval.
+func (s *Score) Headline() (score.Figure, *score.Interval) { return s.Result.Headline() }
 
 func subtree(id int64, children map[int64][]int64) []int64 {
 	seen := map[int64]bool{id: true}
@@ -312,6 +311,9 @@ func add(dst, src *sqlite.Tally) {
 	dst.Partial += src.Partial
 	dst.Unsatisfied += src.Unsatisfied
 	dst.WithComment += src.WithComment
+	for node, m := range src.Moments {
+		dst.AddMoments(node, m)
+	}
 	for q, vals := range src.Answers {
 		if dst.Answers[q] == nil {
 			dst.Answers[q] = map[string]int{}
@@ -330,9 +332,11 @@ func ids(as []*survey.Agency) []int64 {
 	return out
 }
 
-// sumShares adds up the item shares of a subtree (and its response counts into sum).
-func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) (int, map[string]score.Share) {
+// sumShares adds up the item shares and index sums of a subtree (and its
+// response counts into sum, whose index moments it also fills).
+func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) (int, map[string]score.Share, score.Moments) {
 	out := map[string]score.Share{}
+	var m score.Moments
 	for _, id := range ids {
 		sh := shares[id]
 		if sh == nil {
@@ -340,10 +344,12 @@ func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) 
 		}
 		sum.Responses += sh.Responses
 		sum.Excluded += sh.Excluded
+		m.Merge(sh.Index)
 		for q, v := range sh.Items {
 			o := out[q]
 			out[q] = score.Share{Valid: o.Valid + v[0], Satisfied: o.Satisfied + v[1]}
 		}
 	}
-	return sum.Responses, out
+	sum.AddMoments(score.IndexNode, m)
+	return sum.Responses, out, m
 }

@@ -19,9 +19,13 @@ type Result struct {
 	// Reliable is false under MinResponses responses: the figure is shown
 	// grey "chỉ để tham khảo" and not ranked (UX.md "Small n").
 	Reliable bool `json:"reliable"`
-	// Margin is the worst-case 95% margin of error in points for this
-	// many responses, shown beside n (UX.md "Small n"); null when 0.
+	// Margin is half the width of the headline's 95% interval, in points:
+	// the "sai số khoảng ±x điểm" shown beside n (UX.md "Small n") is the
+	// same interval said another way, never a second margin. Null when the
+	// headline has no interval.
 	Margin Figure `json:"margin"`
+	// MethodVersion names how intervals and changes were computed.
+	MethodVersion string `json:"method_version"`
 
 	SIPAS *SIPASResult `json:"sipas,omitempty"`
 	ND61  *ND61Result  `json:"nd61,omitempty"`
@@ -48,7 +52,6 @@ func Compute(def *survey.Definition, c Counts) (Result, error) {
 		Version:      def.Version,
 		Responses:    c.Responses,
 		Reliable:     c.Responses >= MinResponses,
-		Margin:       marginFigure(c.Responses),
 	}
 	switch def.Method {
 	case survey.MethodSIPAS:
@@ -64,13 +67,30 @@ func Compute(def *survey.Definition, c Counts) (Result, error) {
 	default:
 		return Result{}, fmt.Errorf("score: definition %s: unknown method %q", def.ID, def.Method)
 	}
+	r.finish()
 	return r, nil
 }
 
-// marginFigure is MarginOfError as a Figure, undefined without responses.
-func marginFigure(n int) Figure {
-	if n <= 0 {
-		return Figure{}
+// Headline returns the result's main figure and its interval: the
+// SIPAS-style index, the quick rating's share, or for nd61 the average
+// points' pooled share of satisfied answers.
+func (r Result) Headline() (Figure, *Interval) {
+	switch {
+	case r.SIPAS != nil:
+		return r.SIPAS.Index, r.SIPAS.CI95
+	case r.Quick != nil:
+		return r.Quick.Index, r.Quick.CI95
+	case r.ND61 != nil:
+		return r.ND61.QD766.Ratio, r.ND61.QD766.CI95
 	}
-	return defined(MarginOfError(n))
+	return Figure{}, nil
+}
+
+// finish sets the fields derived from the headline.
+func (r *Result) finish() {
+	r.MethodVersion = MethodVersion
+	r.Margin = Figure{}
+	if _, ci := r.Headline(); ci != nil {
+		r.Margin = defined((ci.Hi - ci.Lo) / 2)
+	}
 }

@@ -26,6 +26,10 @@ type Counts struct {
 	// of the definition (profile or follow-up questions) are ignored; a
 	// scored item missing here counts as nobody having answered it.
 	Items map[string]*ItemCounts `json:"items"`
+	// Moments holds, per node of the definition's Plan (IndexNode,
+	// AspectNode, ElementNode), the per-respondent sums behind the clustered
+	// intervals. A node missing here has no interval (nil), never a guessed one.
+	Moments map[string]Moments `json:"moments,omitempty"`
 }
 
 // ItemCounts are one item's answers.
@@ -62,6 +66,11 @@ func (c Counts) validate(def *survey.Definition) error {
 		}
 		if total > c.Responses {
 			return fmt.Errorf("score: item %s: %d answers out of %d responses", q.Code, total, c.Responses)
+		}
+	}
+	for node, m := range c.Moments {
+		if m.N < 0 || m.N > int64(c.Responses) || m.V < 0 || m.T < 0 || m.T > m.V || m.TT < 0 || m.VV < 0 {
+			return fmt.Errorf("score: node %q: moments %+v out of %d responses", node, m, c.Responses)
 		}
 	}
 	return nil

@@ -66,11 +66,43 @@ func workedExample(rollup survey.Rollup) (*survey.Definition, score.Counts) {
 	def := definition(survey.MethodSIPAS, rollup,
 		aspect("DV", element("CC", items(hl5(), "CC1", "CC2", "CC3")...)))
 	def.ID = "worked-example"
-	return def, score.Counts{Responses: 40, Items: map[string]*score.ItemCounts{
+	return def, withMoments(def, score.Counts{Responses: 40, Items: map[string]*score.ItemCounts{
 		"CC1": hl(1, 2, 5, 20, 12, 0),
 		"CC2": hl(0, 1, 7, 22, 8, 2),
 		"CC3": hl(2, 3, 5, 18, 12, 0),
-	}}
+	}})
+}
+
+// withMoments adds the per-respondent sums of one arrangement of the
+// counts into respondents: each item's answers high to low, NA last, the
+// r-th answer of every item going to respondent r (answers that move
+// together, as one citizen's do). SIPAS.md's table gives counts only, so the
+// arrangement is a choice; the figures of the counts do not depend on it.
+func withMoments(def *survey.Definition, c score.Counts) score.Counts {
+	plan := score.NewPlan(def)
+	rows := make([][]int, c.Responses)
+	for r := range rows {
+		rows[r] = make([]int, plan.Items())
+	}
+	for i, q := range def.Items() {
+		ic := c.Items[q.Code]
+		r := 0
+		for v := 9; v >= 0 && ic != nil; v-- {
+			for range ic.ByValue[v] {
+				rows[r][i] = v + 1 // 0 stays "no answer"
+				r++
+			}
+		}
+	}
+	c.Moments = map[string]score.Moments{}
+	for _, row := range rows {
+		plan.Respondent(func(i int, _ string) (int, bool) { return row[i] - 1, row[i] > 0 }, func(k int, t, v int64) {
+			m := c.Moments[plan.Nodes[k]]
+			m.Add(t, v)
+			c.Moments[plan.Nodes[k]] = m
+		})
+	}
+	return c
 }
 
 func compute(t *testing.T, def *survey.Definition, c score.Counts) score.Result {

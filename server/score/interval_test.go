@@ -73,10 +73,27 @@ func TestChangeSignificant(t *testing.T) {
 		{0, 0, 10, 10, false}, // nothing to compare
 	}
 	for _, tc := range tests {
-		if got := score.ChangeSignificant(tc.s1, tc.n1, tc.s2, tc.n2); got != tc.want {
+		if got := score.ChangeSignificant(share(tc.s1, tc.n1), wilsonCI(tc.s1, tc.n1), share(tc.s2, tc.n2), wilsonCI(tc.s2, tc.n2)); got != tc.want {
 			t.Errorf("ChangeSignificant(%d/%d vs %d/%d) = %v, want %v", tc.s1, tc.n1, tc.s2, tc.n2, got, tc.want)
 		}
 	}
+}
+
+// share is 100·s/n, 0 without answers.
+func share(s, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return 100 * float64(s) / float64(n)
+}
+
+// wilsonCI is the Wilson interval of s/n, nil without answers.
+func wilsonCI(s, n int) *score.Interval {
+	if n == 0 {
+		return nil
+	}
+	lo, hi := score.Wilson(s, n)
+	return &score.Interval{Lo: lo, Hi: hi}
 }
 
 // SIPAS.md: ±10 points needs 97 answers, ±5 needs 385, ±3 needs 1,068.

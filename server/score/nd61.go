@@ -82,6 +82,7 @@ func computeND61(def *survey.Definition, c Counts) *ND61Result {
 		out.Points = defined(sum)
 	}
 	out.Tally = all.done()
+	out.CI95 = ClusteredInterval(out.Pooled, c.Moments[IndexNode], out.N) // nine answers a dossier move together
 	ok := c.Responses - c.UnsatisfiedResponses
 	out.QD766 = QD766Ratio{
 		Convention:  QD766Convention,

@@ -46,26 +46,28 @@ type NotRanked struct {
 // RankResult is the comparison across agencies of UX.md §3 item 6.
 type RankResult struct {
 	DefinitionID string      `json:"definition_id"`
-	P0           float64     `json:"p0"` // the province pooled share the limits are drawn around
+	P0           float64     `json:"p0"`     // the province's index, computed as each agency's, that the limits are drawn around
+	Spread       Spread      `json:"spread"` // the province's per-respondent variance behind the limits
 	Ranked       []Ranked    `json:"ranked"`
 	NotRanked    []NotRanked `json:"not_ranked"`
 }
 
-// Rank ranks the entries of definition definitionID against the province
-// pooled share p0 (percent; the Pooled figure of the province's own Result).
-// Following UX.md "Ranking rules", only entries of that definition with at
-// least MinResponses responses and a defined index are ranked: tier first
-// (above, level, below), then index descending, then code, so the order is
-// total and stable. The rest are listed by code with the reason.
+// Rank ranks the entries of definition definitionID against the province's
+// index p0 (percent), computed the same way as each agency's, and its
+// per-respondent spread. Following UX.md "Ranking rules", only entries of
+// that definition with at least MinResponses responses and a defined index
+// are ranked: tier first (above, level, below), then index descending, then
+// code, so the order is total and stable. The rest are listed by code with
+// the reason.
 //
-// Tiers use responses, not item answers, as the funnel's n: the answers of
-// one respondent move together, so counting 19 of them as independent would
-// make every agency look "clearly" different.
+// Tiers use respondents as the funnel's n and the province's clustered
+// spread: the answers of one respondent move together, so counting 19 of
+// them as independent would make every agency look "clearly" different.
 //
 // Agency codes sort by bytes here; a display wanting Vietnamese name order
 // re-sorts NotRanked with a collator.
-func Rank(definitionID string, p0 float64, entries []RankEntry) RankResult {
-	out := RankResult{DefinitionID: definitionID, P0: p0, Ranked: []Ranked{}, NotRanked: []NotRanked{}}
+func Rank(definitionID string, p0 float64, spread Spread, entries []RankEntry) RankResult {
+	out := RankResult{DefinitionID: definitionID, P0: p0, Spread: spread, Ranked: []Ranked{}, NotRanked: []NotRanked{}}
 	for _, e := range entries {
 		switch {
 		case e.DefinitionID != definitionID:
@@ -77,8 +79,8 @@ func Rank(definitionID string, p0 float64, entries []RankEntry) RankResult {
 		default:
 			out.Ranked = append(out.Ranked, Ranked{
 				RankEntry: e,
-				Tier:      TierOf(e.Index.Value, e.Responses, p0),
-				Limits:    FunnelLimits(p0, e.Responses),
+				Tier:      TierOf(e.Index.Value, e.Responses, p0, spread),
+				Limits:    FunnelLimits(p0, e.Responses, spread),
 			})
 		}
 	}

@@ -8,16 +8,16 @@ import (
 
 func TestFunnelLimitsAndTiers(t *testing.T) {
 	// p0 = 80%, n = 100: se = sqrt(80·20/100) = 4 points.
-	f := score.FunnelLimits(80, 100)
+	f := score.FunnelLimits(80, 100, score.OneAnswerSpread(80))
 	near(t, "lo95", f.Lo95, 80-4*score.Z95, 1e-12)
 	near(t, "hi95", f.Hi95, 87.839855938, 1e-8)
 	near(t, "lo998", f.Lo998, 67.639070775, 1e-8)
 	near(t, "hi998", f.Hi998, 80+4*score.Z998, 1e-12)
 
-	if f := score.FunnelLimits(99, 30); f.Hi95 != 100 || f.Hi998 != 100 || f.Lo998 >= 99 {
+	if f := score.FunnelLimits(99, 30, score.OneAnswerSpread(99)); f.Hi95 != 100 || f.Hi998 != 100 || f.Lo998 >= 99 {
 		t.Errorf("limits near 100 are not clamped: %+v", f)
 	}
-	if f := score.FunnelLimits(80, 0); f != (score.Funnel{Lo95: 0, Hi95: 100, Lo998: 0, Hi998: 100}) {
+	if f := score.FunnelLimits(80, 0, score.OneAnswerSpread(80)); f != (score.Funnel{Lo95: 0, Hi95: 100, Lo998: 0, Hi998: 100}) {
 		t.Errorf("n = 0: %+v, want the whole range", f)
 	}
 
@@ -36,7 +36,7 @@ func TestFunnelLimitsAndTiers(t *testing.T) {
 		{88, 2000, score.Tier{Band: score.BandAbove, Clearly: true}},
 	}
 	for _, tc := range tests {
-		if got := score.TierOf(tc.index, tc.n, 80); got != tc.want {
+		if got := score.TierOf(tc.index, tc.n, 80, score.OneAnswerSpread(80)); got != tc.want {
 			t.Errorf("TierOf(%v, %d, 80) = %+v, want %+v", tc.index, tc.n, got, tc.want)
 		}
 	}
@@ -60,7 +60,7 @@ func TestRank(t *testing.T) {
 		{Code: "I", DefinitionID: def, Responses: 30, Index: idx(80)},  // exactly 30 is ranked
 		{Code: "K", DefinitionID: def, Responses: 100, Index: idx(60)}, // clearly below
 	}
-	r := score.Rank(def, 80, entries)
+	r := score.Rank(def, 80, score.OneAnswerSpread(80), entries)
 	want := []struct {
 		code string
 		tier score.Tier
@@ -82,7 +82,7 @@ func TestRank(t *testing.T) {
 		if got.Code != w.code || got.Tier != w.tier || got.Position != i+1 {
 			t.Errorf("ranked[%d] = %s %+v #%d, want %s %+v #%d", i, got.Code, got.Tier, got.Position, w.code, w.tier, i+1)
 		}
-		if got.Limits != score.FunnelLimits(80, got.Responses) {
+		if got.Limits != score.FunnelLimits(80, got.Responses, score.OneAnswerSpread(80)) {
 			t.Errorf("%s limits %+v", got.Code, got.Limits)
 		}
 	}
@@ -107,8 +107,8 @@ func TestRank(t *testing.T) {
 	}
 	marshal(t, r)
 
-	empty := score.Rank(def, 80, nil)
-	if js := marshal(t, empty); js != "{\n  \"definition_id\": \"sipas-dv-2023\",\n  \"p0\": 80,\n  \"ranked\": [],\n  \"not_ranked\": []\n}" {
+	empty := score.Rank(def, 80, 0.16, nil)
+	if js := marshal(t, empty); js != "{\n  \"definition_id\": \"sipas-dv-2023\",\n  \"p0\": 80,\n  \"spread\": 0.16,\n  \"ranked\": [],\n  \"not_ranked\": []\n}" {
 		t.Errorf("empty ranking JSON:\n%s", js)
 	}
 }

@@ -85,8 +85,9 @@ type LevelCount struct {
 }
 
 // Tally is what every node of a result reports besides its index: the valid
-// answers under it, how they split over the levels, and the pooled share of
-// satisfied answers with its Wilson interval (SIPAS.md "also report").
+// answers under it, how they split over the levels, the pooled share of
+// satisfied answers, and the 95% interval of the node's figure (SIPAS.md
+// "also report").
 type Tally struct {
 	N         int          `json:"n"`                 // valid answers (NA excluded)
 	Satisfied int          `json:"satisfied"`         // valid answers whose value is in the scale's Satisfied list
@@ -94,7 +95,7 @@ type Tally struct {
 	Unknown   int          `json:"unknown,omitempty"` // values not on the item's scale; left out like NA (should be 0)
 	Mean      Figure       `json:"mean"`              // average value of the valid answers (1–5 score; 0–2 points for nd61)
 	Pooled    Figure       `json:"pooled"`            // 100·satisfied/n
-	CI95      *Interval    `json:"ci95"`              // Wilson 95% on pooled; nil when n = 0
+	CI95      *Interval    `json:"ci95"`              // 95% interval of the node's index: Wilson for one item (one answer per respondent), respondent-clustered above it (ClusteredInterval); nil when unknown
 	Counts    []LevelCount `json:"counts"`            // per level, low to high
 }
 

@@ -11,18 +11,18 @@ type Share struct {
 	Valid, Satisfied int
 }
 
-// FromShares scores a scope known only by each item's satisfied share, as
-// rankings of thousands of agencies read it: the index, its Wilson interval,
-// n and the reliability flag are exactly what Compute gives on the full
-// counts; the aspect, element and item breakdowns, means and level counts
-// are left empty. SIPAS-style and quick methods only: the QĐ 766 ratio of
-// nd61 needs per-response counts.
-func FromShares(def *survey.Definition, responses int, shares map[string]Share) (Result, error) {
+// FromShares scores a scope known only by each item's satisfied share and
+// the index's Moments, as rankings of thousands of agencies read it: the
+// index, its interval, n and the reliability flag are exactly what Compute
+// gives on the full counts; the aspect, element and item breakdowns, means
+// and level counts are left empty. SIPAS-style and quick methods only: the
+// QĐ 766 ratio of nd61 needs per-response counts.
+func FromShares(def *survey.Definition, responses int, shares map[string]Share, index Moments) (Result, error) {
 	if def == nil {
 		return Result{}, ErrNoDefinition
 	}
 	r := Result{Method: def.Method, DefinitionID: def.ID, Version: def.Version, Responses: responses,
-		Reliable: responses >= MinResponses, Margin: marginFigure(responses)}
+		Reliable: responses >= MinResponses}
 	switch def.Method {
 	case survey.MethodSIPAS:
 		how := def.Rollup
@@ -52,6 +52,7 @@ func FromShares(def *survey.Definition, responses int, shares map[string]Share) 
 			all.Satisfied += at.Satisfied
 		}
 		r.SIPAS = &SIPASResult{Rollup: how, Index: rollup(how, aspectIdx, all), Aspects: []AspectScore{}, Tally: shareTally(all.N, all.Satisfied)}
+		r.SIPAS.CI95 = ClusteredInterval(r.SIPAS.Index, index, all.N)
 	case survey.MethodQuick:
 		items := def.Items()
 		if len(items) == 0 {
@@ -62,6 +63,7 @@ func FromShares(def *survey.Definition, responses int, shares map[string]Share) 
 	default:
 		return Result{}, fmt.Errorf("score: FromShares cannot score method %q", def.Method)
 	}
+	r.finish()
 	return r, nil
 }
 

@@ -48,7 +48,7 @@ func TestFromSharesMatchesCompute(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				fast, err := score.FromShares(def, 200, shares)
+				fast, err := score.FromShares(def, 200, shares, score.Moments{})
 				if err != nil {
 					t.Fatal(err)
 				}

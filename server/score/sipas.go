@@ -6,10 +6,9 @@ import "github.com/sipas-vn/sipas/server/survey"
 // shares per item rolled up to elements, aspects and the overall index by a
 // plain mean (the default, which fits published figures) or by pooling.
 // The embedded Tally covers all valid item answers of the scope; its CI95 is
-// the Wilson interval the headline shows (UX.md §3 item 2). As SIPAS.md
-// specifies, that interval counts every item answer as independent although
-// one respondent's answers move together, so it is narrower than a
-// per-respondent one; Result.Margin, by responses, is the cautious companion.
+// the interval the headline shows (UX.md §3 item 2), respondent-clustered as
+// SIPAS.md requires (ClusteredInterval), like those of aspects and elements.
+// An item's is Wilson's: it has at most one answer per respondent.
 type SIPASResult struct {
 	Rollup  survey.Rollup `json:"rollup"`
 	Index   Figure        `json:"index"` // 0–100; null when no item has a valid answer
@@ -80,17 +79,20 @@ func computeSIPAS(def *survey.Definition, c Counts) *SIPASResult {
 			}
 			es.Index = rollup(how, itemIdx, et)
 			es.Tally = et.done()
+			es.CI95 = ClusteredInterval(es.Index, c.Moments[ElementNode(e.Code)], es.N)
 			as.Elements = append(as.Elements, es)
 			elemIdx = append(elemIdx, es.Index)
 			at.add(et)
 		}
 		as.Index = rollup(how, elemIdx, at)
 		as.Tally = at.done()
+		as.CI95 = ClusteredInterval(as.Index, c.Moments[AspectNode(a.Code)], as.N)
 		out.Aspects = append(out.Aspects, as)
 		aspectIdx = append(aspectIdx, as.Index)
 		all.add(at)
 	}
 	out.Index = rollup(how, aspectIdx, all)
 	out.Tally = all.done()
+	out.CI95 = ClusteredInterval(out.Index, c.Moments[IndexNode], out.N)
 	return out
 }

@@ -66,7 +66,16 @@ func TestWorkedExampleMatchesSIPASmd(t *testing.T) {
 			if !r.Reliable || r.Responses != 40 {
 				t.Errorf("responses %d reliable %v, want 40 true", r.Responses, r.Reliable)
 			}
-			valid(t, "margin", r.Margin, score.MarginOfError(40), 0)
+			// The element's interval is respondent-clustered: wider than
+			// Wilson on its 118 answers pooled, and the margin beside n is
+			// that same interval's half width.
+			ci := e.CI95
+			plo, phi := score.Wilson(92, 118)
+			if ci == nil || ci.Lo > e.Index.Value || ci.Hi < e.Index.Value || ci.Hi-ci.Lo <= phi-plo {
+				t.Errorf("element ci95 = %+v, want around %v and wider than pooled Wilson %v–%v", ci, e.Index.Value, plo, phi)
+			} else {
+				valid(t, "margin", r.Margin, (s.CI95.Hi-s.CI95.Lo)/2, 1e-12)
+			}
 		})
 	}
 }
@@ -167,12 +176,16 @@ func TestUndefinedFiguresAreLeftOutOfTheMeans(t *testing.T) {
 
 func TestOneResponse(t *testing.T) {
 	def, _ := workedExample(survey.RollupMean)
-	r := compute(t, def, score.Counts{Responses: 1, Items: map[string]*score.ItemCounts{
+	r := compute(t, def, withMoments(def, score.Counts{Responses: 1, Items: map[string]*score.ItemCounts{
 		"CC1": hl(0, 0, 0, 1, 0, 0), "CC2": hl(0, 0, 1, 0, 0, 0), "CC3": hl(0, 0, 0, 0, 0, 1),
-	}})
+	}}))
 	valid(t, "overall", r.SIPAS.Index, 50, 1e-12)
 	valid(t, "mean score", r.SIPAS.Mean, 3.5, 1e-12)
-	valid(t, "margin", r.Margin, 98, 1e-9)
+	// One respondent says almost nothing: the interval spans most of the scale.
+	if ci := r.SIPAS.CI95; ci == nil || ci.Lo > 10 || ci.Hi < 90 {
+		t.Errorf("ci95 %+v for one respondent, want nearly 0–100", ci)
+	}
+	valid(t, "margin", r.Margin, (r.SIPAS.CI95.Hi-r.SIPAS.CI95.Lo)/2, 1e-12)
 	if r.Reliable {
 		t.Error("one response is flagged reliable")
 	}

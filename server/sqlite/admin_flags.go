@@ -182,6 +182,9 @@ func (r *Rollup) moveCounts(ctx context.Context, tx *sqlTx, rr *rawResponse, exc
 		AND partial = 0 AND unsatisfied = 0 AND with_comment = 0`, rr.month, rr.agency); err != nil {
 		return err
 	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_moments WHERE month = ? AND agency_id = ? AND n = 0 AND v = 0`, rr.month, rr.agency); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM rollup_items WHERE month = ? AND survey_id = ? AND agency_id = ? AND valid = 0 AND satisfied = 0`,
 		rr.month, rr.surveyID, rr.agency)
 	return err

@@ -55,17 +55,40 @@ type itemKey struct {
 	excluded                  bool
 }
 
-type itemCounts struct{ valid, satisfied int64 }
+type itemCounts struct {
+	valid, satisfied int64
+	index            score.Moments // on the responses row (question ''): the index's per-respondent sums
+}
+
+// momentKey keys rollup_moments: the answers' dimensions and a plan node.
+type momentKey struct {
+	month, surveyID, version, channel, node string
+	agency, counter, officer                int64
+	excluded                                bool
+}
 
 // counts are the deltas one batch of responses adds to the rollup tables.
 type counts struct {
 	answers map[answerKey]int64
 	resps   map[responseKey]*responseCounts
 	items   map[itemKey]*itemCounts
+	moments map[momentKey]*score.Moments
+	plans   map[*survey.Definition]*score.Plan
 }
 
 func newCounts() *counts {
-	return &counts{answers: map[answerKey]int64{}, resps: map[responseKey]*responseCounts{}, items: map[itemKey]*itemCounts{}}
+	return &counts{answers: map[answerKey]int64{}, resps: map[responseKey]*responseCounts{}, items: map[itemKey]*itemCounts{},
+		moments: map[momentKey]*score.Moments{}, plans: map[*survey.Definition]*score.Plan{}}
+}
+
+// plan returns def's moment plan, built once per batch.
+func (cs *counts) plan(def *survey.Definition) *score.Plan {
+	p := cs.plans[def]
+	if p == nil {
+		p = score.NewPlan(def)
+		cs.plans[def] = p
+	}
+	return p
 }
 
 // Step counts up to limit new responses and returns how many it counted.
@@ -164,7 +187,8 @@ func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(e
 // Rebuild drops every count and recounts all responses from the raw rows.
 func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
 	err := r.db.tx(ctx, func(tx *sqlTx) error {
-		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`, `UPDATE rollup_state SET last_id = 0`} {
+		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`,
+			`DELETE FROM rollup_moments`, `UPDATE rollup_state SET last_id = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -253,6 +277,21 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 		cs.items[rik] = &itemCounts{}
 	}
 	cs.items[rik].valid++
+	// The respondent's sums per node, for the clustered intervals.
+	plan := cs.plan(def)
+	plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {
+		mk := momentKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel, node: plan.Nodes[k],
+			agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
+		m := cs.moments[mk]
+		if m == nil {
+			m = &score.Moments{}
+			cs.moments[mk] = m
+		}
+		m.Add(t, v)
+		if plan.Nodes[k] == score.IndexNode {
+			cs.items[rik].index.Add(t, v)
+		}
+	})
 	unsatisfied := score.DossierUnsatisfied(def, a)
 	rk := responseKey{day: rr.day(), month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
@@ -345,15 +384,35 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 			return err
 		}
 	}
-	insI, err := tx.PrepareContext(ctx, `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied`)
+	insI, err := tx.PrepareContext(ctx, `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied,
+			mn, mt, mv, mtt, mtv, mvv)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied,
+			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
+			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`)
 	if err != nil {
 		return err
 	}
 	defer insI.Close()
 	for k, c := range cs.items {
-		if _, err := insI.ExecContext(ctx, k.month, k.surveyID, k.agency, k.question, k.excluded, sign*c.valid, sign*c.satisfied); err != nil {
+		m := c.index
+		if _, err := insI.ExecContext(ctx, k.month, k.surveyID, k.agency, k.question, k.excluded, sign*c.valid, sign*c.satisfied,
+			sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
+			return err
+		}
+	}
+	insM, err := tx.PrepareContext(ctx, `INSERT INTO rollup_moments
+		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, node, n, t, v, tt, tv, vv)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO UPDATE SET n = n + excluded.n, t = t + excluded.t, v = v + excluded.v,
+			tt = tt + excluded.tt, tv = tv + excluded.tv, vv = vv + excluded.vv`)
+	if err != nil {
+		return err
+	}
+	defer insM.Close()
+	for k, m := range cs.moments {
+		if _, err := insM.ExecContext(ctx, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded,
+			k.node, sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
 			return err
 		}
 	}

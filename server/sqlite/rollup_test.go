@@ -124,6 +124,39 @@ func snapshot(t *testing.T, db *DB) (map[string]int64, map[string]int64) {
 		a["items"+fmt.Sprint(k)] = v*1e6 + sat
 	}
 	rows.Close()
+	// So are the per-respondent sums: every node, every dimension, exactly.
+	rows, err = db.Reader().QueryContext(ctx, `SELECT month, agency_id, counter_id, officer_id, survey_id, survey_version, channel,
+		excluded, node, n, t, v, tt, tv, vv FROM rollup_moments WHERE n <> 0 OR v <> 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moments := 0
+	for rows.Next() {
+		var k [9]string
+		var m [6]int64
+		rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &k[6], &k[7], &k[8], &m[0], &m[1], &m[2], &m[3], &m[4], &m[5])
+		for i, v := range m {
+			a[fmt.Sprint("moments", k, i)] = v
+		}
+		moments++
+	}
+	rows.Close()
+	rows, err = db.Reader().QueryContext(ctx, `SELECT month, survey_id, agency_id, excluded, mn, mt, mv, mtt, mtv, mvv FROM rollup_items WHERE question = '' AND valid <> 0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k [4]string
+		var m [6]int64
+		rows.Scan(&k[0], &k[1], &k[2], &k[3], &m[0], &m[1], &m[2], &m[3], &m[4], &m[5])
+		for i, v := range m {
+			a[fmt.Sprint("index", k, i)] = v
+		}
+	}
+	rows.Close()
+	if len(r) > 0 && moments == 0 {
+		t.Fatal("responses are counted but no per-respondent sums are")
+	}
 	return a, r
 }
 

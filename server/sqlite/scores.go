@@ -41,12 +41,23 @@ type Tally struct {
 	Unsatisfied int
 	WithComment int
 	Answers     map[string]map[string]int // question → value ("1".."5", "NA", option code) → answers
+	Moments     map[string]score.Moments  // plan node → per-respondent sums (score.Plan)
+}
+
+// AddMoments adds sums under a node.
+func (t *Tally) AddMoments(node string, m score.Moments) {
+	if t.Moments == nil {
+		t.Moments = map[string]score.Moments{}
+	}
+	cur := t.Moments[node]
+	cur.Merge(m)
+	t.Moments[node] = cur
 }
 
 // Counts turns a tally into the formulas' input for a definition: scale
 // values of its scored items; choices and free text are left out.
 func (t *Tally) Counts(def *survey.Definition) score.Counts {
-	c := score.Counts{Responses: t.Responses, UnsatisfiedResponses: t.Unsatisfied, Items: map[string]*score.ItemCounts{}}
+	c := score.Counts{Responses: t.Responses, UnsatisfiedResponses: t.Unsatisfied, Items: map[string]*score.ItemCounts{}, Moments: t.Moments}
 	for _, q := range def.Items() {
 		vals := t.Answers[q.Code]
 		if vals == nil {
@@ -166,6 +177,23 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 		}
 		t.Answers[q][v] += n
 	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	rows, err = db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s, node, sum(n), sum(t), sum(v), sum(tt), sum(tv), sum(vv)
+		FROM rollup_moments WHERE `+scopeWhere+excl+` GROUP BY 1, 2`, group), args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k, node string
+		var m score.Moments
+		if err := rows.Scan(&k, &node, &m.N, &m.T, &m.V, &m.TT, &m.TV, &m.VV); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		get(k).AddMoments(node, m)
+	}
 	return out, closeRows(rows)
 }
 
@@ -186,12 +214,14 @@ type Shares struct {
 	Responses int
 	Excluded  int
 	Items     map[string][2]int // question → {valid answers, satisfied answers}
+	Index     score.Moments     // the index's per-respondent sums
 }
 
 // ItemShares returns the shares of every agency for one month and
 // questionnaire, flagged responses left out.
 func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64]*Shares, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT agency_id, question, excluded, sum(valid), sum(satisfied) FROM rollup_items
+	rows, err := db.read.QueryContext(ctx, `SELECT agency_id, question, excluded, sum(valid), sum(satisfied),
+		sum(mn), sum(mt), sum(mv), sum(mtt), sum(mtv), sum(mvv) FROM rollup_items
 		WHERE month = ? AND survey_id = ? GROUP BY 1, 2, 3`, month, surveyID)
 	if err != nil {
 		return nil, err
@@ -202,7 +232,8 @@ func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64
 		var q string
 		var excluded bool
 		var valid, sat int
-		if err := rows.Scan(&agency, &q, &excluded, &valid, &sat); err != nil {
+		var m score.Moments
+		if err := rows.Scan(&agency, &q, &excluded, &valid, &sat, &m.N, &m.T, &m.V, &m.TT, &m.TV, &m.VV); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -216,6 +247,7 @@ func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64
 			sh.Excluded += valid
 		case q == "":
 			sh.Responses += valid
+			sh.Index.Merge(m)
 		case !excluded:
 			v := sh.Items[q]
 			sh.Items[q] = [2]int{v[0] + valid, v[1] + sat}

@@ -231,7 +231,9 @@ func rollupRows(t *testing.T, s *Server) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{`SELECT month||agency_id||question||value||channel||excluded||n FROM rollup_answers ORDER BY 1`,
-		`SELECT day||agency_id||channel||excluded||responses||partial||unsatisfied||with_comment FROM rollup_responses ORDER BY 1`} {
+		`SELECT day||agency_id||channel||excluded||responses||partial||unsatisfied||with_comment FROM rollup_responses ORDER BY 1`,
+		`SELECT month||agency_id||node||channel||excluded||n||'/'||t||'/'||v||'/'||tt||'/'||tv||'/'||vv FROM rollup_moments ORDER BY 1`,
+		`SELECT month||agency_id||question||excluded||valid||satisfied||mn||mt||mv||mtt||mtv||mvv FROM rollup_items ORDER BY 1`} {
 		rows, err := s.DB.Reader().QueryContext(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)

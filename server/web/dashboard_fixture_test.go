@@ -166,12 +166,18 @@ func (f *dashFixture) rollup(t *testing.T) {
 // countsOf tallies replies the way the formulas want them, without the
 // rollups: the independent side of the comparison.
 func countsOf(def *survey.Definition, rs []reply) score.Counts {
-	c := score.Counts{Items: map[string]*score.ItemCounts{}}
+	c := score.Counts{Items: map[string]*score.ItemCounts{}, Moments: map[string]score.Moments{}}
+	plan := score.NewPlan(def)
 	for _, r := range rs {
 		if r.excluded {
 			continue
 		}
 		c.Responses++
+		plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(r.answers[code]) }, func(k int, t, v int64) {
+			m := c.Moments[plan.Nodes[k]]
+			m.Add(t, v)
+			c.Moments[plan.Nodes[k]] = m
+		})
 		for _, q := range def.Items() {
 			v, ok := r.answers[q.Code]
 			if !ok {

@@ -46,11 +46,7 @@ func (f fmtr) margin(m score.Figure) string {
 	if !m.Valid || math.IsInf(m.Value, 0) {
 		return ""
 	}
-	d := 0
-	if m.Value < 1 {
-		d = 1
-	}
-	return f.l.T("dash.margin", map[string]any{"Points": f.l.Number(m.Value, d)})
+	return f.l.T("dash.margin", map[string]any{"Points": f.l.Number(m.Value, 1)})
 }
 
 // changeText is a change in words with its arrow; the arrow is decoration,
@@ -98,15 +94,6 @@ func mainTally(r score.Result) score.Tally {
 	return score.Tally{}
 }
 
-// headlineCI is the interval shown under the index: Wilson on the pooled
-// share (SIPAS, quick), or on the dossiers for the QĐ 766 ratio.
-func headlineCI(r score.Result) *score.Interval {
-	if r.ND61 != nil {
-		return r.ND61.QD766.CI95
-	}
-	return mainTally(r).CI95
-}
-
 // headline is the card at the top of the scorecard (UX.md §3 item 2).
 type headline struct {
 	Label     string // what the number is: SIPAS-style index, quick rating, QĐ 766 ratio
@@ -151,10 +138,11 @@ func methodNote(l *i18n.Localizer, m survey.Method) string {
 func buildHeadline(f fmtr, series []*report.Score) headline {
 	cur, prev, year := series[len(series)-1], series[len(series)-2], series[0]
 	res := cur.Result
-	idx, _, _ := cur.Headline()
+	idx, ci := cur.Headline()
+	// One interval: the margin beside it is the same interval's half width.
 	h := headline{Label: indexLabel(f.l, res.Method), Index: f.pct(idx), Reliable: res.Reliable,
 		Responses: f.responses(res.Responses), Margin: f.margin(res.Margin)}
-	if ci := headlineCI(res); ci != nil {
+	if ci != nil {
 		h.CI = f.l.T("dash.ci95", map[string]any{"Interval": f.interval(ci)})
 	}
 	t := mainTally(res)

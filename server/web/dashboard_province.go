@@ -61,17 +61,17 @@ func (s *Server) buildRanking(ctx context.Context, f fmtr, rk *report.Ranking, q
 	var los []float64
 	for _, sc := range rk.Scores {
 		byCode[sc.Agency.Code] = sc
-		if ci := headlineCI(sc.Result); ci != nil && sc.Result.Reliable {
+		if _, ci := sc.Headline(); ci != nil && sc.Result.Reliable {
 			los = append(los, ci.Lo)
 		}
 	}
 	axis := whiskerAxis(los...)
 	row := func(code string) rankRow {
 		sc := byCode[code]
-		idx, _, _ := sc.Headline()
+		idx, ci := sc.Headline()
 		r := rankRow{Code: code, Name: sc.Agency.Name.In(f.l.Lang()), Link: "/dashboard/agency/" + url.PathEscape(code) + query,
 			N: f.l.Int(sc.Result.Responses), Responses: f.responses(sc.Result.Responses), Index: f.pct(idx)}
-		if ci := headlineCI(sc.Result); ci != nil {
+		if ci != nil {
 			r.CI = f.interval(ci)
 			r.Whisker = whisker(idx.Value, ci.Lo, ci.Hi, idx.Valid, sc.Result.Reliable, axis)
 		}
@@ -107,7 +107,7 @@ func (s *Server) buildRanking(ctx context.Context, f fmtr, rk *report.Ranking, q
 	}
 	if len(pts) > 0 {
 		desc := f.l.T("dash.funnel.desc", map[string]any{"P0": v.P0}) + " " + semicolons(v.Tiers)
-		v.Funnel = funnelChart(f, f.l.T("dash.funnel.title"), desc, rk.P0, pts)
+		v.Funnel = funnelChart(f, f.l.T("dash.funnel.title"), desc, rk.P0, rk.Spread, pts)
 	}
 	return v, nil
 }
@@ -121,9 +121,10 @@ type funnelPoint struct {
 }
 
 // funnelChart plots index against responses with the 95% and 99.8% limits
-// around the province share (Spiegelhalter 2005, UX.md [S31]). The y axis
-// starts at the tens below the lowest point or limit drawn, and says so.
-func funnelChart(f fmtr, title, desc string, p0 float64, pts []funnelPoint) template.HTML {
+// around the province's index, drawn with its per-respondent spread
+// (Spiegelhalter 2005, UX.md [S31]). The y axis starts at the tens below the
+// lowest point or limit drawn, and says so.
+func funnelChart(f fmtr, title, desc string, p0 float64, spread score.Spread, pts []funnelPoint) template.HTML {
 	const w, h, left, right, top, bottom = 720, 300, 56, 24, 14, 44
 	maxN := score.MinResponses
 	lowest := 100.0
@@ -132,7 +133,7 @@ func funnelChart(f fmtr, title, desc string, p0 float64, pts []funnelPoint) temp
 		lowest = min(lowest, p.Index)
 	}
 	xMax := niceCeil(float64(maxN) * 1.05)
-	lowest = min(lowest, score.FunnelLimits(p0, score.MinResponses).Lo998)
+	lowest = min(lowest, score.FunnelLimits(p0, score.MinResponses, spread).Lo998)
 	yMin := math.Max(0, math.Floor(lowest/10)*10)
 	pw, ph := float64(w-left-right), float64(h-top-bottom)
 	x := func(n float64) float64 { return left + n/xMax*pw }
@@ -151,7 +152,7 @@ func funnelChart(f fmtr, title, desc string, p0 float64, pts []funnelPoint) temp
 	var lo95, hi95, lo998, hi998 []string
 	for k := 0; k <= 60; k++ {
 		n := float64(score.MinResponses) * math.Pow(xMax/float64(score.MinResponses), float64(k)/60)
-		lim := score.FunnelLimits(p0, int(math.Round(n)))
+		lim := score.FunnelLimits(p0, int(math.Round(n)), spread)
 		lo95 = append(lo95, fmt.Sprintf("%.1f,%.1f", x(n), y(math.Max(lim.Lo95, yMin))))
 		hi95 = append(hi95, fmt.Sprintf("%.1f,%.1f", x(n), y(lim.Hi95)))
 		lo998 = append(lo998, fmt.Sprintf("%.1f,%.1f", x(n), y(math.Max(lim.Lo998, yMin))))

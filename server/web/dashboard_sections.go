@@ -103,7 +103,7 @@ func buildElements(f fmtr, cur, prev *report.Score, commentsURL string) ([]eleme
 					row.Whisker = whisker(e.Index.Value, e.CI95.Lo, e.CI95.Hi, e.Index.Valid, cur.Result.Reliable, axis)
 				}
 				p := prevEl[e.Code]
-				row.Change = f.change(report.Compare(e.Index, p.Index, e.Satisfied, e.N, p.Satisfied, p.N), prevMonth(cur, prev))
+				row.Change = f.change(report.Compare(e.Index, e.CI95, p.Index, p.CI95), prevMonth(cur, prev))
 				items := slices.Clone(e.Items)
 				sortWeakestFirst(items, func(it score.ItemScore) score.Figure { return it.Index })
 				for _, it := range items {

@@ -45,8 +45,10 @@ func TestScorecardShowsTheFormulasFigures(t *testing.T) {
 	}
 	ci := res.SIPAS.CI95
 	for _, want := range []string{
-		"Khoảng tin cậy 95%: " + formatPct(ci.Lo, 1, ",") + " – " + formatPct(ci.Hi, 1, ","),
-		"95 phiếu", "sai số khoảng ±10 điểm", // 95 counted; ±10 points near 97 (SIPAS.md)
+		// One interval, respondent-clustered, and the margin is its half width.
+		"Khoảng tin cậy 95%: " + formatPct(ci.Lo, 1, ",") + " – " + formatPct(ci.Hi, 1, ",") +
+			" (sai số khoảng ±" + strings.TrimSuffix(formatPct((ci.Hi-ci.Lo)/2, 1, ","), "%") + " điểm)",
+		"95 phiếu",
 		"2 phiếu bị gắn cờ",
 		"Tháng 10/2026", "Cập nhật lúc 09:00 27/11/2026",
 		"Chỉ số hài lòng (phương pháp SIPAS) – số liệu tại quầy, không phải kết quả SIPAS chính thức của Bộ Nội vụ",

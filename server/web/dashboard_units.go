@@ -27,9 +27,9 @@ type unitRow struct {
 }
 
 func unitOf(f fmtr, name string, sc *report.Score) unitRow {
-	idx, _, _ := sc.Headline()
+	idx, ci := sc.Headline()
 	r := unitRow{Name: name, N: f.l.Int(sc.Result.Responses), Index: f.pct(idx), Reliable: sc.Result.Reliable}
-	if ci := headlineCI(sc.Result); ci != nil {
+	if ci != nil {
 		r.CI = f.interval(ci)
 	}
 	return r
@@ -184,8 +184,7 @@ type trendRow struct {
 func buildTrend(f fmtr, series []*report.Score) (chart, spark template.HTML, rows []trendRow) {
 	pts := make([]trendPoint, len(series))
 	for i, sc := range series {
-		idx, _, _ := sc.Headline()
-		ci := headlineCI(sc.Result)
+		idx, ci := sc.Headline()
 		p := trendPoint{Value: idx.Value, Valid: idx.Valid, Reliable: sc.Result.Reliable, HasCI: ci != nil && idx.Valid}
 		if p.HasCI {
 			p.Lo, p.Hi = ci.Lo, ci.Hi
@@ -197,7 +196,7 @@ func buildTrend(f fmtr, series []*report.Score) (chart, spark template.HTML, row
 		rows = append(rows, trendRow{Month: f.l.Month(sc.Month), Short: shortMonth(f, sc.Month), Index: f.pct(idx), CI: f.interval(ci), N: f.l.Int(sc.Result.Responses), Reliable: sc.Result.Reliable})
 	}
 	first, last := series[0], series[len(series)-1]
-	idx, _, _ := last.Headline()
+	idx, _ := last.Headline()
 	desc := f.l.T("dash.trend.desc", map[string]any{"Month": f.l.Month(last.Month), "Index": f.pct(idx)})
 	title := f.l.T("dash.trend.title", map[string]any{"From": f.l.Month(first.Month), "To": f.l.Month(last.Month)})
 	return trendChart("trend", title, desc, pts, func(v float64) string { return f.l.Percent(v, 0) }, f.pct(idx)), sparkline(pts), rows

@@ -27,6 +27,7 @@ type scoreJSON struct {
 	Margin    score.Figure  `json:"margin"`
 	Index     score.Figure  `json:"index"`
 	CI95      *[2]float64   `json:"ci95"`
+	MethodVer string        `json:"method_version"`
 	Mean      score.Figure  `json:"mean"`
 	Counts    []int         `json:"counts"`
 	NA        int           `json:"na"`
@@ -43,6 +44,7 @@ type elementJSON struct {
 	Code  string       `json:"code"`
 	Name  string       `json:"name"`
 	Index score.Figure `json:"index"`
+	CI95  *[2]float64  `json:"ci95"`
 	N     int          `json:"n"`
 	Items []itemJSON   `json:"items"`
 }
@@ -85,7 +87,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 	out := scoreJSON{
 		Agency: placeJSON{Code: s.Agency.Code, Name: s.Agency.Name.In(lang)}, Month: s.Month,
 		Survey: def.ID, Version: def.Version, Method: def.Method, Responses: res.Responses, Excluded: s.Excluded,
-		Reliable: res.Reliable, Margin: res.Margin, Elements: []elementJSON{},
+		Reliable: res.Reliable, Margin: res.Margin, MethodVer: res.MethodVersion, Elements: []elementJSON{},
 	}
 	itemText := func(code string) string {
 		if q := def.Question(code); q != nil {
@@ -109,7 +111,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		out.Index, total = res.SIPAS.Index, res.SIPAS.Tally
 		for _, a := range res.SIPAS.Aspects {
 			for _, e := range a.Elements {
-				ej := elementJSON{Code: e.Code, Name: elemName(e.Code), Index: e.Index, N: e.N, Items: []itemJSON{}}
+				ej := elementJSON{Code: e.Code, Name: elemName(e.Code), Index: e.Index, CI95: ci(e.Tally), N: e.N, Items: []itemJSON{}}
 				for _, it := range e.Items {
 					ej.Items = append(ej.Items, itemJSON{Code: it.Code, Text: itemText(it.Code), Index: it.Index, N: it.N, NA: it.NA, Counts: counts(it.Tally), Mean: it.Mean})
 				}
@@ -119,7 +121,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 	case res.Quick != nil:
 		out.Index, total = res.Quick.Index, res.Quick.Tally
 		q := res.Quick
-		out.Elements = append(out.Elements, elementJSON{Code: def.ElementOf(q.Item).Code, Name: elemName(def.ElementOf(q.Item).Code), Index: q.Index, N: q.N,
+		out.Elements = append(out.Elements, elementJSON{Code: def.ElementOf(q.Item).Code, Name: elemName(def.ElementOf(q.Item).Code), Index: q.Index, CI95: ci(q.Tally), N: q.N,
 			Items: []itemJSON{{Code: q.Item, Text: itemText(q.Item), Index: q.Index, N: q.N, NA: q.NA, Counts: counts(q.Tally), Mean: q.Mean}}})
 	case res.ND61 != nil:
 		nd := res.ND61
@@ -127,7 +129,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		out.ND61 = &nd61JSON{Points: nd.Points, MaxPoints: nd.MaxPoints, QD766: nd.QD766}
 		for _, a := range def.Aspects {
 			for _, e := range a.Elements {
-				ej := elementJSON{Code: e.Code, Name: e.Title.In(lang), Index: nd.Pooled, N: nd.N, Items: []itemJSON{}}
+				ej := elementJSON{Code: e.Code, Name: e.Title.In(lang), Index: nd.Pooled, CI95: ci(nd.Tally), N: nd.N, Items: []itemJSON{}}
 				for _, c := range nd.Criteria {
 					if def.ElementOf(c.Code) == e {
 						ej.Items = append(ej.Items, itemJSON{Code: c.Code, Text: itemText(c.Code), Index: c.Pooled, N: c.N, NA: c.NA, Counts: counts(c.Tally), Mean: c.Mean})
@@ -293,7 +295,7 @@ func (s *Server) apiRanking(c echo.Context) error {
 	}
 	row := func(code string) rankRowJSON {
 		sc := byCode[code]
-		idx, _, _ := sc.Headline()
+		idx, _ := sc.Headline()
 		r := rankRowJSON{Agency: placeJSON{Code: code, Name: sc.Agency.Name.In(lang)}, Responses: sc.Result.Responses, Index: idx}
 		if sc.Result.SIPAS != nil {
 			r.CI95 = ci(sc.Result.SIPAS.Tally)
