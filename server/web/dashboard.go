@@ -9,6 +9,7 @@ import (
 
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -29,6 +30,7 @@ type scorecard struct {
 	SurveyTitle string
 	Method      string
 	MethodNote  string
+	Interval    string // how the intervals were computed, with the method version (print)
 	Updated     string
 	Head        headline
 	Trend       template.HTML
@@ -112,7 +114,7 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	q := t.query()
 	sc := scorecard{Nav: navFor(t, "scorecard"), Agency: t.Agency.Name.In(l.Lang()), AgencyCode: t.Agency.Code,
 		Month: t.Month, MonthLabel: l.Month(t.Month), SurveyTitle: t.Def.Title.In(l.Lang()), Method: string(t.Def.Method),
-		MethodNote: methodNote(l, t.Def.Method), Updated: l.DateTime(s.Clock.Now()), Responses: f.responses(cur.Result.Responses),
+		MethodNote: methodNote(l, t.Def.Method), Interval: l.T("dash.print.interval", map[string]any{"Version": score.MethodVersion}), Updated: l.DateTime(s.Clock.Now()), Responses: f.responses(cur.Result.Responses),
 		Links: scorecardLinks{Print: base + "/print" + q, Comments: base + "/comments" + q, CSV: base + "/export.csv" + q,
 			XLSX: base + "/export.xlsx" + q, RawCSV: base + "/responses.csv" + q, RawXLSX: base + "/responses.xlsx" + q}}
 	if sc.Picker, err = s.pickerFor(c, t); err != nil {

@@ -295,12 +295,10 @@ func (s *Server) apiRanking(c echo.Context) error {
 	}
 	row := func(code string) rankRowJSON {
 		sc := byCode[code]
-		idx, _ := sc.Headline()
+		idx, c := sc.Headline()
 		r := rankRowJSON{Agency: placeJSON{Code: code, Name: sc.Agency.Name.In(lang)}, Responses: sc.Result.Responses, Index: idx}
-		if sc.Result.SIPAS != nil {
-			r.CI95 = ci(sc.Result.SIPAS.Tally)
-		} else if sc.Result.Quick != nil {
-			r.CI95 = ci(sc.Result.Quick.Tally)
+		if c != nil {
+			r.CI95 = &[2]float64{c.Lo, c.Hi}
 		}
 		return r
 	}
