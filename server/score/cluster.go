@@ -166,8 +166,14 @@ type Plan struct {
 
 type planItem struct {
 	q       *survey.Question
-	weights []int64  // per node; 0 when the item is not under it
-	small   [16]int8 // for values 0–15: 0 not on the scale, 1 valid, 2 satisfied
+	weights []int64      // per node; 0 when the item is not under it
+	nodes   []nodeWeight // the nonzero weights, for the per-respondent loop
+	small   [16]int8     // for values 0–15: 0 not on the scale, 1 valid, 2 satisfied
+}
+
+type nodeWeight struct {
+	k int
+	w int64
 }
 
 // classify says whether val is on the item's scale and satisfied, through a
@@ -231,13 +237,28 @@ func NewPlan(def *survey.Definition) *Plan {
 		if def.Method == survey.MethodSIPAS {
 			p.addNodes(def, func(int, int, int) float64 { return 1 })
 		}
-		return p
+		return p.sparse()
 	}
 	// Index weights: 1/(A·E_a·K_e); aspect weights: 1/(E_a·K_e); element: 1.
 	// Each node's weights are scaled by the least common multiple of their
 	// denominators, so that they are integers.
 	p.addIndexWeights(def)
 	p.addNodes(def, func(_, ea, ke int) float64 { return 1 / float64(ea*ke) })
+	return p.sparse()
+}
+
+// sparse lists each item's nonzero weights: an item sits under three nodes
+// (index, aspect, element), not under all of them.
+func (p *Plan) sparse() *Plan {
+	for i := range p.items {
+		it := &p.items[i]
+		it.nodes = it.nodes[:0]
+		for k, w := range it.weights {
+			if w != 0 {
+				it.nodes = append(it.nodes, nodeWeight{k, w})
+			}
+		}
+	}
 	return p
 }
 
@@ -351,13 +372,10 @@ func (p *Plan) Respondent(value func(i int, code string) (int, bool), add func(k
 		if !valid {
 			continue
 		}
-		for k, w := range it.weights {
-			if w == 0 {
-				continue
-			}
-			tv[2*k+1] += w
+		for _, nw := range it.nodes {
+			tv[2*nw.k+1] += nw.w
 			if sat {
-				tv[2*k] += w
+				tv[2*nw.k] += nw.w
 			}
 		}
 	}

@@ -22,16 +22,30 @@ import (
 // like sipas-dv-2023: each respondent has a latent satisfaction z, and item
 // i is answered "satisfied" when sqrt(rho)·z + sqrt(1−rho)·e_i > c_i, so
 // that any two of one respondent's items have latent correlation rho. Each
-// answer is skipped (NA) with probability na_i.
+// answer is skipped (NA) with probability na_i. The population is a pool
+// of 20,000 such respondents, drawn once; a month is n respondents drawn
+// from it at random, and the truth is the pool's own index.
 type population struct {
 	def   *survey.Definition
 	plan  *score.Plan
 	codes []string
-	cut   []float64 // c_i
-	na    []float64 // na_i
-	rho   float64
-	truth float64 // the index of the whole population, in percent
+	pool  []member
+	truth float64 // the index of the whole pool, in percent
+	cut   []float64
 }
+
+// member is one respondent of the pool: which items they were satisfied
+// with and which they skipped (bit i for item i), and their t and v per
+// node of the plan, computed once by Plan.Respondent.
+type member struct {
+	sat, na uint32
+	tv      [maxSimNodes][2]int64
+}
+
+const (
+	poolSize    = 20_000
+	maxSimNodes = 8
+)
 
 // dvShape is the number of items per element of sipas-dv-2023.
 var dvShape = []int{4, 4, 5, 3, 3}
@@ -39,18 +53,17 @@ var dvShape = []int{4, 4, 5, 3, 3}
 // newPopulation builds a population whose items have satisfied shares
 // spread between lo and hi, and NA rates averaging na (the last element,
 // complaints handling, is skipped twice as often, as it is in the field).
-func newPopulation(rho, na, lo, hi float64) *population {
-	p := &population{rho: rho}
+func newPopulation(t testing.TB, rng *rand.Rand, rho, na, lo, hi float64) *population {
+	t.Helper()
+	p := &population{}
 	var elems []*survey.Element
-	k := 0
-	total := 0
+	var rates []float64
+	k, total := 0, 0
 	for _, n := range dvShape {
 		total += n
 	}
-	var elemMeans []float64
 	for e, n := range dvShape {
 		var qs []*survey.Question
-		sum := 0.0
 		for range n {
 			code := "c" + strconv.Itoa(k+1)
 			share := lo + (hi-lo)*float64((k*7)%total)/float64(total-1) // spread, not sorted by element
@@ -60,76 +73,83 @@ func newPopulation(rho, na, lo, hi float64) *population {
 			if e == len(dvShape)-1 {
 				rate = 2 * na
 			}
-			p.na = append(p.na, rate)
+			rates = append(rates, rate)
 			qs = append(qs, &survey.Question{Code: code, Kind: survey.KindScale, Scale: hl5()})
-			sum += share
 			k++
 		}
 		elems = append(elems, element("e"+strconv.Itoa(e+1), qs...))
-		elemMeans = append(elemMeans, sum/float64(n))
 	}
 	p.def = definition(survey.MethodSIPAS, survey.RollupMean, aspect("dv", elems...))
 	p.plan = score.NewPlan(p.def)
-	sum := 0.0
-	for _, m := range elemMeans {
-		sum += m
+	if len(p.plan.Nodes) > maxSimNodes {
+		t.Fatalf("plan has %d nodes", len(p.plan.Nodes))
 	}
-	p.truth = 100 * sum / float64(len(elemMeans))
+	a, b := math.Sqrt(rho), math.Sqrt(1-rho)
+	p.pool = make([]member, poolSize)
+	for r := range p.pool {
+		m := &p.pool[r]
+		z := rng.NormFloat64()
+		for i := range p.codes {
+			switch {
+			case rng.Float64() < rates[i]:
+				m.na |= 1 << i
+			case a*z+b*rng.NormFloat64() > p.cut[i]:
+				m.sat |= 1 << i
+			}
+		}
+		p.plan.Respondent(func(i int, _ string) (int, bool) { return m.value(i) }, func(k int, t, v int64) { m.tv[k] = [2]int64{t, v} })
+	}
+	all := make([]int32, poolSize)
+	for r := range all {
+		all[r] = int32(r)
+	}
+	p.truth = p.score(t, all).SIPAS.Index.Value
 	return p
 }
 
-// sample holds the answers of n respondents, row by row: 5 (satisfied),
-// 2 (not) or 0 (NA) for each item.
-type sample struct {
-	n, k int
-	v    []int8
+// value is the member's answer to item i: 5 (satisfied), 2 (not), or none.
+func (m *member) value(i int) (int, bool) {
+	switch {
+	case m.na&(1<<i) != 0:
+		return 0, false
+	case m.sat&(1<<i) != 0:
+		return 5, true
+	}
+	return 2, true
 }
 
-func (s sample) row(r int) []int8 { return s.v[r*s.k : (r+1)*s.k] }
+// sample is a month: the pool members who answered, drawn with replacement.
+type sample []int32
 
-// sample draws n respondents.
 func (p *population) sample(rng *rand.Rand, n int) sample {
-	k := len(p.codes)
-	s := sample{n: n, k: k, v: make([]int8, n*k)}
-	a, b := math.Sqrt(p.rho), math.Sqrt(1-p.rho)
-	for r := range n {
-		z := rng.NormFloat64()
-		row := s.row(r)
-		for i := range row {
-			switch {
-			case rng.Float64() < p.na[i]:
-				row[i] = 0
-			case a*z+b*rng.NormFloat64() > p.cut[i]:
-				row[i] = 5
-			default:
-				row[i] = 2
-			}
-		}
+	s := make(sample, n)
+	for r := range s {
+		s[r] = int32(rng.IntN(len(p.pool)))
 	}
 	return s
 }
 
 // score computes the Result of a sample exactly as the rollups feed it:
-// counts per item and value, and the plan's per-respondent moments.
+// counts per item and value, and the per-respondent sums of each node.
 func (p *population) score(t testing.TB, s sample) score.Result {
 	t.Helper()
-	plan := p.plan
-	counts := make([][6]int, s.k)
-	moments := make([]score.Moments, len(plan.Nodes))
-	for r := range s.n {
-		row := s.row(r)
-		for i, v := range row {
-			counts[i][v]++
+	var sat, na [32]int
+	var moments [maxSimNodes]score.Moments
+	for _, r := range s {
+		m := &p.pool[r]
+		for i := range p.codes {
+			sat[i] += int(m.sat >> i & 1)
+			na[i] += int(m.na >> i & 1)
 		}
-		plan.Respondent(func(i int, _ string) (int, bool) {
-			return int(row[i]), row[i] != 0
-		}, func(k int, t, v int64) { moments[k].Add(t, v) })
+		for k := range p.plan.Nodes {
+			moments[k].Add(m.tv[k][0], m.tv[k][1])
+		}
 	}
-	c := score.Counts{Responses: s.n, Items: map[string]*score.ItemCounts{}, Moments: map[string]score.Moments{}}
+	c := score.Counts{Responses: len(s), Items: map[string]*score.ItemCounts{}, Moments: map[string]score.Moments{}}
 	for i, code := range p.codes {
-		c.Items[code] = &score.ItemCounts{ByValue: map[int]int{2: counts[i][2], 5: counts[i][5]}, NA: counts[i][0]}
+		c.Items[code] = &score.ItemCounts{ByValue: map[int]int{2: len(s) - sat[i] - na[i], 5: sat[i]}, NA: na[i]}
 	}
-	for k, node := range plan.Nodes {
+	for k, node := range p.plan.Nodes {
 		c.Moments[node] = moments[k]
 	}
 	res, err := score.Compute(p.def, c)
@@ -210,14 +230,22 @@ func simulate(t *testing.T) []caseOutcome {
 }
 
 func simulateCase(t *testing.T, c simCase, rng *rand.Rand) caseOutcome {
-	p := newPopulation(c.rho, c.na, c.lo, c.hi)
+	p := newPopulation(t, rng, c.rho, c.na, c.lo, c.hi)
 	out := caseOutcome{simCase: c, truth: p.truth}
-	// The truth of element 3 (items 9–13): the mean of their shares.
-	for i := 8; i < 13; i++ {
-		out.elemTruth += 50 * (1 + math.Erf(-p.cut[i]/math.Sqrt2)) / 5
+	all := make(sample, len(p.pool))
+	for r := range all {
+		all[r] = int32(r)
 	}
-	for range simSamples {
-		a, b := p.score(t, p.sample(rng, c.n)), p.score(t, p.sample(rng, c.n))
+	out.elemTruth = p.score(t, all).SIPAS.Aspects[0].Elements[2].Index.Value // items 9–13
+	// Each month is also compared with the month before it: consecutive
+	// samples are independent draws from one population, so every pair is a
+	// case of "no change".
+	var a, b score.Result
+	for i := range simSamples + 1 {
+		a, b = p.score(t, p.sample(rng, c.n)), a
+		if i == 0 {
+			continue
+		}
 		ci := a.SIPAS.CI95
 		if ci == nil || b.SIPAS.CI95 == nil {
 			out.bad = "no interval"
@@ -278,7 +306,7 @@ func TestElementCoverageBySimulation(t *testing.T) {
 
 // TestChangeFalseAlarmsBySimulation proves the month-on-month change test:
 // two months drawn from the same population must be called a real change in
-// at most 6 % of 2,000 pairs.
+// at most 6 % of 2,000 pairs (each month against the one before).
 func TestChangeFalseAlarmsBySimulation(t *testing.T) {
 	for _, o := range simulate(t) {
 		t.Logf("%v: false alarms %.1f%%", o.simCase, pct(o.alarms))
@@ -293,7 +321,7 @@ func TestChangeFalseAlarmsBySimulation(t *testing.T) {
 // is found in most pairs.
 func TestChangeDetectsARealDrop(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	before, after := newPopulation(0.5, 0.1, 0.65, 0.95), newPopulation(0.5, 0.1, 0.55, 0.85)
+	before, after := newPopulation(t, rng, 0.5, 0.1, 0.65, 0.95), newPopulation(t, rng, 0.5, 0.1, 0.55, 0.85)
 	found := 0
 	const pairs = 300
 	for range pairs {
@@ -319,15 +347,15 @@ func TestChangeDetectsARealDrop(t *testing.T) {
 func TestIntervalMatchesBootstrap(t *testing.T) {
 	for _, c := range []simCase{{rho: 0.7, na: 0.1, n: 80, lo: 0.6, hi: 0.95}, {rho: 0.5, na: 0.2, n: 300, lo: 0.4, hi: 0.9}} {
 		rng := rand.New(rand.NewPCG(11, uint64(c.n)))
-		p := newPopulation(c.rho, c.na, c.lo, c.hi)
+		p := newPopulation(t, rng, c.rho, c.na, c.lo, c.hi)
 		s := p.sample(rng, c.n)
 		res := p.score(t, s)
 		const reps = 2000
 		boot := make([]float64, reps)
-		re := sample{n: s.n, k: s.k, v: make([]int8, len(s.v))}
+		re := make(sample, len(s))
 		for b := range reps {
-			for r := range re.n {
-				copy(re.row(r), s.row(rng.IntN(s.n)))
+			for r := range re {
+				re[r] = s[rng.IntN(len(s))]
 			}
 			boot[b] = p.score(t, re).SIPAS.Index.Value
 		}
