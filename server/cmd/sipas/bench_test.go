@@ -3,7 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,6 +38,9 @@ func BenchmarkSubmitDurable(b *testing.B) {
 		benchSrv = startServer(b, dir, "SIPAS_DEMO=1")
 		benchTokens = addDevices(b, dir, 64)
 	})
+	if os.Getenv("SIPAS_BENCH_FAIL") != "" { // TestBenchmarkLeavesNoServerBehind
+		b.Fatalf("failing on purpose; server pid %d", benchSrv.cmd.Process.Pid)
+	}
 	cat, err := survey.Load(surveydefs.FS)
 	if err != nil {
 		b.Fatal(err)
@@ -84,6 +91,70 @@ func scrape(b *testing.B, url string) map[string]float64 {
 		if len(f) == 2 && !strings.HasPrefix(f[0], "#") {
 			if v, err := strconv.ParseFloat(f[1], 64); err == nil {
 				out[f[0]] = v
+			}
+		}
+	}
+	return out
+}
+
+// TestBenchmarkLeavesNoServerBehind runs the submission benchmark in a child
+// test process, once to the end and once failing right after its server
+// started, and checks that no server of either run is left on the machine.
+func TestBenchmarkLeavesNoServerBehind(t *testing.T) {
+	if os.Getenv("SIPAS_BENCH_CHILD") != "" {
+		return // the child only runs the benchmark
+	}
+	for _, fail := range []bool{false, true} {
+		tag := fmt.Sprintf("%d-%v", os.Getpid(), fail)
+		cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^BenchmarkSubmitDurable$", "-test.benchtime=30x")
+		cmd.Env = append(os.Environ(), "SIPAS_BENCH_CHILD="+tag)
+		if fail {
+			cmd.Env = append(cmd.Env, "SIPAS_BENCH_FAIL=1")
+		}
+		out, err := cmd.CombinedOutput()
+		switch {
+		case fail && err == nil:
+			t.Fatalf("the failing run succeeded:\n%s", out)
+		case !fail && (err != nil || !strings.Contains(string(out), "responses/s")):
+			t.Fatalf("the benchmark did not run: %v\n%s", err, out)
+		}
+		if fail {
+			m := regexp.MustCompile(`server pid (\d+)`).FindSubmatch(out)
+			if m == nil {
+				t.Fatalf("the failing run never started its server:\n%s", out)
+			}
+			if cmdline, err := os.ReadFile("/proc/" + string(m[1]) + "/cmdline"); err == nil && strings.Contains(string(cmdline), "serve") {
+				t.Errorf("server pid %s still running after its benchmark failed", m[1])
+			}
+		}
+		if pids := processesWith("SIPAS_BENCH_CHILD=" + tag); len(pids) > 0 {
+			t.Errorf("run (fail=%v) left processes %v behind", fail, pids)
+			for _, pid := range pids {
+				if p, err := os.FindProcess(pid); err == nil {
+					p.Kill()
+				}
+			}
+		}
+	}
+}
+
+// processesWith lists the processes whose environment holds the entry kv.
+func processesWith(kv string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		env, err := os.ReadFile("/proc/" + e.Name() + "/environ")
+		if err != nil {
+			continue
+		}
+		for _, v := range strings.Split(string(env), "\x00") {
+			if v == kv {
+				out = append(out, pid)
+				break
 			}
 		}
 	}

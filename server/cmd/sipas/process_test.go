@@ -19,18 +19,62 @@ import (
 )
 
 // These helpers run the real binary as a child process, as an operator
-// would, for the crash test and the load benchmark.
+// would, for the crash test and the load benchmark. Every child is stopped,
+// and every temporary folder removed, when the test binary ends, however it
+// ends: TestMain stops what is still running after the tests and
+// benchmarks, and the kernel kills a child whose test process died first
+// (Pdeathsig), so no `sipas serve` outlives a failed or killed run.
 
 var (
 	buildOnce sync.Once
 	binPath   string
 	buildErr  error
+
+	childMu  sync.Mutex
+	children []*server
+	tempDirs []string
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	cleanupChildren()
+	os.Exit(code)
+}
+
+// cleanupChildren kills the children still running and removes the
+// temporary folders.
+func cleanupChildren() {
+	childMu.Lock()
+	defer childMu.Unlock()
+	for _, s := range children {
+		if s.cmd.ProcessState == nil {
+			s.cmd.Process.Signal(syscall.SIGKILL)
+			s.cmd.Wait()
+		}
+	}
+	children = nil
+	for _, d := range tempDirs {
+		os.RemoveAll(d)
+	}
+	tempDirs = nil
+}
+
+// tempDir makes a temporary folder that outlives a single test (the
+// benchmark's server and the built binary are shared) and is removed at exit.
+func tempDir(pattern string) (string, error) {
+	d, err := os.MkdirTemp("", pattern)
+	if err == nil {
+		childMu.Lock()
+		tempDirs = append(tempDirs, d)
+		childMu.Unlock()
+	}
+	return d, err
+}
 
 func binary(tb testing.TB) string {
 	tb.Helper()
 	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sipas-bin")
+		dir, err := tempDir("sipas-bin")
 		if err != nil {
 			buildErr = err
 			return
@@ -75,10 +119,14 @@ func startServer(tb testing.TB, dataDir string, env ...string) *server {
 	cmd.Env = append(cmd.Env, env...)
 	var logs strings.Builder
 	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
 	}
 	s := &server{cmd: cmd, url: "http://" + addr, dir: dataDir, addr: addr}
+	childMu.Lock()
+	children = append(children, s)
+	childMu.Unlock()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(s.url + "/readyz")
@@ -148,4 +196,4 @@ func addDevices(tb testing.TB, dataDir string, n int) []string {
 	return tokens
 }
 
-func osMkdirTemp() (string, error) { return os.MkdirTemp("", "sipas-bench") }
+func osMkdirTemp() (string, error) { return tempDir("sipas-bench") }
