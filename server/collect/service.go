@@ -210,7 +210,7 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		}
 	}
 
-	at, clockOK := s.when(sub, r, claimed, now)
+	at, clockOK := s.rules.when(sub, r, claimed, now)
 	r.Month = survey.Month(at)
 	seqOK := true
 	if sub.Device != nil {
@@ -248,14 +248,14 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 // server's time of receipt counts (or, for the server's own phone form, when
 // the last page was sent), and a claimed answered_at stays in the raw body
 // only, for audit.
-func (s *Service) when(sub Submission, r *survey.Response, claimed *time.Time, now time.Time) (time.Time, bool) {
+func (rules Rules) when(sub Submission, r *survey.Response, claimed *time.Time, now time.Time) (time.Time, bool) {
 	switch sub.via() {
 	case ViaTablet:
 		r.AnsweredAt = claimed
-		return s.rules.countedTime(claimed, now, &sub.Device.CreatedAt)
+		return rules.countedTime(claimed, now, &sub.Device.CreatedAt)
 	case ViaPaper:
 		r.AnsweredAt = claimed
-		return s.rules.countedTime(claimed, now, nil)
+		return rules.countedTime(claimed, now, nil)
 	}
 	at := now
 	if !sub.AnsweredAt.IsZero() && !sub.AnsweredAt.After(now) {
