@@ -248,19 +248,19 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 // server's time of receipt counts (or, for the server's own phone form, when
 // the last page was sent), and a claimed answered_at stays in the raw body
 // only, for audit.
-func (rules Rules) when(sub Submission, r *survey.Response, claimed *time.Time, now time.Time) (time.Time, bool) {
+func (r Rules) when(sub Submission, resp *survey.Response, claimed *time.Time, now time.Time) (time.Time, bool) {
 	switch sub.via() {
 	case ViaTablet:
-		r.AnsweredAt = claimed
-		return rules.countedTime(claimed, now, &sub.Device.CreatedAt)
+		resp.AnsweredAt = claimed
+		return r.countedTime(claimed, now, &sub.Device.CreatedAt)
 	case ViaPaper:
-		r.AnsweredAt = claimed
-		return rules.countedTime(claimed, now, nil)
+		resp.AnsweredAt = claimed
+		return r.countedTime(claimed, now, nil)
 	}
 	at := now
 	if !sub.AnsweredAt.IsZero() && !sub.AnsweredAt.After(now) {
 		at = sub.AnsweredAt
-		r.AnsweredAt = &at
+		resp.AnsweredAt = &at
 	}
 	return at, true
 }
@@ -273,7 +273,7 @@ func plausibleSeq(seq, last int64) bool {
 
 // place finds the counter and agency a response belongs to: from the
 // tablet's pairing, from the one-time code, or from the counter code of a
-// poster; and applies the rate limit of anonymous channels.
+// poster.
 func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response) (sqlite.Write, *survey.Counter, error) {
 	req := sub.Request
 	var w sqlite.Write
