@@ -1,9 +1,12 @@
 package collect
 
 import (
+	"math"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 func TestClockRule(t *testing.T) {
@@ -35,44 +38,114 @@ func TestClockRule(t *testing.T) {
 	}
 }
 
+// tablet, phone and paperAt are the facts of a response from each way in.
+func tablet(source string, at time.Time, answers string, m survey.Method) facts {
+	return facts{source: source, via: ViaTablet, method: m, at: at, answers: answers, clockOK: true, seqOK: true}
+}
+
+func phone(source string, at time.Time, answers string, m survey.Method) facts {
+	f := tablet(source, at, answers, m)
+	f.via = ViaPhone
+	return f
+}
+
 func TestFlags(t *testing.T) {
 	r := DefaultRules()
 	h := newHistory(r.BurstWindow)
-	day := time.Date(2026, 11, 27, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	ict := time.FixedZone("ICT", 7*3600)
+	day := time.Date(2026, 11, 27, 9, 0, 0, 0, ict)
+	sipas, quick := survey.MethodSIPAS, survey.MethodQuick
 
-	if f := r.flags(h, "a", day, "x", true, false); len(f) != 0 {
+	if f := r.flags(h, tablet("a", day, "x", sipas)); len(f) != 0 {
 		t.Errorf("first response flagged %v", f)
 	}
-	if f := r.flags(h, "a", day.Add(2*time.Second), "y", true, false); !slices.Contains(f, FlagRepeat) {
-		t.Errorf("2 s later: %v, want repeat", f)
+	if f := r.flags(h, tablet("a", day.Add(2*time.Second), "y", quick)); !slices.Contains(f, FlagRepeat) {
+		t.Errorf("2 s later on a tablet: %v, want repeat", f)
 	}
-	if f := r.flags(h, "b", day.Add(2*time.Second), "y", true, false); slices.Contains(f, FlagRepeat) {
+	if f := r.flags(h, phone("p", day, "y", quick)); len(f) != 0 {
+		t.Errorf("first phone response flagged %v", f)
+	}
+	if f := r.flags(h, phone("p", day.Add(3*time.Second), "y", quick)); !slices.Contains(f, FlagRepeat) {
+		t.Errorf("3 s later from the same phone: %v, want repeat", f)
+	}
+	if f := r.flags(h, tablet("b", day.Add(2*time.Second), "y", sipas)); slices.Contains(f, FlagRepeat) {
 		t.Errorf("another source flagged as repeat: %v", f)
 	}
-	// The fifth identical answer set within the window is a burst; the first four are not.
+	// The full questionnaire: the fifth identical answer set within the
+	// window is a burst; the first four are not.
 	hb := newHistory(r.BurstWindow)
 	for i := range 6 {
-		f := r.flags(hb, "c", day.Add(time.Duration(i)*time.Minute), "same", true, false)
+		f := r.flags(hb, tablet("c", day.Add(time.Duration(i)*time.Minute), "same", sipas))
 		if got := slices.Contains(f, FlagBurst); got != (i >= 4) {
-			t.Errorf("identical answers #%d: burst=%v", i+1, got)
+			t.Errorf("identical full answer sets #%d: burst=%v", i+1, got)
 		}
 	}
 	// Outside the window, the count starts again.
-	if f := r.flags(hb, "c", day.Add(30*time.Minute), "same", true, false); slices.Contains(f, FlagBurst) {
+	if f := r.flags(hb, tablet("c", day.Add(30*time.Minute), "same", sipas)); slices.Contains(f, FlagBurst) {
 		t.Errorf("after the window: %v", f)
 	}
-	if f := r.flags(h, "d", time.Date(2026, 11, 27, 22, 30, 0, 0, time.FixedZone("ICT", 7*3600)), "z", true, false); !slices.Contains(f, FlagOddHours) {
-		t.Errorf("22:30 ICT: %v, want odd_hours", f)
+	// Six "Rất hài lòng" on the quick rating from one tablet, 6.5 s apart:
+	// a busy counter, not a burst, and not a repeat.
+	for i := range 6 {
+		at := day.Add(time.Hour + time.Duration(i)*6500*time.Millisecond)
+		if f := r.flags(hb, tablet("q", at, "HL5", quick)); len(f) != 0 {
+			t.Errorf("quick rating #%d, 6.5 s apart: %v", i+1, f)
+		}
+	}
+	for _, m := range []survey.Method{survey.MethodND61, quick} {
+		hp := newHistory(r.BurstWindow)
+		for i := range 6 {
+			if f := r.flags(hp, phone("n", day.Add(time.Duration(i)*time.Minute), "same", m)); slices.Contains(f, FlagBurst) {
+				t.Errorf("%s from one phone, #%d: %v; identical answer sets are normal there", m, i+1, f)
+			}
+		}
+	}
+	late := time.Date(2026, 11, 27, 22, 30, 0, 0, ict)
+	if f := r.flags(h, tablet("d", late, "z", quick)); !slices.Contains(f, FlagOddHours) {
+		t.Errorf("22:30 ICT on a tablet: %v, want odd_hours", f)
+	}
+	if f := r.flags(h, phone("d2", late, "z", quick)); len(f) != 0 {
+		t.Errorf("22:30 ICT on a phone: %v; a citizen rating from home is normal", f)
 	}
 	// 14:30 UTC is 21:30 in Ho Chi Minh City: odd, although it is afternoon in UTC.
-	if f := r.flags(h, "e", time.Date(2026, 11, 27, 14, 30, 0, 0, time.UTC), "z", true, false); !slices.Contains(f, FlagOddHours) {
+	if f := r.flags(h, tablet("e", time.Date(2026, 11, 27, 14, 30, 0, 0, time.UTC), "z", sipas)); !slices.Contains(f, FlagOddHours) {
 		t.Errorf("14:30Z: %v, want odd_hours", f)
 	}
-	if f := r.flags(h, "f", day, "z", false, true); !slices.Contains(f, FlagClock) || !slices.Contains(f, FlagOfficerDevice) {
-		t.Errorf("clock and officer device: %v", f)
+	odd := tablet("f", day, "z", sipas)
+	odd.clockOK, odd.tokenFromDevice, odd.seqOK = false, true, false
+	if f := r.flags(h, odd); !slices.Equal(f, []string{FlagClock, FlagOfficerDevice, FlagSequence}) {
+		t.Errorf("clock, officer device and sequence: %v", f)
 	}
-	if r.excluded([]string{FlagClock}) || !r.excluded([]string{FlagClock, FlagBurst}) {
-		t.Error("exclusion: clock alone must count, burst must not")
+	paper := facts{source: "counter:CT-01|", via: ViaPaper, method: quick, at: late, answers: "z", clockOK: true, seqOK: true}
+	for i := range 6 {
+		paper.at = paper.at.Add(time.Second)
+		if f := r.flags(h, paper); len(f) != 0 {
+			t.Errorf("paper form #%d typed in at 22:30: %v; the time is the clerk's", i+1, f)
+		}
+	}
+	paper.clockOK = false
+	if f := r.flags(h, paper); !slices.Equal(f, []string{FlagClock}) {
+		t.Errorf("paper form with an implausible date: %v, want clock", f)
+	}
+	if r.excluded([]string{FlagClock}) || r.excluded([]string{FlagSequence}) || !r.excluded([]string{FlagClock, FlagBurst}) {
+		t.Error("exclusion: clock and sequence alone must count, burst must not")
+	}
+}
+
+func TestSequenceNumbers(t *testing.T) {
+	cases := []struct {
+		seq, last int64
+		ok        bool
+	}{
+		{1, 0, true}, {42, 41, true}, {7, 41, true}, // a resend, or numbers after a reinstall
+		{100_000, 0, true}, {100_001, 0, false}, {150_000, 60_000, true},
+		{0, 10, false}, {-1, 10, false}, {math.MaxInt64, 0, false},
+		{math.MaxInt64, math.MaxInt64 - 5, true}, // a device already broken by the old rule cannot overflow the check
+	}
+	for _, tc := range cases {
+		if got := plausibleSeq(tc.seq, tc.last); got != tc.ok {
+			t.Errorf("seq %d after %d: %v, want %v", tc.seq, tc.last, got, tc.ok)
+		}
 	}
 }
 

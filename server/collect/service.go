@@ -79,6 +79,9 @@ func New(c Config) *Service {
 	if c.Clock == nil {
 		c.Clock = survey.SystemClock{}
 	}
+	if c.Rules.Table == nil {
+		c.Rules.Table = DefaultTable()
+	}
 	observe := func(n int, d time.Duration) {
 		c.Metrics.BatchSize.Observe(float64(n))
 		c.Metrics.CommitDuration.Observe(d.Seconds())
@@ -100,6 +103,21 @@ type Submission struct {
 	Device    *survey.Device // the authenticated tablet, if any
 	Client    string         // the client's address, for rate limits on anonymous channels
 	EnteredBy int64          // the user typing a paper form
+	// AnsweredAt is set only by the server's own phone form: when the citizen
+	// sent the last page, by the server's clock (an abandoned draft is sent by
+	// the sweeper hours later). Never taken from a request.
+	AnsweredAt time.Time
+}
+
+// via tells how a submission came in, for the rules.
+func (sub Submission) via() Via {
+	switch {
+	case sub.Device != nil:
+		return ViaTablet
+	case sub.EnteredBy != 0:
+		return ViaPaper
+	}
+	return ViaPhone
 }
 
 // Status says whether a response was stored now or had been stored before.
@@ -160,39 +178,51 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		return "", err
 	}
 	r.Answers = req.Answers
-	if req.Officer != "" && r.OfficerID == 0 {
-		o, err := s.db.OfficerByCode(ctx, req.Officer)
-		if err != nil || o.AgencyID != counter.AgencyID {
-			return "", survey.FieldError("officer", "error.officer.unknown", map[string]any{"Code": req.Officer})
-		}
-		r.OfficerID = o.ID
-	}
-
-	var answered *time.Time
+	var claimed *time.Time
 	if req.AnsweredAt != "" {
 		t, err := time.Parse(time.RFC3339Nano, req.AnsweredAt)
 		if err != nil {
 			return "", survey.FieldError("answered_at", "error.response.answered_at", nil)
 		}
-		answered = &t
+		claimed = &t
 	}
-	r.AnsweredAt = answered
+	via := sub.via()
 	// Anonymous poster responses are limited per counter and client; only
 	// valid ones count, so a citizen correcting a mistake is not held back.
-	if sub.Device == nil && w.TokenID == 0 && sub.EnteredBy == 0 && s.limits != nil {
+	if via == ViaPhone && w.TokenID == 0 && s.limits != nil {
 		if wait := s.limits.Allow("poster:"+counter.Code+"|"+sub.Client, now); wait > 0 {
 			return "", survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
 		}
 	}
-	var paired *time.Time
-	if sub.Device != nil {
-		paired = &sub.Device.CreatedAt
+	// Only a tablet (who is signed in at the counter) or a paper form may
+	// name the officer; a dossier code brings its own. Checked after the
+	// limit, so guessing codes from a phone costs its budget.
+	if req.Officer != "" {
+		if via == ViaPhone {
+			return "", survey.FieldError("officer", "error.officer.anonymous", nil)
+		}
+		if r.OfficerID == 0 {
+			o, err := s.db.OfficerByCode(ctx, req.Officer)
+			if err != nil || o.AgencyID != counter.AgencyID {
+				return "", survey.FieldError("officer", "error.officer.unknown", map[string]any{"Code": req.Officer})
+			}
+			r.OfficerID = o.ID
+		}
 	}
-	at, clockOK := s.rules.countedTime(answered, now, paired)
+
+	at, clockOK := s.rules.when(sub, r, claimed, now)
 	r.Month = survey.Month(at)
+	seqOK := true
+	if sub.Device != nil {
+		seqOK = plausibleSeq(req.Seq, sub.Device.LastSeq)
+		w.CountSeq = seqOK
+	}
 
 	r.ContentHash = req.contentHash()
-	r.Flags = s.rules.flags(s.history, source(sub, counter), at, answersKey(req.Answers), clockOK, sub.Device != nil && w.TokenID != 0)
+	r.Flags = s.rules.flags(s.history, facts{
+		source: source(sub, counter), via: via, method: def.Method, at: at, answers: answersKey(req.Answers),
+		clockOK: clockOK, tokenFromDevice: sub.Device != nil && w.TokenID != 0, seqOK: seqOK,
+	})
 	r.Excluded = s.rules.excluded(r.Flags)
 	w.Response = r
 
@@ -212,9 +242,38 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 	}
 }
 
+// when decides the time a response counts at, and sets the answered_at it
+// is stored with. A tablet's or a paper form's own time counts under the
+// clock rule. An anonymous client cannot place its answers in time: the
+// server's time of receipt counts (or, for the server's own phone form, when
+// the last page was sent), and a claimed answered_at stays in the raw body
+// only, for audit.
+func (r Rules) when(sub Submission, resp *survey.Response, claimed *time.Time, now time.Time) (time.Time, bool) {
+	switch sub.via() {
+	case ViaTablet:
+		resp.AnsweredAt = claimed
+		return r.countedTime(claimed, now, &sub.Device.CreatedAt)
+	case ViaPaper:
+		resp.AnsweredAt = claimed
+		return r.countedTime(claimed, now, nil)
+	}
+	at := now
+	if !sub.AnsweredAt.IsZero() && !sub.AnsweredAt.After(now) {
+		at = sub.AnsweredAt
+		resp.AnsweredAt = &at
+	}
+	return at, true
+}
+
+// plausibleSeq reports whether a tablet's sequence number can be counted:
+// from 1, and at most MaxSeqJump beyond the highest one seen so far.
+func plausibleSeq(seq, last int64) bool {
+	return seq >= 1 && (seq <= last || seq-last <= MaxSeqJump)
+}
+
 // place finds the counter and agency a response belongs to: from the
 // tablet's pairing, from the one-time code, or from the counter code of a
-// poster; and applies the rate limit of anonymous channels.
+// poster.
 func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response) (sqlite.Write, *survey.Counter, error) {
 	req := sub.Request
 	var w sqlite.Write

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -369,5 +370,55 @@ func TestSeedPasswordsAreHashedAndReturnedOnce(t *testing.T) {
 		if u.Role != c.Role || u.PasswordHash == c.Password || !auth.CheckPassword(u.PasswordHash, c.Password) {
 			t.Errorf("%s: stored hash does not check against the returned password", c.Username)
 		}
+	}
+}
+
+func TestTrafficIsDeterministicAndBusy(t *testing.T) {
+	cat := catalog(t)
+	start := time.Date(2026, 11, 2, 0, 0, 0, 0, survey.Zone)
+	a, err := GenerateTraffic(cat, TrafficOptions{Start: start, Days: 5, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := GenerateTraffic(cat, TrafficOptions{Start: start, Days: 5, Seed: 3})
+	c, _ := GenerateTraffic(cat, TrafficOptions{Start: start, Days: 5, Seed: 4})
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed, different traffic")
+	}
+	if reflect.DeepEqual(a.Arrivals, c.Arrivals) {
+		t.Fatal("another seed, the same traffic")
+	}
+	// What the integrity rules must cope with: on a busy, satisfied quick-
+	// rating counter, most ratings repeat the previous one seconds later;
+	// phones rate in the evening, some after 21:00.
+	if !slices.IsSortedFunc(a.Arrivals, func(x, y Arrival) int { return x.ReceivedAt.Compare(y.ReceivedAt) }) {
+		t.Fatal("arrivals are not in the order the server receives them")
+	}
+	var same, quick, phones, evening, late int
+	last := map[int]Arrival{}
+	for _, x := range a.Arrivals {
+		tc := a.Counters[x.Counter]
+		if x.Honest && x.Channel == survey.ChannelKiosk && tc.Survey == "nhanh" && tc.PerDay >= 70 && tc.Quality >= 0.85 {
+			quick++
+			if p, ok := last[x.Counter]; ok && x.AnsweredAt.Sub(p.AnsweredAt) < 30*time.Second && reflect.DeepEqual(p.Answers, x.Answers) {
+				same++
+			}
+		}
+		if x.Channel == survey.ChannelQR {
+			phones++
+			if h := x.AnsweredAt.In(survey.Zone).Hour(); h >= 17 {
+				evening++
+				if h >= 21 {
+					late++
+				}
+			}
+		}
+		last[x.Counter] = x
+	}
+	if quick == 0 || float64(same) < 0.3*float64(quick) {
+		t.Errorf("busy satisfied quick counters: %d of %d ratings repeat the previous one within 30 s, want at least 30%%", same, quick)
+	}
+	if phones == 0 || float64(evening) < 0.4*float64(phones) || float64(late) < 0.1*float64(phones) {
+		t.Errorf("phones: %d of %d in the evening, %d after 21:00", evening, phones, late)
 	}
 }

@@ -207,7 +207,10 @@ func (s *seeder) response(p *placed, pc *placedCounter, m *model, who respondent
 // burst is one tablet sending the same top rating many times within a few
 // minutes: the pattern of an officer tapping "hài lòng" for themselves. As
 // the submission path does (collect.DefaultRules: 5 identical within 10
-// minutes), the fifth and later are flagged and excluded, never dropped.
+// minutes, and only on a full SIPAS questionnaire, where identical answer
+// sets are implausible; decision 5), the fifth and later are flagged and
+// excluded, never dropped. On the quick rating such a run looks like a busy
+// counter and stays unflagged, as it would on the server.
 func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays []time.Time) ([]*survey.Response, error) {
 	rng := s.rng
 	at, ok := s.moment(days, saturdays)
@@ -222,7 +225,7 @@ func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays [
 		}
 		r := &survey.Response{SurveyID: p.def.ID, SurveyVersion: p.def.Version, AgencyID: p.agency.ID,
 			CounterID: pc.counter.ID, Channel: survey.ChannelKiosk, Lang: "vi", Answers: answers}
-		if i >= burstCount-1 {
+		if i >= burstCount-1 && p.def.Method == survey.MethodSIPAS {
 			r.Flags, r.Excluded = []string{"burst"}, true
 		}
 		if err := s.finish(r, pc, "", at, at.Add(time.Duration(800+rng.IntN(1500))*time.Millisecond)); err != nil {

@@ -26,6 +26,10 @@ const (
 type Write struct {
 	Response *survey.Response
 	TokenID  int64
+	// CountSeq says the response's device sequence number is plausible, so it
+	// moves the device's highest number and count (its "missing" figure). An
+	// implausible one is stored with the response and moves neither.
+	CountSeq bool
 }
 
 // WriterObserver is told about every committed batch (for metrics).
@@ -191,7 +195,7 @@ func writeBatch(tx *sqlTx, batch []*pending, outcomes []Outcome) error {
 			}
 		}
 		outcomes[i] = Inserted
-		if r.DeviceID != 0 && r.DeviceSeq > 0 {
+		if r.DeviceID != 0 && r.DeviceSeq > 0 && p.w.CountSeq {
 			s := devices[r.DeviceID]
 			if s == nil {
 				s = &seqs{}

@@ -10,16 +10,17 @@ type Code string
 
 // Error codes. The web layer maps each to an HTTP status.
 const (
-	CodeInvalid      Code = "invalid"      // 422: input does not fit the rules
-	CodeMalformed    Code = "malformed"    // 400: cannot be read at all
-	CodeNotFound     Code = "not_found"    // 404
-	CodeConflict     Code = "conflict"     // 409
-	CodeUnauthorized Code = "unauthorized" // 401
-	CodeForbidden    Code = "forbidden"    // 403
-	CodeTooLarge     Code = "too_large"    // 413
-	CodeRateLimited  Code = "rate_limited" // 429
-	CodeUnavailable  Code = "unavailable"  // 503
-	CodeInternal     Code = "internal"     // 500
+	CodeInvalid         Code = "invalid"                // 422: input does not fit the rules
+	CodeMalformed       Code = "malformed"              // 400: cannot be read at all
+	CodeNotFound        Code = "not_found"              // 404
+	CodeConflict        Code = "conflict"               // 409
+	CodeUnauthorized    Code = "unauthorized"           // 401
+	CodeForbidden       Code = "forbidden"              // 403
+	CodeTooLarge        Code = "too_large"              // 413
+	CodeUnsupportedType Code = "unsupported_media_type" // 415: a body of another media type than the route reads
+	CodeRateLimited     Code = "rate_limited"           // 429
+	CodeUnavailable     Code = "unavailable"            // 503
+	CodeInternal        Code = "internal"               // 500
 )
 
 // Error is a domain error: a code for the status, a message ID for the

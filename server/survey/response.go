@@ -38,7 +38,7 @@ type Response struct {
 	DeviceSeq     int64
 	Channel       Channel
 	Dossier       string
-	AnsweredAt    *time.Time // the citizen's time as the client claimed it
+	AnsweredAt    *time.Time // the citizen's time from a tablet or paper form, or the phone form's by the server's clock; nil from other anonymous clients (decision 3)
 	ReceivedAt    time.Time  // the server's time
 	Month         string     // YYYY-MM the response counts in, Asia/Ho_Chi_Minh
 	Lang          string

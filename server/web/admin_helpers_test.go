@@ -14,8 +14,9 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// flagged submits n quick ratings at 23:00, which the rules flag as odd
-// hours and keep out of scores, and returns their response ids.
+// flagged submits n quick ratings from counter CT-01's tablet at 23:00, when
+// the counter is closed, which the rules flag as odd hours and keep out of
+// scores, and returns their response ids.
 func flagged(t *testing.T, s *Server, n int) []int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -23,13 +24,22 @@ func flagged(t *testing.T, s *Server, n int) []int64 {
 	was := clock.Now()
 	clock.Set(time.Date(2026, 11, 26, 23, 0, 0, 0, survey.Zone))
 	defer clock.Set(was)
+	c, err := s.DB.CounterByCode(ctx, "CT-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, _, _, err := s.DB.AddDevice(ctx, c.ID, clock.Now().Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	d, _ := s.Surveys.Get("nhanh")
 	var ids []int64
 	for i := range n {
-		req := &collect.Request{ID: uuid.Must(uuid.NewV7()).String(), Survey: "nhanh", Version: d.Version, Channel: "qr",
-			Counter: "CT-01", Answers: map[string]json.RawMessage{"HL": json.RawMessage(strconv.Itoa(1 + i%5))}}
+		clock.Add(time.Minute) // a minute apart: odd hours alone, not a repeat
+		req := &collect.Request{ID: uuid.Must(uuid.NewV7()).String(), Survey: "nhanh", Version: d.Version, Channel: "kiosk",
+			Seq: int64(i + 1), Answers: map[string]json.RawMessage{"HL": json.RawMessage(strconv.Itoa(1 + i%5))}}
 		raw, _ := json.Marshal(req)
-		if _, err := s.Collect.Submit(ctx, collect.Submission{Request: req, Raw: raw, Client: "198.51.100." + strconv.Itoa(i)}); err != nil {
+		if _, err := s.Collect.Submit(ctx, collect.Submission{Request: req, Raw: raw, Device: dev}); err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.DB.ResponseByUID(ctx, req.ID)

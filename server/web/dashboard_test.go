@@ -125,18 +125,17 @@ func TestUnder30ResponsesIsGreyAndNotRanked(t *testing.T) {
 
 func TestResponseAtMonthEndUTCCountsInNovember(t *testing.T) {
 	f := newDashFixture(t)
-	// Odd hours are flagged and left out by default; keep this one in so
-	// that the month it counts in shows in the index.
-	rules := collect.DefaultRules()
-	delete(rules.Exclude, collect.FlagOddHours)
+	// A phone rating received at 17:30 UTC on 31 October, 00:30 on 1 November
+	// in Asia/Ho_Chi_Minh: the server's time of receipt counts for a phone,
+	// and a phone after midnight is not flagged (odd hours are a tablet's).
 	clock := f.s.Clock.(*testClock)
-	clock.Set(time.Date(2026, 10, 31, 17, 31, 0, 0, time.UTC))
-	svc := collect.New(collect.Config{DB: f.s.DB, Surveys: f.s.Surveys, Codes: f.s.Codes, Clock: clock, Rules: rules,
+	clock.Set(time.Date(2026, 10, 31, 17, 30, 0, 0, time.UTC))
+	svc := collect.New(collect.Config{DB: f.s.DB, Surveys: f.s.Surveys, Codes: f.s.Codes, Clock: clock, Rules: collect.DefaultRules(),
 		Metrics: metrics.New(), Limits: collect.NewLimiter(time.Minute, 100)})
 	defer svc.Close()
 	def, _ := f.s.Surveys.Get("nhanh")
 	raw, _ := json.Marshal(map[string]any{"id": "0190f0f0-0000-7000-8000-000000000001", "survey": "nhanh", "version": def.Version,
-		"channel": "qr", "counter": f.counters["H17.52"].Code, "answered_at": "2026-10-31T17:30:00Z", "answers": map[string]any{"HL": 5}})
+		"channel": "qr", "counter": f.counters["H17.52"].Code, "answers": map[string]any{"HL": 5}})
 	req, err := collect.DecodeRequest(raw)
 	if err != nil {
 		t.Fatal(err)

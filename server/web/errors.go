@@ -14,16 +14,17 @@ import (
 )
 
 var statusOf = map[survey.Code]int{
-	survey.CodeInvalid:      http.StatusUnprocessableEntity,
-	survey.CodeMalformed:    http.StatusBadRequest,
-	survey.CodeNotFound:     http.StatusNotFound,
-	survey.CodeConflict:     http.StatusConflict,
-	survey.CodeUnauthorized: http.StatusUnauthorized,
-	survey.CodeForbidden:    http.StatusForbidden,
-	survey.CodeTooLarge:     http.StatusRequestEntityTooLarge,
-	survey.CodeRateLimited:  http.StatusTooManyRequests,
-	survey.CodeUnavailable:  http.StatusServiceUnavailable,
-	survey.CodeInternal:     http.StatusInternalServerError,
+	survey.CodeInvalid:         http.StatusUnprocessableEntity,
+	survey.CodeMalformed:       http.StatusBadRequest,
+	survey.CodeNotFound:        http.StatusNotFound,
+	survey.CodeConflict:        http.StatusConflict,
+	survey.CodeUnauthorized:    http.StatusUnauthorized,
+	survey.CodeForbidden:       http.StatusForbidden,
+	survey.CodeTooLarge:        http.StatusRequestEntityTooLarge,
+	survey.CodeUnsupportedType: http.StatusUnsupportedMediaType,
+	survey.CodeRateLimited:     http.StatusTooManyRequests,
+	survey.CodeUnavailable:     http.StatusServiceUnavailable,
+	survey.CodeInternal:        http.StatusInternalServerError,
 }
 
 var codeOfStatus = map[int]survey.Code{}

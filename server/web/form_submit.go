@@ -97,7 +97,9 @@ func (s *Server) submitDraft(ctx context.Context, def *survey.Definition, counte
 	if err != nil {
 		return "", err
 	}
-	_, err = s.Collect.Submit(ctx, collect.Submission{Request: req, Raw: raw, Client: d.Client})
+	// The form is the server's own: its time of the last page is the server's
+	// clock, so it counts (an anonymous client's answered_at would not).
+	_, err = s.Collect.Submit(ctx, collect.Submission{Request: req, Raw: raw, Client: d.Client, AnsweredAt: answeredAt})
 	return req.ID, err
 }
 

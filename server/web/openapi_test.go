@@ -207,9 +207,10 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	// Each response from its own address and at its own time, so that no
-	// poster limit, repeat or burst flag gets in the way; the one at 22:00
-	// is flagged odd_hours and left out (excluded).
+	// Each response from its own address, so that no poster limit, repeat
+	// or burst flag gets in the way. Phones cannot place their answers in
+	// time: answered_at is ignored and all count at the server's time, in
+	// November (the one at 22:00 is no longer flagged either).
 	sent := 0
 	submit := func(counter, surveyID string, answers map[string]any, hour int) {
 		t.Helper()
@@ -333,7 +334,10 @@ func contractCases(t *testing.T, e *contractEnv) []apiCase {
 		{name: "tablet response", req: postJSON("/api/v1/responses", sub(map[string]any{"channel": "kiosk", "counter": nil, "seq": 1}),
 			bearerHeader(e.device)...), status: 201, valid: true},
 		{name: "response with a dossier code", req: postJSON("/api/v1/responses", sub(map[string]any{
-			"token": e.dossierCode(t), "counter": nil, "officer": "CB01", "comment": "Nhanh gọn"})), status: 201, valid: true},
+			"token": e.dossierCode(t), "counter": nil, "comment": "Nhanh gọn"})), status: 201, valid: true},
+		{name: "officer named by a phone", req: postJSON("/api/v1/responses", sub(map[string]any{"officer": "CB01"})), status: 422, valid: true},
+		{name: "response sent as text/plain", req: postJSON("/api/v1/responses", sub(nil), "Content-Type", "text/plain"), status: 415, rejected: true},
+		{name: "response from another site's page", req: postJSON("/api/v1/responses", sub(nil), "Origin", "https://evil.example"), status: 403},
 		{name: "retry of a stored response", req: postJSON("/api/v1/responses", retry), status: 200, valid: true,
 			prep: repeat(1, postJSON("/api/v1/responses", retry))},
 		{name: "malformed response", req: postJSON("/api/v1/responses", `{"id": `), status: 400, rejected: true},

@@ -3,7 +3,9 @@ package web
 import (
 	"errors"
 	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -16,9 +18,17 @@ import (
 // submitResponse is POST /api/v1/responses: the one way answers come in over
 // the API. It answers 201 only after the response is committed to disk.
 func (s *Server) submitResponse(c echo.Context) error {
+	if err := jsonContent(c); err != nil {
+		return err
+	}
 	dev, err := s.device(c, false)
 	if err != nil {
 		return err
+	}
+	if dev == nil {
+		if err := s.sameSite(c); err != nil {
+			return err
+		}
 	}
 	body, err := readBody(c, collect.MaxBody)
 	if err != nil {
@@ -39,6 +49,47 @@ func (s *Server) submitResponse(c echo.Context) error {
 		code = http.StatusOK
 	}
 	return c.JSON(code, map[string]string{"id": strings.ToLower(req.ID), "status": "accepted"})
+}
+
+// jsonContent refuses a body not declared as JSON (415). A page on any site
+// may make a browser post text/plain or a form without asking the server
+// first (no CORS preflight); application/json it may not.
+func jsonContent(c echo.Context) error {
+	mt, params, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	ok := err == nil && mt == echo.MIMEApplicationJSON
+	for k, v := range params {
+		ok = ok && k == "charset" && strings.EqualFold(v, "utf-8")
+	}
+	if !ok {
+		return survey.Errorf(survey.CodeUnsupportedType, "error.unsupported_media_type", nil)
+	}
+	return nil
+}
+
+// sameSite refuses an anonymous request that a browser sent from another
+// site's page (403): its Origin, or without one its Referer, must be this
+// server, by SIPAS_BASE_URL or by the host it was asked under. Requests with
+// neither (tablets' own apps, the one-stop software, curl) are not a browser's
+// and pass. Tablets are not checked: a device token is not something a
+// browser adds by itself.
+func (s *Server) sameSite(c echo.Context) error {
+	r := c.Request()
+	from := r.Header.Get(echo.HeaderOrigin)
+	if from == "" {
+		from = r.Header.Get("Referer")
+	}
+	if from == "" {
+		return nil
+	}
+	if u, err := url.Parse(from); err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https") {
+		if base, err := url.Parse(s.BaseURL); err == nil && u.Scheme == base.Scheme && strings.EqualFold(u.Host, base.Host) {
+			return nil
+		}
+		if strings.EqualFold(u.Host, r.Host) {
+			return nil
+		}
+	}
+	return survey.Errorf(survey.CodeForbidden, "error.origin.foreign", nil)
 }
 
 // readBody reads at most limit bytes; a larger body is a 413.

@@ -176,8 +176,13 @@ func TestMessagesAreLocalized(t *testing.T) {
 
 func TestMonthFollowsTheCitizensTimeInHoChiMinh(t *testing.T) {
 	s := newTestServer(t)
-	place(t, s)
+	c := place(t, s)
 	ctx := context.Background()
+	// A tablet paired in September: its own clock counts, under the clock rule.
+	_, token, _, err := s.DB.AddDevice(ctx, c.ID, time.Date(2026, 9, 1, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.Clock.(*testClock).Set(time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC))
 	cases := []struct {
 		answered string
@@ -189,9 +194,10 @@ func TestMonthFollowsTheCitizensTimeInHoChiMinh(t *testing.T) {
 		{"2025-01-01T00:00:00Z", "2026-11", true},  // a tablet clock years off: the server's time counts
 		{"2026-12-25T00:00:00Z", "2026-11", true},  // in the future
 	}
-	for _, tc := range cases {
+	for i, tc := range cases {
 		id := uuid.Must(uuid.NewV7()).String()
-		rec := post(t, s, "/api/v1/responses", body(t, s, map[string]any{"id": id, "answered_at": tc.answered}))
+		rec := post(t, s, "/api/v1/responses", body(t, s, map[string]any{"id": id, "answered_at": tc.answered,
+			"channel": "kiosk", "counter": nil, "seq": i + 1}), "Authorization", "Bearer "+token)
 		if rec.Code != 201 {
 			t.Fatalf("%s: %d %s", tc.answered, rec.Code, rec.Body)
 		}
@@ -307,6 +313,7 @@ func TestConcurrentRetriesStoreEachResponseOnce(t *testing.T) {
 			for i := w; i < ids*tries; i += 16 {
 				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/responses", bytes.NewBufferString(bodies[i%ids]))
 				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set("Content-Type", "application/json")
 				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					t.Error(err)
@@ -344,7 +351,7 @@ func TestConcurrentRetriesStoreEachResponseOnce(t *testing.T) {
 			flagged++
 		}
 	}
-	// All 200 answered at the same instant with identical answers: the integrity rules flag them.
+	// All 200 answered at the same instant on one tablet: the repeat rule flags all but the first.
 	if flagged < ids-5 {
 		t.Errorf("only %d of %d identical, simultaneous responses flagged", flagged, ids)
 	}

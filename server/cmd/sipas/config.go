@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,9 +52,9 @@ var serveVars = []configVar{
 	{"shutdown-timeout", "SIPAS_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for requests in flight"},
 	{"rollup-interval", "SIPAS_ROLLUP_INTERVAL", "1s", "how often the monthly counts catch up with new responses"},
 	{"poster-rate", "SIPAS_POSTER_RATE", "5/3m", "poster-QR responses per counter and client: burst/interval (5 at once, then one every 3 minutes)"},
-	{"flag-repeat", "SIPAS_FLAG_REPEAT", "5s", "flag responses from one source closer together than this"},
-	{"flag-burst", "SIPAS_FLAG_BURST", "5/10m", "flag identical answers repeated this many times within this window"},
-	{"flag-hours", "SIPAS_FLAG_HOURS", "6-21", "working hours (ICT); answers outside them are flagged odd_hours"},
+	{"flag-repeat", "SIPAS_FLAG_REPEAT", "5s", "flag responses from one tablet or phone closer together than this"},
+	{"flag-burst", "SIPAS_FLAG_BURST", "5/10m", "flag identical answer sets of a full SIPAS questionnaire repeated this many times within this window"},
+	{"flag-hours", "SIPAS_FLAG_HOURS", "6-21", "working hours (ICT); tablet answers outside them are flagged odd_hours"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 }
 
@@ -156,14 +157,14 @@ func parseRules(c *Config, vals map[string]*string) error {
 		return fmt.Errorf("SIPAS_FLAG_HOURS / -flag-hours %q is not start-end hours such as 6-21", *vals["flag-hours"])
 	}
 	c.Rules.WorkStart, c.Rules.WorkEnd = from, to
-	known := map[string]bool{collect.FlagClock: true, collect.FlagRepeat: true, collect.FlagBurst: true, collect.FlagOddHours: true, collect.FlagOfficerDevice: true}
+	known := collect.KnownFlags()
 	c.Rules.Exclude = map[string]bool{}
 	for _, f := range strings.Split(*vals["flag-exclude"], ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
-		if !known[f] {
-			return fmt.Errorf("SIPAS_FLAG_EXCLUDE / -flag-exclude names an unknown flag %q (known: clock, repeat, burst, odd_hours, officer_device)", f)
+		if !slices.Contains(known, f) {
+			return fmt.Errorf("SIPAS_FLAG_EXCLUDE / -flag-exclude names an unknown flag %q (known: %s)", f, strings.Join(known, ", "))
 		}
 		c.Rules.Exclude[f] = true
 	}

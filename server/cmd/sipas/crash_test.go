@@ -64,6 +64,7 @@ func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
 					"seq": seq, "answers": answers})
 				req, _ := http.NewRequest(http.MethodPost, srv.url+"/api/v1/responses", bytes.NewReader(b))
 				req.Header.Set("Authorization", "Bearer "+tokens[c%len(tokens)])
+				req.Header.Set("Content-Type", "application/json")
 				resp, err := client.Do(req)
 				if err != nil {
 					return // the server is gone
