@@ -134,6 +134,8 @@ func wilsonAt(p, n, z float64) (lo, hi float64) {
 	centre := (p + z2/(2*n)) / den
 	half := z / den * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
 	lo, hi = centre-half, centre+half
+	// The bounds are exactly 0 and 1 at the extremes; rounding would
+	// otherwise leave -1e-17 or 1.0000000000000002.
 	if p == 0 {
 		lo = 0
 	}

@@ -18,22 +18,7 @@ func wilson(s, n int) (lo, hi float64) {
 		return 0, 1
 	}
 	s = min(max(s, 0), n)
-	nf := float64(n)
-	p := float64(s) / nf
-	z2 := Z95 * Z95
-	den := 1 + z2/nf
-	centre := (p + z2/(2*nf)) / den
-	half := Z95 / den * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
-	lo, hi = centre-half, centre+half
-	// The bounds are exactly 0 and 1 at the extremes; rounding would
-	// otherwise leave -1e-17 or 1.0000000000000002.
-	if s == 0 {
-		lo = 0
-	}
-	if s == n {
-		hi = 1
-	}
-	return max(lo, 0), min(hi, 1)
+	return wilsonAt(float64(s)/float64(n), float64(n), Z95)
 }
 
 // Newcombe returns the 95% interval of the difference p1 − p2 of two
