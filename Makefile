@@ -31,9 +31,10 @@ bench: ## benchmarks: submission throughput, scoring, templates
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
 
 BENCH_DB ?= $(or $(TMPDIR),/tmp)/sipas-bench-10m
-bench-10m: build ## seed 10 million responses over 3,000 agencies and 24 months (once), then time scorecards and rankings on them
+bench-10m: build ## seed 10 million responses over 3,000 agencies and 24 months (once), then time scorecards, the scores API and rankings (fresh and cached) on them, with bytes per response
 	@if [ ! -f $(BENCH_DB)/sipas.db ]; then mkdir -p $(BENCH_DB) && time $(BIN) seed -data-dir $(BENCH_DB) --agencies 3000 --months 24 --responses 10000000; fi
 	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench . -benchtime 200x ./server/report/
+	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench 'ScorecardPage|ScoresAPI|ProvinceRanking' -benchtime 200x ./server/web/
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
