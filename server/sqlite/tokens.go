@@ -11,27 +11,44 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// Secret returns the named server secret, creating it with n random bytes
-// the first time. It lives in the database so a backup carries it along.
+// Secret returns the random secret stored under name, creating n random
+// bytes on first use (the dossier-code signing key, say).
 func (db *DB) Secret(ctx context.Context, name string, n int) ([]byte, error) {
+	return db.CreateOnce(ctx, name, func() ([]byte, error) {
+		v := make([]byte, n)
+		_, err := rand.Read(v)
+		return v, err
+	})
+}
+
+// CreateOnce returns the value stored under key in the settings table,
+// storing what make returns when there is none yet. Values kept here travel
+// with the database and its backups (the internal TLS CA, signing keys).
+func (db *DB) CreateOnce(ctx context.Context, key string, make func() ([]byte, error)) ([]byte, error) {
 	var v []byte
-	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&v)
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	if err == nil {
 		return v, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
-	v = make([]byte, n)
-	if _, err := rand.Read(v); err != nil {
+	if v, err = make(); err != nil {
 		return nil, err
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, name, v); err != nil {
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, v); err != nil {
 		return nil, err
 	}
 	// Another process may have won the race: read back what is stored.
-	err = db.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&v)
+	err = db.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
 	return v, err
+}
+
+// ReplaceSetting stores value under key in place of what was there
+// (`sipas tls rotate-ca`).
+func (db *DB) ReplaceSetting(ctx context.Context, key string, value []byte) error {
+	_, err := db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
 }
 
 // DossierToken is a one-time code's stored record.
