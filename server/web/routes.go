@@ -35,6 +35,12 @@ func (s *Server) routes() {
 
 	e.GET("/", s.home)
 
+	// The internal CA for tablets (SIPAS_TLS=internal).
+	e.GET("/ca", s.caOnboarding)
+	e.GET("/ca.crt", s.caCert)
+	e.GET("/ca.pem", s.caCert)
+	e.GET("/ca/:format", s.caQR)
+
 	// The counter tablet.
 	e.GET("/kiosk", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/kiosk/") })
 	e.GET("/kiosk/*", s.kioskFile)

@@ -35,6 +35,13 @@ type Deps struct {
 	LoginLimits *collect.Limiter // failed sign-ins, by username and by address
 	BaseURL     string
 	Version     string
+	// HTTPS (SIPAS_TLS). CA is the internal CA's certificate (DER) that
+	// tablets install, nil unless SIPAS_TLS=internal; PlainURL the
+	// plain-HTTP address that serves it, "" when none; HSTS says whether
+	// HTTPS answers carry Strict-Transport-Security.
+	CA       []byte
+	PlainURL string
+	HSTS     bool
 }
 
 // Server is the HTTP application.

@@ -311,7 +311,12 @@ export function pairing(app, { error, busy, code }) {
       h('label', { for: 'pair-code', class: 'field-label', text: i18n.t('kiosk.pair.code_label') }),
       input,
       h('p', { id: 'pair-error', class: ['error', !error && 'empty'], role: 'alert', text: error || '' }),
-      actionButton('primary', busy ? i18n.t('kiosk.pair.working') : i18n.t('kiosk.pair.submit'), submit, 'pair-submit')),
+      actionButton('primary', busy ? i18n.t('kiosk.pair.working') : i18n.t('kiosk.pair.submit'), submit, 'pair-submit'),
+      // Offline start needs a secure context (service workers): say so
+      // where staff set the tablet up, with the way to fix it.
+      !window.isSecureContext && h('p', { id: 'pair-insecure', class: 'body notice' },
+        i18n.t('kiosk.pair.insecure'), ' ',
+        h('a', { href: '/ca', text: i18n.t('kiosk.pair.install_ca') }))),
     keypad(app, input, submit));
   return { title: i18n.t('kiosk.page.pair'), main, footer: null, center: h('p', { class: 'app-name', text: i18n.t('kiosk.app_name') }), idle: false, focus: input };
 }

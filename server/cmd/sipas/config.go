@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/certs"
 	"github.com/sipas-vn/sipas/server/collect"
 )
 
@@ -31,6 +32,18 @@ type Config struct {
 	PosterEvery     time.Duration // anonymous (poster QR) responses: one per this, per counter and client...
 	PosterBurst     int           // ...after a burst of this many
 	RollupInterval  time.Duration // how often the monthly counts catch up with new responses
+	TLS             TLSConfig     // HTTPS in the binary (SIPAS_TLS and friends)
+}
+
+// TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
+type TLSConfig struct {
+	Mode      certs.Mode
+	Hosts     []string // names and IPs the internal or ACME certificate covers: the base URL's host and SIPAS_TLS_HOSTS
+	CertFile  string   // files mode
+	KeyFile   string
+	ACMECA    string // ACME directory URL; Let's Encrypt when empty
+	ACMEEmail string
+	HTTPAddr  string // plain HTTP: a redirect to HTTPS, the CA for tablets, ACME challenges; empty = none
 }
 
 // DBPath is the database file inside the data directory.
@@ -55,6 +68,13 @@ var serveVars = []configVar{
 	{"flag-repeat", "SIPAS_FLAG_REPEAT", "5s", "flag responses from one tablet or phone closer together than this"},
 	{"flag-burst", "SIPAS_FLAG_BURST", "5/10m", "flag identical answer sets of a full SIPAS questionnaire repeated this many times within this window"},
 	{"flag-hours", "SIPAS_FLAG_HOURS", "6-21", "working hours (ICT); tablet answers outside them are flagged odd_hours"},
+	{"tls", "SIPAS_TLS", "off", "HTTPS: off, internal (the server's own CA), acme, or files"},
+	{"tls-hosts", "SIPAS_TLS_HOSTS", "", "extra names and IP addresses the certificate covers, comma-separated (the base URL's host, localhost and 127.0.0.1 always are)"},
+	{"tls-cert", "SIPAS_TLS_CERT", "", "files mode: certificate chain (PEM), re-read on SIGHUP"},
+	{"tls-key", "SIPAS_TLS_KEY", "", "files mode: private key (PEM), re-read on SIGHUP"},
+	{"acme-ca", "SIPAS_ACME_CA", "", "acme mode: the CA's directory URL (default Let's Encrypt)"},
+	{"acme-email", "SIPAS_ACME_EMAIL", "", "acme mode: contact address for the ACME account"},
+	{"http-addr", "SIPAS_HTTP_ADDR", "", "with TLS: plain-HTTP address (e.g. :80) that redirects to HTTPS and serves the CA to tablets"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 }
 
@@ -81,6 +101,7 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		Addr: *vals["addr"], DataDir: *vals["data-dir"], BaseURL: *vals["base-url"],
 		Lang: *vals["lang"], LogLevel: *vals["log-level"], SurveyDir: *vals["survey-dir"],
 	}
+	var err error
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		return nil, fmt.Errorf("SIPAS_ADDR / -addr %q is not host:port (for example :8080 or 127.0.0.1:8080)", c.Addr)
 	} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
@@ -89,18 +110,28 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	if c.DataDir == "" {
 		return nil, errors.New("SIPAS_DATA_DIR / -data-dir must not be empty")
 	}
+	if c.TLS.Mode, err = certs.ParseMode(*vals["tls"]); err != nil {
+		return nil, fmt.Errorf("SIPAS_TLS / -tls: %v", err)
+	}
 	if c.BaseURL == "" {
 		host, port, _ := net.SplitHostPort(c.Addr)
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "localhost"
 		}
-		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+		scheme := "http"
+		if c.TLS.Mode != certs.ModeOff {
+			scheme = "https"
+		}
+		c.BaseURL = scheme + "://" + net.JoinHostPort(host, port)
 	}
 	u, err := url.Parse(c.BaseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return nil, fmt.Errorf("SIPAS_BASE_URL / -base-url %q is not an absolute http(s) URL such as https://khaosat.cantho.gov.vn", c.BaseURL)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if err := parseTLS(c, u, vals); err != nil {
+		return nil, err
+	}
 	if c.Lang != "vi" && c.Lang != "en" {
 		return nil, fmt.Errorf("SIPAS_LANG / -lang %q is not supported (use vi or en)", c.Lang)
 	}
@@ -127,6 +158,45 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		}
 	}
 	return c, nil
+}
+
+// parseTLS checks the HTTPS settings against each other and the base URL.
+func parseTLS(c *Config, base *url.URL, vals map[string]*string) error {
+	t := &c.TLS
+	t.CertFile, t.KeyFile = *vals["tls-cert"], *vals["tls-key"]
+	t.ACMECA, t.ACMEEmail, t.HTTPAddr = *vals["acme-ca"], *vals["acme-email"], *vals["http-addr"]
+	t.Hosts = []string{base.Hostname()}
+	for _, h := range strings.Split(*vals["tls-hosts"], ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			t.Hosts = append(t.Hosts, h)
+		}
+	}
+	if t.Mode == certs.ModeOff {
+		if t.HTTPAddr != "" {
+			return errors.New("SIPAS_HTTP_ADDR / -http-addr needs SIPAS_TLS: without HTTPS, SIPAS_ADDR already serves plain HTTP")
+		}
+		return nil
+	}
+	if base.Scheme != "https" {
+		return fmt.Errorf("SIPAS_BASE_URL / -base-url %q must start with https:// when SIPAS_TLS is %s", c.BaseURL, t.Mode)
+	}
+	if t.Mode == certs.ModeFiles && (t.CertFile == "" || t.KeyFile == "") {
+		return errors.New("SIPAS_TLS=files needs SIPAS_TLS_CERT and SIPAS_TLS_KEY")
+	}
+	if t.Mode != certs.ModeFiles && (t.CertFile != "" || t.KeyFile != "") {
+		return fmt.Errorf("SIPAS_TLS_CERT and SIPAS_TLS_KEY are only for SIPAS_TLS=files, not %s", t.Mode)
+	}
+	if t.HTTPAddr != "" {
+		if _, port, err := net.SplitHostPort(t.HTTPAddr); err != nil || port == "" {
+			return fmt.Errorf("SIPAS_HTTP_ADDR / -http-addr %q is not host:port (for example :80)", t.HTTPAddr)
+		}
+	}
+	if t.ACMECA != "" {
+		if u, err := url.Parse(t.ACMECA); err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("SIPAS_ACME_CA / -acme-ca %q is not an https:// directory URL", t.ACMECA)
+		}
+	}
+	return nil
 }
 
 func parseBool(s string) (bool, error) {

@@ -64,6 +64,8 @@ Usage:
   sipas seed [--agencies 3000 --months 24 --responses 10000000]
                                  fill an empty database with generated data, for benchmarks
 ` + adminUsage + `  sipas rollup rebuild           recount the monthly counts from the raw responses
+  sipas tls ca                   print the internal CA's certificate (PEM) for SIPAS_TLS=internal
+  sipas tls rotate-ca            replace the internal CA (every tablet must install the new one)
   sipas version                  print the version
 
 Every command that uses the database takes -data-dir (SIPAS_DATA_DIR, default ./data).
@@ -115,6 +117,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return seedCmd(ctx, rest, stdout, getenv)
 	case "rollup":
 		return rollupCmd(ctx, rest, stdout, getenv)
+	case "tls":
+		return tlsCmd(ctx, rest, stdout, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "sipas", buildVersion())
 		return nil

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"time"
 
@@ -61,6 +62,10 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cm, err := tlsManager(ctx, cfg, db)
+	if err != nil {
+		return err
+	}
 	m := metrics.New()
 	clock := survey.SystemClock{}
 	coll := collect.New(collect.Config{
@@ -75,6 +80,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: collect.NewLimiter(time.Minute, 5),
 		BaseURL:     cfg.BaseURL, Version: buildVersion(),
+		CA: cm.CACertDER(), PlainURL: plainURL(cfg), HSTS: cm.HSTS(baseHost(cfg.BaseURL)),
 	})
 	if err != nil {
 		return err
@@ -127,19 +133,24 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DBPath(), "version", buildVersion())
+	hs := newHTTPServer(ctx, srv.Handler(), cm.TLSConfig())
+	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "tls", cm.Mode(), "db", cfg.DBPath(), "version", buildVersion())
 	fmt.Fprintf(stdout, "SIPAS server ready: %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
+	reloadOnHUP(rctx, cm, logger)
 
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	errc := make(chan error, 2)
+	go func() { errc <- serveMain(hs, ln) }()
+	var plain *http.Server
+	if cm.Enabled() && cfg.TLS.HTTPAddr != "" {
+		pln, err := net.Listen("tcp", cfg.TLS.HTTPAddr)
+		if err != nil {
+			hs.Close()
+			return fmt.Errorf("listen on %s (SIPAS_HTTP_ADDR): %w", cfg.TLS.HTTPAddr, err)
+		}
+		plain = newHTTPServer(ctx, plainHandler(cm, srv.Handler(), cfg.BaseURL), nil)
+		logger.Info("listening for plain HTTP", "addr", pln.Addr().String(), "serves", "redirects, the CA, ACME challenges")
+		go func() { errc <- plain.Serve(pln) }()
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -148,6 +159,9 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	if plain != nil {
+		plain.Shutdown(sctx)
+	}
 	if err := hs.Shutdown(sctx); err != nil {
 		return fmt.Errorf("graceful shutdown: %w", err)
 	}
@@ -190,6 +204,15 @@ func dossierCodes(ctx context.Context, db *sqlite.DB) (*auth.Codes, error) {
 		return nil, err
 	}
 	return auth.NewCodes(key)
+}
+
+// baseHost is the host of the base URL.
+func baseHost(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
