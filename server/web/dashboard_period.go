@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/url"
 	"time"
 
@@ -123,6 +124,7 @@ func (s *Server) rolling(ctx context.Context, f fmtr, t *dashScope, cur *report.
 // historyLine is a merged predecessor's line in the trend and its legend.
 type historyLine struct {
 	Code   string
+	Sample template.HTML // the line's dash pattern, for the legend
 	Legend string // "UBND tỉnh Hậu Giang (H30) – đến 30/06/2025, nay thuộc cơ quan này"
 	Rows   []trendRow
 }
@@ -151,7 +153,9 @@ func predecessorLines(f fmtr, preds []report.Predecessor) ([]trendLine, []histor
 			until = f.l.Date(time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, survey.Zone))
 		}
 		h.Legend = f.l.T("dash.trend.predecessor", map[string]any{"Name": p.Agency.Name.In(f.l.Lang()), "Code": p.Agency.Code, "Until": until})
-		lines = append(lines, trendLine{Label: p.Agency.Code, Dash: historyDashes[i%len(historyDashes)], Points: pts})
+		dash := historyDashes[i%len(historyDashes)]
+		h.Sample = lineSample(dash)
+		lines = append(lines, trendLine{Label: p.Agency.Code, Dash: dash, Points: pts})
 		hist = append(hist, h)
 	}
 	return lines, hist

@@ -173,6 +173,11 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 		b.add(`<polygon points="%s" fill="%s" fill-opacity="0.18"/>`, strings.Join(append(up, down...), " "), ownSeries)
 		i = j
 	}
+	type label struct {
+		i int
+		y float64
+	}
+	var labels []label // lines ending in the same month get their names one under another
 	for _, o := range others {
 		lastX := -1
 		for i, p := range o.Points {
@@ -188,7 +193,17 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 			lastX = i
 		}
 		if lastX >= 0 {
-			b.add(`<text x="%.1f" y="%.1f" class="axis">%s</text>`, x(lastX)+6, y(o.Points[lastX].Value)-6, svgEsc(o.Label))
+			ly := y(o.Points[lastX].Value) - 6
+			for moved := true; moved; {
+				moved = false
+				for _, l := range labels {
+					if l.i == lastX && math.Abs(l.y-ly) < 13 {
+						ly, moved = l.y+13, true
+					}
+				}
+			}
+			labels = append(labels, label{lastX, ly})
+			b.add(`<text x="%.1f" y="%.1f" class="axis">%s</text>`, x(lastX)+6, ly, svgEsc(o.Label))
 		}
 	}
 	for i := 1; i < len(pts); i++ {
@@ -219,6 +234,14 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 		b.add(`<text x="%.1f" y="%.1f" class="value">%s</text>`, x(n)+10, y(pts[n].Value)+5, svgEsc(last))
 	}
 	b.add(`</svg>`)
+	return b.html()
+}
+
+// lineSample is a legend's short stretch of a dotted history line.
+func lineSample(dash string) template.HTML {
+	var b svgBuf
+	b.add(`<svg class="line-sample" viewBox="0 0 28 8" aria-hidden="true" focusable="false">`)
+	b.add(`<line x1="0" y1="4" x2="28" y2="4" stroke="%s" stroke-width="2" stroke-dasharray="%s"/></svg>`, historyColour, svgEsc(dash))
 	return b.html()
 }
 
