@@ -125,7 +125,7 @@ func (s *Server) rolling(ctx context.Context, f fmtr, t *dashScope, cur *report.
 type historyLine struct {
 	Code   string
 	Sample template.HTML // the line's dash pattern, for the legend
-	Legend string        // "UBND tỉnh Hậu Giang (H30) – đến 30/06/2025, nay thuộc cơ quan này"
+	Legend string        // "UBND tỉnh Hậu Giang (H30) – số liệu riêng đến 30/06/2025, …"
 	Rows   []trendRow
 }
 
