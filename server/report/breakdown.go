@@ -14,7 +14,7 @@ import (
 // only. Keys are the dimension's value as text; "0" is "none" for counters
 // and officers (a response without one).
 func (r *Reports) Breakdown(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, by sqlite.GroupBy) (map[string]*Score, error) {
-	ids, err := r.db.Subtree(ctx, a.ID)
+	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +47,7 @@ func (r *Reports) Days(ctx context.Context, a *survey.Agency, def *survey.Defini
 	if err != nil {
 		return nil, err
 	}
-	ids, err := r.db.Subtree(ctx, a.ID)
+	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (r *Reports) Days(ctx context.Context, a *survey.Agency, def *survey.Defini
 }
 
 // Staff returns the counters and officers of an agency's subtree by ID, to
-// name the rows of a breakdown.
+// name the rows of a breakdown: of every month, merged agencies included.
 func (r *Reports) Staff(ctx context.Context, a *survey.Agency) (map[int64]*survey.Counter, map[int64]*survey.Officer, error) {
 	ids, err := r.db.Subtree(ctx, a.ID)
 	if err != nil {
@@ -94,7 +94,8 @@ func (r *Reports) Staff(ctx context.Context, a *survey.Agency) (map[int64]*surve
 }
 
 // Children returns the agencies directly under a (or, for nil, the roots
-// of the tree), current ones only, sorted by code, as Rank ranks them.
+// of the tree) that are open today (no end date, not merged), sorted by
+// code. A month's rows are ChildrenIn.
 func (r *Reports) Children(ctx context.Context, a *survey.Agency) ([]*survey.Agency, error) {
 	all, err := r.db.Agencies(ctx)
 	if err != nil {
@@ -112,4 +113,18 @@ func (r *Reports) Children(ctx context.Context, a *survey.Agency) ([]*survey.Age
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
 	return out, nil
+}
+
+// ChildrenIn returns the agencies directly under a (or, for nil, the roots
+// of the tree) that existed in month, sorted by code: the rows Rank ranks.
+func (r *Reports) ChildrenIn(ctx context.Context, a *survey.Agency, month string) ([]*survey.Agency, error) {
+	tree, err := r.db.AgencyTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var parentID int64
+	if a != nil {
+		parentID = a.ID
+	}
+	return tree.ChildrenIn(parentID, month), nil
 }

@@ -7,7 +7,7 @@ package report
 import (
 	"context"
 	"errors"
-	"slices"
+	"maps"
 	"sync"
 	"time"
 
@@ -28,6 +28,7 @@ type Reports struct {
 type rankKey struct {
 	parent        int64
 	survey, month string
+	tree          int64 // the agency tree's version: a merger or move shows at once
 }
 
 // rankTTL is how long a ranking is reused. Ranking thousands of siblings
@@ -91,11 +92,11 @@ func (r *Reports) Resolve(ctx context.Context, req Request) (*survey.Agency, *su
 	return a, def, nil
 }
 
-// Score scores an agency's whole subtree (its branches, and the agencies
-// merged into it) for one month: counts are summed first, then the formula
-// is applied (SIPAS.md).
+// Score scores an agency's whole subtree for one month, as the tree stood
+// in that month (its branches then, and the agencies merged into it before
+// then): counts are summed first, then the formula is applied (SIPAS.md).
 func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Definition, month string) (*Score, error) {
-	ids, err := r.db.Subtree(ctx, a.ID)
+	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
 	if err != nil {
 		return nil, err
 	}
@@ -127,16 +128,22 @@ func Months(month string, n int) []string {
 	return out
 }
 
-// Series scores an agency's subtree for each of the n months ending with month.
+// Series scores an agency's subtree for each of the n months ending with
+// month, each month with the subtree as it stood then, so every point is
+// the month's own Score.
 func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, n int) ([]*Score, error) {
 	months := Months(month, n)
-	ids, err := r.db.Subtree(ctx, a.ID)
+	runs, err := r.runs(ctx, a.ID, months)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: months[0], To: months[len(months)-1]}, sqlite.ByMonth)
-	if err != nil {
-		return nil, err
+	ts := map[string]*sqlite.Tally{}
+	for _, run := range runs {
+		got, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: run.ids, Survey: def.ID, From: run.from, To: run.to}, sqlite.ByMonth)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(ts, got)
 	}
 	out := make([]*Score, 0, n)
 	for _, m := range months {
@@ -172,7 +179,11 @@ type Ranking struct {
 // Rank ranks the children of parent (all root agencies when parent is nil),
 // reusing a ranking computed in the last minute.
 func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.Definition, month string) (*Ranking, error) {
-	key := rankKey{survey: def.ID + "@" + def.Version, month: month}
+	tree, err := r.db.AgencyTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := rankKey{survey: def.ID + "@" + def.Version, month: month, tree: tree.Version}
 	if parent != nil {
 		key.parent = parent.ID
 	}
@@ -182,7 +193,7 @@ func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.D
 	if cached != nil && time.Since(cached.computed) < rankTTL {
 		return cached, nil
 	}
-	rk, err := r.rank(ctx, parent, def, month)
+	rk, err := r.rank(ctx, tree, parent, def, month)
 	if err != nil {
 		return nil, err
 	}
@@ -195,38 +206,24 @@ func (r *Reports) Rank(ctx context.Context, parent *survey.Agency, def *survey.D
 	return rk, nil
 }
 
-func (r *Reports) rank(ctx context.Context, parent *survey.Agency, def *survey.Definition, month string) (*Ranking, error) {
+// rank ranks the children of parent as they stood in month: those that
+// existed then, each with its subtree then, so a later merger, closure or
+// new agency leaves a past month's table as it was.
+func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Agency, def *survey.Definition, month string) (*Ranking, error) {
 	start := time.Now()
-	all, err := r.db.Agencies(ctx)
-	if err != nil {
-		return nil, err
-	}
-	children := map[int64][]int64{} // parent → children, and successor → merged predecessors
-	for _, a := range all {
-		if a.ParentID != 0 {
-			children[a.ParentID] = append(children[a.ParentID], a.ID)
-		}
-		if a.SuccessorID != 0 {
-			children[a.SuccessorID] = append(children[a.SuccessorID], a.ID)
-		}
-	}
 	var parentID int64
 	if parent != nil {
 		parentID = parent.ID
 	}
-	var tops []*survey.Agency
-	for _, a := range all {
-		if a.ParentID == parentID && (parentID != 0 || a.SuccessorID == 0) && a.ValidTo == "" {
-			tops = append(tops, a)
-		}
-	}
+	tops := tree.ChildrenIn(parentID, month)
+	var err error
 	// SIPAS-style and quick indexes need only each item's satisfied share:
 	// the small per-item summary serves thousands of agencies at once. The
 	// QĐ 766 ratio of nd61 needs per-response counts, so it takes the full tallies.
 	var shares map[int64]*sqlite.Shares
 	var ts map[string]*sqlite.Tally
 	if def.Method == survey.MethodND61 {
-		ts, err = r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(all), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
+		ts, err = r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(tree.All()), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
 	} else {
 		shares, err = r.db.ItemShares(ctx, month, def.ID)
 	}
@@ -254,7 +251,7 @@ func (r *Reports) rank(ctx context.Context, parent *survey.Agency, def *survey.D
 		return res, sum, err
 	}
 	for _, top := range tops {
-		ids := subtree(top.ID, children)
+		ids := tree.SubtreeIn(top.ID, month)
 		everyone = append(everyone, ids...)
 		res, sum, err := scope(ids)
 		if err != nil {
@@ -283,27 +280,6 @@ func (r *Reports) rank(ctx context.Context, parent *survey.Agency, def *survey.D
 
 // Headline returns the score's main figure and its 95% interval.
 func (s *Score) Headline() (score.Figure, *score.Interval) { return s.Result.Headline() }
-
-func subtree(id int64, children map[int64][]int64) []int64 {
-	seen := map[int64]bool{id: true}
-	stack := []int64{id}
-	for len(stack) > 0 {
-		n := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, c := range children[n] {
-			if !seen[c] {
-				seen[c] = true
-				stack = append(stack, c)
-			}
-		}
-	}
-	out := make([]int64, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
 
 func add(dst, src *sqlite.Tally) {
 	dst.Responses += src.Responses

@@ -60,27 +60,13 @@ func (db *DB) Agency(ctx context.Context, id int64) (*survey.Agency, error) {
 }
 
 // Agencies returns every agency ordered by code, as copies the caller may
-// change. Scorecards, pickers and rankings all walk the tree, so it is kept
-// in memory and reloaded only when the agencies_version counter (bumped by
-// triggers on every change) moves.
+// change.
 func (db *DB) Agencies(ctx context.Context) ([]*survey.Agency, error) {
-	var version int64
-	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'agencies_version'`).Scan(&version); err != nil {
+	tree, err := db.AgencyTree(ctx)
+	if err != nil {
 		return nil, err
 	}
-	db.agencyMu.Lock()
-	cached, cachedVersion := db.agencyCache, db.agencyVersion
-	db.agencyMu.Unlock()
-	if cached == nil || cachedVersion != version {
-		loaded, err := db.loadAgencies(ctx)
-		if err != nil {
-			return nil, err
-		}
-		db.agencyMu.Lock()
-		db.agencyCache, db.agencyVersion = loaded, version
-		db.agencyMu.Unlock()
-		cached = loaded
-	}
+	cached := tree.All()
 	out := make([]*survey.Agency, len(cached))
 	for i, a := range cached {
 		c := *a
@@ -88,6 +74,32 @@ func (db *DB) Agencies(ctx context.Context) ([]*survey.Agency, error) {
 		out[i] = &c
 	}
 	return out, nil
+}
+
+// AgencyTree returns the agency tree with its history, shared and
+// read-only. Scorecards, pickers and rankings all walk it, so it is kept in
+// memory and reloaded only when the agencies_version counter (bumped by
+// triggers on every change) moves.
+func (db *DB) AgencyTree(ctx context.Context) (*survey.Tree, error) {
+	var version int64
+	if err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = 'agencies_version'`).Scan(&version); err != nil {
+		return nil, err
+	}
+	db.agencyMu.Lock()
+	cached := db.agencyCache
+	db.agencyMu.Unlock()
+	if cached != nil && cached.Version == version {
+		return cached, nil
+	}
+	loaded, err := db.loadAgencies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tree := survey.NewTree(loaded, version)
+	db.agencyMu.Lock()
+	db.agencyCache = tree
+	db.agencyMu.Unlock()
+	return tree, nil
 }
 
 func (db *DB) loadAgencies(ctx context.Context) ([]*survey.Agency, error) {
@@ -108,7 +120,8 @@ func (db *DB) loadAgencies(ctx context.Context) ([]*survey.Agency, error) {
 }
 
 // Subtree returns the IDs of the agency and everything below it, plus the
-// agencies merged into any of them (their history aggregates under the successor).
+// agencies merged into any of them, at any time: whose responses the agency
+// may see. Figures for a month use SubtreeIn, the tree as it was then.
 func (db *DB) Subtree(ctx context.Context, id int64) ([]int64, error) {
 	rows, err := db.read.QueryContext(ctx, `
 		WITH RECURSIVE tree(id) AS (
@@ -132,6 +145,17 @@ func (db *DB) Subtree(ctx context.Context, id int64) ([]int64, error) {
 		ids = append(ids, v)
 	}
 	return ids, rows.Err()
+}
+
+// SubtreeIn returns the IDs of the agency and everything below it as the
+// tree stood in month (see survey.Tree.SubtreeIn): whose responses make the
+// agency's figures for that month.
+func (db *DB) SubtreeIn(ctx context.Context, id int64, month string) ([]int64, error) {
+	tree, err := db.AgencyTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tree.SubtreeIn(id, month), nil
 }
 
 // SurveyFor returns the questionnaire an agency uses: its own assignment or

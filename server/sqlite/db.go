@@ -30,9 +30,8 @@ type DB struct {
 	stop  chan struct{} // ends the checkpointer
 	done  chan struct{}
 
-	agencyMu      sync.Mutex
-	agencyCache   []*survey.Agency // see Agencies
-	agencyVersion int64
+	agencyMu    sync.Mutex
+	agencyCache *survey.Tree // see AgencyTree
 }
 
 // pragmas go into the DSN so that every pooled connection gets them;

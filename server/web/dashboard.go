@@ -33,7 +33,9 @@ type scorecard struct {
 	Interval    string // how the intervals were computed, with the method version (print)
 	Updated     string
 	Head        headline
+	Collecting  collecting // the month still being collected, one click away
 	Trend       template.HTML
+	History     []historyLine // agencies merged into this one: their months before the merger
 	TrendRows   []trendRow
 	TrendParts  [][]trendRow // the rows in three columns, for print
 	Dist        distribution
@@ -120,11 +122,21 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	if sc.Picker, err = s.pickerFor(c, t); err != nil {
 		return sc, err
 	}
+	sc.Collecting = collectingFor(l, s.Clock.Now(), t.Month, func(m string) string { return monthLink(c.Request().URL.Path, c.QueryParams(), m) })
 	sc.Head = buildHeadline(f, series)
+	if sc.Head.Rolling, err = s.rolling(ctx, f, t, cur); err != nil {
+		return sc, err
+	}
 	if sc.Head.Rank, sc.Comparison, err = s.siblingRank(c, t, cur); err != nil {
 		return sc, err
 	}
-	sc.Trend, sc.Head.Spark, sc.TrendRows = buildTrend(f, series)
+	preds, err := s.Reports.Predecessors(ctx, t.Agency, t.Def, t.Month, trendMonths)
+	if err != nil {
+		return sc, err
+	}
+	lines, history := predecessorLines(f, preds)
+	sc.History = history
+	sc.Trend, sc.Head.Spark, sc.TrendRows = buildTrend(f, series, lines...)
 	sc.TrendParts = [][]trendRow{sc.TrendRows[:5], sc.TrendRows[5:9], sc.TrendRows[9:]}
 	sc.PrevMonth = monthInSentence(l, prev.Month)
 	sc.Dist = buildDistribution(f, "dist", t.Def, mainTally(cur.Result), commonScale(t.Def), false)
@@ -143,7 +155,7 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	if sc.Counters, sc.Officers, err = s.staffTables(ctx, f, t, sc.Officered); err != nil {
 		return sc, err
 	}
-	children, err := s.Reports.Children(ctx, t.Agency)
+	children, err := s.Reports.ChildrenIn(ctx, t.Agency, t.Month)
 	if err != nil {
 		return sc, err
 	}

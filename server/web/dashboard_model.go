@@ -109,7 +109,12 @@ type headline struct {
 	Rank      string
 	Excluded  string
 	Spark     template.HTML
+	Rolling   *rollingHead // the last three months together, when the month has under 30 responses
 }
+
+// Rolled reports whether the headline leads with the three-month figure,
+// the month's own staying beside it in grey.
+func (h headline) Rolled() bool { return h.Rolling != nil && h.Rolling.Enough }
 
 // indexLabel names the headline figure by method, so a quick rating is
 // never called a SIPAS index and the QĐ 766 ratio is labelled as such.

@@ -211,6 +211,7 @@ type provinceView struct {
 	IndexLabel  string
 	MethodNote  string
 	Updated     string
+	Collecting  collecting
 	Ranking     rankingView
 	Parents     []pickItem
 }
@@ -228,7 +229,7 @@ func (s *Server) provincePage(c echo.Context) error {
 	f := fmtr{l}
 	month := c.QueryParam("month")
 	if month == "" {
-		month = survey.Month(s.Clock.Now())
+		month = closedMonth(s.Clock.Now())
 	}
 	if _, err := survey.ParseMonth(month); err != nil || len(month) != 7 {
 		return survey.FieldError("month", "error.month.malformed", nil)
@@ -265,6 +266,7 @@ func (s *Server) provincePage(c echo.Context) error {
 	if parent != nil {
 		v.Parent, v.ParentCode = parent.Name.In(l.Lang()), parent.Code
 	}
+	v.Collecting = collectingFor(l, s.Clock.Now(), month, func(m string) string { return monthLink(c.Request().URL.Path, c.QueryParams(), m) })
 	if v.Ranking, err = s.buildRanking(ctx, f, rk, query); err != nil {
 		return err
 	}

@@ -73,13 +73,13 @@ type dashScope struct {
 	Explicit bool
 }
 
-// dashTarget resolves :code, ?month= (default: this month in ICT) and
+// dashTarget resolves :code, ?month= (default: the last complete month in ICT) and
 // ?survey= (default: the agency's own), and answers 403 for an agency
 // outside the user's scope.
 func (s *Server) dashTarget(c echo.Context) (*dashScope, error) {
 	month := c.QueryParam("month")
 	if month == "" {
-		month = survey.Month(s.Clock.Now())
+		month = closedMonth(s.Clock.Now())
 	}
 	ctx := c.Request().Context()
 	a, def, err := s.Reports.Resolve(ctx, report.Request{Agency: c.Param("code"), Month: month, Survey: c.QueryParam("survey")})
@@ -122,12 +122,17 @@ type dashPicker struct {
 }
 
 // pickerMonths lists the 24 months up to this one, newest first, plus the
-// selected month when it is older.
+// selected month when it is older; this one is labelled as still collecting.
 func (s *Server) pickerMonths(l *i18n.Localizer, selected string) []pickItem {
 	var out []pickItem
 	found := false
-	for _, m := range report.Months(survey.Month(s.Clock.Now()), 24) {
-		out = append([]pickItem{{Value: m, Label: l.Month(m), Selected: m == selected}}, out...)
+	cur := survey.Month(s.Clock.Now())
+	for _, m := range report.Months(cur, 24) {
+		label := l.Month(m)
+		if m == cur {
+			label = l.T("dash.picker.collecting", map[string]any{"Month": label})
+		}
+		out = append([]pickItem{{Value: m, Label: label, Selected: m == selected}}, out...)
 		found = found || m == selected
 	}
 	if !found {

@@ -121,10 +121,25 @@ type trendPoint struct {
 	Reliable bool // n ≥ 30: filled point, solid line
 }
 
+// trendLine is another line on the trend, under the agency's own: the
+// months of an agency merged into it, before the merger. Grey and dotted,
+// named by its code at its last point, so it never reads as the own figure.
+type trendLine struct {
+	Label  string
+	Dash   string
+	Points []trendPoint // the same months as the own line
+}
+
+// historyDashes tell several merged agencies' lines apart without colour.
+var historyDashes = []string{"2 4", "9 4 2 4", "1 3"}
+
+const historyColour = "#505A5F" // 7:1 on white
+
 // trendChart draws 13 months on a fixed 0–100% axis, never auto-scaled
 // (UX.md §3 item 3): the index as a line, its 95% interval as a light
-// band, months under 30 responses as hollow points joined by dashes.
-func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) string, last string) template.HTML {
+// band, months under 30 responses as hollow points joined by dashes; and
+// under them the lines of merged predecessors, if any.
+func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) string, last string, others ...trendLine) template.HTML {
 	const w, h, left, right, top, bottom = 720, 260, 52, 80, 14, 36
 	pw, ph := float64(w-left-right), float64(h-top-bottom)
 	step := pw / float64(max(len(pts)-1, 1))
@@ -158,6 +173,39 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 		b.add(`<polygon points="%s" fill="%s" fill-opacity="0.18"/>`, strings.Join(append(up, down...), " "), ownSeries)
 		i = j
 	}
+	type label struct {
+		i int
+		y float64
+	}
+	var labels []label // lines ending in the same month get their names one under another
+	for _, o := range others {
+		lastX := -1
+		for i, p := range o.Points {
+			if !p.Valid {
+				continue
+			}
+			if i > 0 && o.Points[i-1].Valid {
+				q := o.Points[i-1]
+				b.add(`<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2" stroke-dasharray="%s"/>`,
+					x(i-1), y(q.Value), x(i), y(p.Value), historyColour, o.Dash)
+			}
+			b.add(`<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, x(i), y(p.Value), historyColour)
+			lastX = i
+		}
+		if lastX >= 0 {
+			ly := y(o.Points[lastX].Value) - 6
+			for moved := true; moved; {
+				moved = false
+				for _, l := range labels {
+					if l.i == lastX && math.Abs(l.y-ly) < 13 {
+						ly, moved = l.y+13, true
+					}
+				}
+			}
+			labels = append(labels, label{lastX, ly})
+			b.add(`<text x="%.1f" y="%.1f" class="axis">%s</text>`, x(lastX)+6, ly, svgEsc(o.Label))
+		}
+	}
 	for i := 1; i < len(pts); i++ {
 		p, q := pts[i-1], pts[i]
 		if !p.Valid || !q.Valid {
@@ -186,6 +234,14 @@ func trendChart(id, title, desc string, pts []trendPoint, pct func(float64) stri
 		b.add(`<text x="%.1f" y="%.1f" class="value">%s</text>`, x(n)+10, y(pts[n].Value)+5, svgEsc(last))
 	}
 	b.add(`</svg>`)
+	return b.html()
+}
+
+// lineSample is a legend's short stretch of a dotted history line.
+func lineSample(dash string) template.HTML {
+	var b svgBuf
+	b.add(`<svg class="line-sample" viewBox="0 0 28 8" aria-hidden="true" focusable="false">`)
+	b.add(`<line x1="0" y1="4" x2="28" y2="4" stroke="%s" stroke-width="2" stroke-dasharray="%s"/></svg>`, historyColour, svgEsc(dash))
 	return b.html()
 }
 

@@ -126,11 +126,15 @@ type dayRow struct {
 }
 
 // daysChart draws the responses per day and counts the days without any.
+// Only days that have passed (before today in Asia/Ho_Chi_Minh) can be
+// without responses, and only days up to today are listed: the rest of a
+// month still being collected is not yet silence.
 func (s *Server) daysChart(ctx context.Context, f fmtr, t *dashScope) (template.HTML, []dayRow, int, error) {
 	days, err := s.Reports.Days(ctx, t.Agency, t.Def, t.Month)
 	if err != nil {
 		return "", nil, 0, err
 	}
+	today := survey.Day(s.Clock.Now())
 	counts := make([]int, len(days))
 	ticks := make([]string, len(days))
 	var rows []dayRow
@@ -141,13 +145,15 @@ func (s *Server) daysChart(ctx context.Context, f fmtr, t *dashScope) (template.
 		if i == 0 || (i+1)%5 == 0 {
 			ticks[i] = strconv.Itoa(i + 1)
 		}
-		if d.Responses == 0 {
+		if d.Responses == 0 && d.Date < today {
 			empty++
 		}
 		if d.Responses > peak {
 			peak, peakDay = d.Responses, day
 		}
-		rows = append(rows, dayRow{Date: day, Count: f.l.Int(d.Responses)})
+		if d.Date <= today {
+			rows = append(rows, dayRow{Date: day, Count: f.l.Int(d.Responses)})
+		}
 	}
 	desc := f.l.T("dash.days.desc", map[string]any{"Empty": f.l.Int(empty), "Peak": f.l.Int(peak), "Day": peakDay})
 	return dayBars("days", f.l.T("dash.days.title"), desc, counts, ticks), rows, empty, nil
@@ -180,8 +186,9 @@ type trendRow struct {
 }
 
 // buildTrend draws the 13 months, as a chart and as the headline's
-// sparkline, and lists them in a table.
-func buildTrend(f fmtr, series []*report.Score) (chart, spark template.HTML, rows []trendRow) {
+// sparkline, and lists them in a table; others are merged predecessors'
+// lines, drawn in the chart only.
+func buildTrend(f fmtr, series []*report.Score, others ...trendLine) (chart, spark template.HTML, rows []trendRow) {
 	pts := make([]trendPoint, len(series))
 	for i, sc := range series {
 		idx, ci := sc.Headline()
@@ -198,8 +205,15 @@ func buildTrend(f fmtr, series []*report.Score) (chart, spark template.HTML, row
 	first, last := series[0], series[len(series)-1]
 	idx, _ := last.Headline()
 	desc := f.l.T("dash.trend.desc", map[string]any{"Month": f.l.Month(last.Month), "Index": f.pct(idx)})
+	if len(others) > 0 {
+		var codes []string
+		for _, o := range others {
+			codes = append(codes, o.Label)
+		}
+		desc += " " + f.l.T("dash.trend.desc_history", map[string]any{"Codes": semicolons(codes)})
+	}
 	title := f.l.T("dash.trend.title", map[string]any{"From": f.l.Month(first.Month), "To": f.l.Month(last.Month)})
-	return trendChart("trend", title, desc, pts, func(v float64) string { return f.l.Percent(v, 0) }, f.pct(idx)), sparkline(pts), rows
+	return trendChart("trend", title, desc, pts, func(v float64) string { return f.l.Percent(v, 0) }, f.pct(idx), others...), sparkline(pts), rows
 }
 
 // shortMonth is an axis label: "11/2025" in Vietnamese, "Nov 2025" in English.

@@ -79,7 +79,7 @@ func (s *Server) exportResponses(c echo.Context, xlsx bool) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	ids, err := s.DB.Subtree(ctx, t.Agency.ID)
+	ids, err := s.DB.SubtreeIn(ctx, t.Agency.ID, t.Month) // the responses behind the month's figures
 	if err != nil {
 		return err
 	}

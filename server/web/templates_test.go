@@ -15,6 +15,9 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 			get(t, s, path+"?lang="+lang)
 		}
 	}
+	s.CA = []byte{0x30} // the onboarding page only needs a certificate to fingerprint: ca_test.go checks a real one
+	get(t, s, "/ca?lang=vi")
+	get(t, s, "/ca?lang=en")
 	renderAdminPages(t, s)     // administration pages need a signed-in admin: admin_test.go
 	renderDashboardPages(t, s) // dashboard pages need a session too: dashboard_test.go
 	for name := range s.views.pages {
