@@ -46,6 +46,12 @@ type tab struct {
 
 func newTab(t *testing.T, e *env) *tab {
 	t.Helper()
+	return newTabWith(t, e)
+}
+
+// newTabWith is newTab with more browser flags (name mapping, trusted keys).
+func newTabWith(t *testing.T, e *env, extra ...chromedp.ExecAllocatorOption) *tab {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Flag("headless", "new"),
@@ -63,6 +69,7 @@ func newTab(t *testing.T, e *env) *tab {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(960, 600),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() {
