@@ -20,6 +20,7 @@ type adminCounterPage struct {
 	Officers []*survey.Officer // of the agency, to show who works here
 	Values   map[string]string
 	Now      time.Time
+	CAURL    string // with the internal CA: the tablets' certificate page, shown as a QR code
 }
 
 // adminSecretPage shows a secret once: a pairing code and staff PIN, an
@@ -61,6 +62,9 @@ func (s *Server) counterPage(c echo.Context) (*adminCounterPage, error) {
 		if o.CounterID == ct.ID {
 			p.Officers = append(p.Officers, o)
 		}
+	}
+	if s.CA != nil {
+		p.CAURL = s.caURL()
 	}
 	p.Values = map[string]string{"number": strconv.Itoa(ct.Number), "name_vi": ct.Name["vi"], "name_en": ct.Name["en"],
 		"idle_seconds": strconv.Itoa(ct.IdleSeconds), "idle_warning": strconv.Itoa(ct.IdleWarning)}

@@ -70,3 +70,23 @@ func TestTabletsGetTheInternalCA(t *testing.T) {
 		t.Errorf("HTTPS answer without HSTS: %q", h)
 	}
 }
+
+// The admin counter page, where staff pair a tablet, shows the QR code of
+// the certificate page when the server has an internal CA, and not otherwise.
+func TestAdminCounterPageShowsTheCertificateQR(t *testing.T) {
+	s, admin := adminSetup(t)
+	if body := admin.get("/admin/counters/1").Body.String(); strings.Contains(body, "/ca/qr.svg") {
+		t.Error("certificate QR without an internal CA")
+	}
+	m, err := certs.New(context.Background(), certs.Config{Mode: certs.ModeInternal, Store: s.DB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.CA, s.PlainURL = m.CACertDER(), "http://192.168.1.20"
+	body := admin.get("/admin/counters/1?lang=vi").Body.String()
+	for _, want := range []string{`src="/ca/qr.svg"`, "http://192.168.1.20/ca", "cài chứng chỉ"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("admin counter page lacks %q", want)
+		}
+	}
+}
