@@ -107,7 +107,9 @@ func TestTLSSettingsAreChecked(t *testing.T) {
 			t.Errorf("%v: %v, want an error naming %s", tc.env, err, tc.want)
 		}
 	}
-	cfg, err := parseServeConfig(nil, func(k string) string { return map[string]string{"SIPAS_TLS": "internal", "SIPAS_ADDR": "0.0.0.0:8443", "SIPAS_TLS_HOSTS": "192.168.1.20, khaosat.lan"}[k] })
+	cfg, err := parseServeConfig(nil, func(k string) string {
+		return map[string]string{"SIPAS_TLS": "internal", "SIPAS_ADDR": "0.0.0.0:8443", "SIPAS_TLS_HOSTS": "192.168.1.20, khaosat.lan"}[k]
+	})
 	if err != nil || cfg.BaseURL != "https://localhost:8443" || strings.Join(cfg.TLS.Hosts, ",") != "localhost,192.168.1.20,khaosat.lan" {
 		t.Errorf("defaults with TLS: %+v %v", cfg, err)
 	}
