@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -51,21 +52,67 @@ func DecodeRequest(body []byte) (*Request, error) {
 	return &r, nil
 }
 
+// canonicalRequest is Request, field for field and in the same order, with
+// the answers already encoded.
+type canonicalRequest struct {
+	ID         string          `json:"id"`
+	Survey     string          `json:"survey"`
+	Version    string          `json:"version"`
+	Channel    string          `json:"channel"`
+	Counter    string          `json:"counter,omitempty"`
+	Token      string          `json:"token,omitempty"`
+	Officer    string          `json:"officer,omitempty"`
+	Lang       string          `json:"lang,omitempty"`
+	AnsweredAt string          `json:"answered_at,omitempty"`
+	Seq        int64           `json:"seq,omitempty"`
+	Partial    bool            `json:"partial,omitempty"`
+	Answers    json.RawMessage `json:"answers"`
+	Comment    string          `json:"comment,omitempty"`
+}
+
+// canonicalAnswers encodes the answers as json.Marshal would: keys sorted,
+// values compacted and HTML-escaped. It is computed once per request and
+// serves both the content hash and the burst key, which used to marshal
+// the map twice by reflection.
+func canonicalAnswers(a map[string]json.RawMessage) []byte {
+	keys := make([]string, 0, len(a))
+	size := 2
+	for k, v := range a {
+		keys = append(keys, k)
+		size += len(k) + len(v) + 4
+	}
+	slices.Sort(keys)
+	out := make([]byte, 0, size)
+	out = append(out, '{')
+	var compact bytes.Buffer
+	for i, k := range keys {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		kb, _ := json.Marshal(k)
+		out = append(out, kb...)
+		out = append(out, ':')
+		compact.Reset()
+		if json.Compact(&compact, a[k]) != nil {
+			compact.Reset()
+			compact.WriteString("null") // unreachable after decoding: a RawMessage is valid JSON
+		}
+		var esc bytes.Buffer
+		json.HTMLEscape(&esc, compact.Bytes())
+		out = append(out, esc.Bytes()...)
+	}
+	return append(out, '}')
+}
+
 // contentHash identifies what a response says, independent of key order and
 // white space, so that a retry is told apart from a different response
-// reusing an id.
-func (r *Request) contentHash() []byte {
-	answers := make(map[string]json.RawMessage, len(r.Answers))
-	for k, v := range r.Answers {
-		var buf bytes.Buffer
-		if json.Compact(&buf, v) == nil {
-			v = buf.Bytes()
-		}
-		answers[k] = v
-	}
-	canon := *r
-	canon.Answers = answers
-	b, _ := json.Marshal(canon) // struct fields in order, map keys sorted
+// reusing an id. canon is canonicalAnswers(r.Answers). The bytes hashed
+// are those of json.Marshal on the request with its answers canonical, as
+// stored hashes have always been.
+func (r *Request) contentHash(canon []byte) []byte {
+	b, _ := json.Marshal(canonicalRequest{ID: r.ID, Survey: r.Survey, Version: r.Version, Channel: r.Channel, Counter: r.Counter,
+		Token: r.Token, Officer: r.Officer, Lang: r.Lang, AnsweredAt: r.AnsweredAt, Seq: r.Seq, Partial: r.Partial,
+		Answers: canon, Comment: r.Comment})
 	h := sha256.Sum256(b)
 	return h[:]
 }

@@ -2,6 +2,8 @@ package collect
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/json"
 	"testing"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -25,11 +27,52 @@ func TestContentHashIgnoresKeyOrderAndSpacing(t *testing.T) {
 	a, _ := DecodeRequest([]byte(`{"id":"x","answers":{"A":1,"B":[ "p", "q" ]}}`))
 	b, _ := DecodeRequest([]byte(`{"answers":{"B":["p","q"],"A":1},"id":"x"}`))
 	c, _ := DecodeRequest([]byte(`{"id":"x","answers":{"A":2,"B":["p","q"]}}`))
-	if !bytes.Equal(a.contentHash(), b.contentHash()) {
+	hash := func(r *Request) []byte { return r.contentHash(canonicalAnswers(r.Answers)) }
+	if !bytes.Equal(hash(a), hash(b)) {
 		t.Error("same content, different hash")
 	}
-	if bytes.Equal(a.contentHash(), c.contentHash()) {
+	if bytes.Equal(hash(a), hash(c)) {
 		t.Error("different content, same hash")
+	}
+}
+
+// reflectedHash is how content hashes were computed before the canonical
+// encoding was made once per request: stored hashes must keep matching, or
+// a tablet's retry across an upgrade would read as a conflict.
+func reflectedHash(r *Request) []byte {
+	answers := make(map[string]json.RawMessage, len(r.Answers))
+	for k, v := range r.Answers {
+		var buf bytes.Buffer
+		if json.Compact(&buf, v) == nil {
+			v = buf.Bytes()
+		}
+		answers[k] = v
+	}
+	canon := *r
+	canon.Answers = answers
+	b, _ := json.Marshal(canon)
+	h := sha256.Sum256(b)
+	return h[:]
+}
+
+func TestCanonicalEncodingMatchesTheStoredHashes(t *testing.T) {
+	for _, body := range []string{
+		`{"id":"x","survey":"s","version":"v","channel":"kiosk","answers":{"B":[ "p", "q" ],"A":1,"Z":null},"comment":"<b>&</b> Cán bộ\u2028"}`,
+		`{"id":"y","answers":{"TXT":"a < b && c > d","HL":5},"seq":3,"partial":true,"answered_at":"2026-12-01T08:00:00+07:00"}`,
+		`{"id":"z","answers":{}}`,
+	} {
+		r, err := DecodeRequest([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		canon := canonicalAnswers(r.Answers)
+		if !bytes.Equal(r.contentHash(canon), reflectedHash(r)) {
+			t.Errorf("%s: content hash changed", body)
+		}
+		want, _ := json.Marshal(r.Answers)
+		if string(canon) != string(want) {
+			t.Errorf("canonical answers %s, json.Marshal %s", canon, want)
+		}
 	}
 }
 
@@ -53,7 +96,9 @@ func FuzzDecodeAndValidate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		req.contentHash()
+		if !bytes.Equal(req.contentHash(canonicalAnswers(req.Answers)), reflectedHash(req)) {
+			t.Errorf("content hash differs from the stored form for %q", body)
+		}
 		for _, d := range cat.All() {
 			if d.ValidateAnswers(req.Answers, req.Comment, req.Partial) == nil {
 				for code := range req.Answers {

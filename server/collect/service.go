@@ -218,9 +218,10 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		w.CountSeq = seqOK
 	}
 
-	r.ContentHash = req.contentHash()
+	canon := canonicalAnswers(req.Answers)
+	r.ContentHash = req.contentHash(canon)
 	r.Flags = s.rules.flags(s.history, facts{
-		source: source(sub, counter), via: via, method: def.Method, at: at, answers: answersKey(req.Answers),
+		source: source(sub, counter), via: via, method: def.Method, at: at, answers: answersKey(canon),
 		clockOK: clockOK, tokenFromDevice: sub.Device != nil && w.TokenID != 0, seqOK: seqOK,
 	})
 	r.Excluded = s.rules.excluded(r.Flags)
@@ -382,9 +383,9 @@ func source(sub Submission, c *survey.Counter) string {
 	return "counter:" + c.Code + "|" + sub.Client
 }
 
-// answersKey identifies an answer set regardless of key order.
-func answersKey(a map[string]json.RawMessage) string {
-	b, _ := json.Marshal(a) // sorted keys, compacted values
-	h := sha256.Sum256(b)
+// answersKey identifies an answer set regardless of key order, from its
+// canonical encoding.
+func answersKey(canon []byte) string {
+	h := sha256.Sum256(canon)
 	return hex.EncodeToString(h[:8])
 }
