@@ -26,6 +26,8 @@ type Rollup struct {
 
 	mu   sync.Mutex
 	defs map[string]*survey.Definition // id@version → definition (older versions from the surveys table)
+
+	afterCount func() // tests: runs between counting a batch and writing it
 }
 
 // NewRollup returns the rollup keeper for db.
@@ -97,43 +99,54 @@ func (r *Rollup) Step(ctx context.Context, limit int) (int, error) {
 	return n, err
 }
 
-// step is Step, also returning the position reached.
+// querier is what reading a batch needs: the reader pool or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// step is Step, also returning the position reached. The batch is read and
+// counted on a reader connection, outside the write transaction, so that
+// the writer, which the group commit of the submissions shares, is held
+// only for the upserts. The transaction then checks that the position and
+// the batch's excluded marks are still as read (an admin's flag decision
+// may have changed one meanwhile); if not, it counts again inside.
 func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
-	n := 0
-	var last int64
-	err := r.db.tx(ctx, func(tx *sqlTx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
+	var from int64
+	if err := r.db.read.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&from); err != nil {
+		return 0, 0, err
+	}
+	batch, err := readBatch(ctx, r.db.read, from, limit)
+	if err != nil || len(batch) == 0 {
+		return 0, from, err
+	}
+	cs, err := r.countBatch(ctx, r.db.read, batch)
+	if err != nil {
+		return 0, from, err
+	}
+	last := batch[len(batch)-1].id
+	if r.afterCount != nil {
+		r.afterCount()
+	}
+	err = r.db.tx(ctx, func(tx *sqlTx) error {
+		var now int64
+		if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&now); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
-			COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
-			FROM responses WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+		same, err := unchanged(ctx, tx, from, batch)
 		if err != nil {
 			return err
 		}
-		var batch []rawResponse
-		for rows.Next() {
-			var rr rawResponse
-			if err := rows.Scan(&rr.id, &rr.surveyID, &rr.version, &rr.agency, &rr.counter, &rr.officer, &rr.channel,
-				&rr.answered, &rr.received, &rr.month, &rr.answers, &rr.comment, &rr.partial, &rr.flags, &rr.excluded); err != nil {
-				rows.Close()
+		if now != from || !same {
+			// Moved meanwhile: read and count again under the write lock.
+			if batch, err = readBatch(ctx, tx, now, limit); err != nil || len(batch) == 0 {
+				last = now
 				return err
 			}
-			batch = append(batch, rr)
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		cs := newCounts()
-		for i := range batch {
-			if err := r.count(ctx, tx, &batch[i], cs); err != nil {
+			if cs, err = r.countBatch(ctx, tx, batch); err != nil {
 				return err
 			}
-			last = batch[i].id
-			n++
-		}
-		if n == 0 {
-			return nil
+			last = batch[len(batch)-1].id
 		}
 		if err := applyCounts(ctx, tx, cs, 1); err != nil {
 			return err
@@ -141,7 +154,65 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
 		return err
 	})
-	return n, last, err
+	if err != nil {
+		return 0, from, err
+	}
+	return len(batch), last, nil
+}
+
+// readBatch reads up to limit responses after position from.
+func readBatch(ctx context.Context, q querier, from int64, limit int) ([]rawResponse, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
+		COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
+		FROM responses WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
+	if err != nil {
+		return nil, err
+	}
+	var batch []rawResponse
+	for rows.Next() {
+		var rr rawResponse
+		if err := rows.Scan(&rr.id, &rr.surveyID, &rr.version, &rr.agency, &rr.counter, &rr.officer, &rr.channel,
+			&rr.answered, &rr.received, &rr.month, &rr.answers, &rr.comment, &rr.partial, &rr.flags, &rr.excluded); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		batch = append(batch, rr)
+	}
+	return batch, closeRows(rows)
+}
+
+// countBatch counts a batch of responses.
+func (r *Rollup) countBatch(ctx context.Context, q querier, batch []rawResponse) (*counts, error) {
+	cs := newCounts()
+	for i := range batch {
+		if err := r.count(ctx, q, &batch[i], cs); err != nil {
+			return nil, err
+		}
+	}
+	return cs, nil
+}
+
+// unchanged reports whether the responses between from and the batch's
+// last are still exactly the batch, with the same excluded marks.
+func unchanged(ctx context.Context, tx *sqlTx, from int64, batch []rawResponse) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, excluded FROM responses WHERE id > ? AND id <= ? ORDER BY id`, from, batch[len(batch)-1].id)
+	if err != nil {
+		return false, err
+	}
+	i, same := 0, true
+	for rows.Next() {
+		var id int64
+		var excluded bool
+		if err := rows.Scan(&id, &excluded); err != nil {
+			rows.Close()
+			return false, err
+		}
+		if i >= len(batch) || batch[i].id != id || batch[i].excluded != excluded {
+			same = false
+		}
+		i++
+	}
+	return same && i == len(batch), closeRows(rows)
 }
 
 // stepSize bounds one step's transaction. The writer connection is shared
@@ -229,8 +300,8 @@ func (rr *rawResponse) day() string {
 	return d
 }
 
-func (r *Rollup) count(ctx context.Context, tx *sqlTx, rr *rawResponse, cs *counts) error {
-	def, err := r.definition(ctx, tx, rr.surveyID, rr.version)
+func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *counts) error {
+	def, err := r.definition(ctx, q, rr.surveyID, rr.version)
 	if err != nil {
 		return err
 	}
@@ -420,7 +491,7 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 }
 
 // definition returns the questionnaire version a response answered.
-func (r *Rollup) definition(ctx context.Context, tx *sqlTx, id, version string) (*survey.Definition, error) {
+func (r *Rollup) definition(ctx context.Context, q querier, id, version string) (*survey.Definition, error) {
 	if d, ok := r.surveys.Get(id); ok && d.Version == version {
 		return d, nil
 	}
@@ -431,8 +502,9 @@ func (r *Rollup) definition(ctx context.Context, tx *sqlTx, id, version string) 
 		return d, nil
 	}
 	var js string
-	// Inside the writer's transaction: the pool's only connection is ours.
-	if err := tx.QueryRowContext(ctx, `SELECT definition FROM surveys WHERE id = ? AND version = ?`, id, version).Scan(&js); err != nil {
+	// On the reader pool, or inside the writer's transaction, whose
+	// connection is the write pool's only one.
+	if err := q.QueryRowContext(ctx, `SELECT definition FROM surveys WHERE id = ? AND version = ?`, id, version).Scan(&js); err != nil {
 		return nil, fmt.Errorf("definition %s: %w", key, err)
 	}
 	d := &survey.Definition{}

@@ -217,6 +217,50 @@ func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	}
 }
 
+// TestFlagDecisionDuringAStepIsNotLost: the worker counts a batch outside
+// the write transaction; an admin who includes a flagged response of that
+// batch meanwhile must find the counts right afterwards (equal to a rebuild).
+func TestFlagDecisionDuringAStepIsNotLost(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	cat, agencies, counters := rollupFixture(t, db, 2)
+	rng := rand.New(rand.NewPCG(3, 5))
+	rs := randomResponses(t, rng, cat, agencies, counters, 60, 0)
+	for _, r := range rs[:10] {
+		r.Flags, r.Excluded = []string{"burst"}, true
+	}
+	if err := db.InsertResponses(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	ru := db.NewRollup(cat)
+	decided := 0
+	ru.afterCount = func() {
+		if decided > 0 {
+			return
+		}
+		decided++
+		// The batch was read with this response excluded; it is included now.
+		if err := ru.DecideFlag(ctx, rs[3].ID, true, "đã kiểm tra", Actor{Name: "test"}, time.Now()); err != nil {
+			t.Error(err)
+		}
+	}
+	if _, err := ru.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if decided != 1 {
+		t.Fatal("the decision did not happen during a step")
+	}
+	incA, incR := snapshot(t, db)
+	ru.afterCount = nil
+	if _, err := ru.Rebuild(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rebA, rebR := snapshot(t, db)
+	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
+		t.Fatal("a flag decision during a step left the counts different from a rebuild")
+	}
+}
+
 // TestBulkInsertCountsLikeTheWorker loads responses through the bulk path,
 // which counts them itself, and checks a rebuild from the raw rows agrees.
 func TestBulkInsertCountsLikeTheWorker(t *testing.T) {
