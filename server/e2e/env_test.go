@@ -5,30 +5,22 @@
 package e2e
 
 import (
-	"context"
-	"io"
 	"log/slog"
+	"os"
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/assets"
-	"github.com/sipas-vn/sipas/kiosk"
-	"github.com/sipas-vn/sipas/server/auth"
-	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/demo"
-	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
-	"github.com/sipas-vn/sipas/server/web"
-	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
 
 // Counters of the demo province used by the tests.
@@ -41,6 +33,7 @@ const (
 // env is one server on 127.0.0.1 with its database.
 type env struct {
 	t      *testing.T
+	app    *app.App
 	db     *sqlite.DB
 	cat    *survey.Catalog
 	srv    *httptest.Server
@@ -49,50 +42,30 @@ type env struct {
 	seeded map[string]bool // response ids the demo seeder wrote
 }
 
-// newEnv builds the server as cmd/sipas does, seeds the demo province and
-// serves it on a loopback port.
+// newEnv builds the server through app.New, as `sipas serve` does, with
+// the demo province, starts its background loops, and serves it on a
+// loopback port.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvWith(t, nil)
+}
+
+// newEnvWith is newEnv with a change to the configuration (HTTPS, say).
+func newEnvWith(t *testing.T, change func(*app.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
-	cat, err := survey.Load(surveydefs.FS)
+	cfg := app.Config{DataDir: t.TempDir(), BaseURL: "http://127.0.0.1", Demo: true, Version: "e2e"}
+	if change != nil {
+		change(&cfg)
+	}
+	// Server errors go to the test's output, where a failing test shows them.
+	a, err := app.New(ctx, cfg, app.Options{Demo: &demo.Options{Now: time.Now(), Seed: 1},
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bundle, err := i18n.New(assets.FS, "vi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := demo.Seed(ctx, db, cat, demo.Options{Now: time.Now(), Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
-	key, err := db.Secret(ctx, "dossier_code_key", 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := auth.NewCodes(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := metrics.New()
-	clock := survey.SystemClock{}
-	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock,
-		Rules: collect.DefaultRules(), Metrics: m, Limits: collect.NewLimiter(3*time.Minute, 5)})
-	s, err := web.New(web.Deps{DB: db, Surveys: cat, I18n: bundle, Metrics: m,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
-		Clock: clock, Collect: coll, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		Version: "e2e"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns := &netSwitch{next: s.Handler()}
+	a.Start(ctx)
+	ns := &netSwitch{next: a.Handler()}
 	srv := httptest.NewUnstartedServer(ns)
 	srv.Listener.Close()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -101,11 +74,11 @@ func newEnv(t *testing.T) *env {
 	}
 	srv.Listener = ln
 	srv.Start()
-	// Close the server before the collector so queued writes are committed.
-	t.Cleanup(coll.Close)
+	// Close the server before the app, so that queued writes are committed.
+	t.Cleanup(func() { a.Close() })
 	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, cat: cat, srv: srv, net: ns, URL: srv.URL, seeded: map[string]bool{}}
-	uids, err := db.ResponseUIDs(ctx)
+	e := &env{t: t, app: a, db: a.DB, cat: a.Surveys, srv: srv, net: ns, URL: srv.URL, seeded: map[string]bool{}}
+	uids, err := a.DB.ResponseUIDs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +86,23 @@ func newEnv(t *testing.T) *env {
 		e.seeded[u] = true
 	}
 	return e
+}
+
+// waitRollups waits until the rollup worker has counted every stored response.
+func (e *env) waitRollups() {
+	e.t.Helper()
+	ctx := context.Background()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var last, top int64
+		e.db.Reader().QueryRowContext(ctx, `SELECT last_id FROM rollup_state`).Scan(&last)
+		e.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM responses`).Scan(&top)
+		if last == top {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("rollups at %d of %d", last, top)
+		}
+	}
 }
 
 // counter returns a demo counter by code.

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/certs"
 )
 
@@ -32,15 +32,11 @@ type tlsServer struct {
 
 func newTLSServer(t *testing.T, e *env) *tlsServer {
 	t.Helper()
-	m, err := certs.New(context.Background(), certs.Config{Mode: certs.ModeInternal, Hosts: []string{"kiosk.sipas.test"}, Store: e.db})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &tlsServer{t: t, e: e, m: m, addr: ln.Addr().String()}
+	s := &tlsServer{t: t, e: e, m: e.app.Certs, addr: ln.Addr().String()}
 	s.serve(ln)
 	t.Cleanup(s.stop)
 	return s
@@ -91,7 +87,10 @@ func spkiPin(t *testing.T, caPEM []byte) string {
 // server comes back and exactly three new rows arrive.
 func TestKioskOverHTTPSStartsOffline(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := newEnvWith(t, func(c *app.Config) {
+		c.TLS = certs.Config{Mode: certs.ModeInternal, Hosts: []string{"kiosk.sipas.test"}}
+		c.BaseURL = "https://kiosk.sipas.test"
+	})
 	s := newTLSServer(t, e)
 	_, port, _ := net.SplitHostPort(s.addr)
 	e.URL = "https://kiosk.sipas.test:" + port

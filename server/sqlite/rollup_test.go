@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
@@ -295,5 +296,57 @@ func TestBulkInsertCountsLikeTheWorker(t *testing.T) {
 	db.InsertResponses(ctx, randomResponses(t, rng, cat, []int64{a.ID}, []int64{c.ID}, 1, 9000))
 	if err := db.BulkInsert(ctx, cat, randomResponses(t, rng, cat, []int64{a.ID}, []int64{c.ID}, 1, 9001)); err == nil {
 		t.Error("bulk insert with counts behind was accepted")
+	}
+}
+
+// TestTalliesReadOneSnapshot: while the worker commits counts, every tally
+// read must add up (no item with more answers than responses), which needs
+// its queries to see one snapshot. Before, a scorecard read during the
+// worker's catch-up failed with "82 answers out of 19 responses".
+func TestTalliesReadOneSnapshot(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	cat, agencies, counters := rollupFixture(t, db, 2)
+	rng := rand.New(rand.NewPCG(9, 9))
+	if err := db.InsertResponses(ctx, randomResponses(t, rng, cat, agencies, counters, 3000, 0)); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		ru := db.NewRollup(cat)
+		for {
+			n, err := ru.Step(ctx, 7) // many small commits
+			if err != nil || n == 0 {
+				done <- err
+				return
+			}
+		}
+	}()
+	ids := agencies
+	reads := 0
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reads < 20 {
+				t.Fatalf("only %d reads during the catch-up", reads)
+			}
+			return
+		default:
+		}
+		for _, def := range cat.All() {
+			ts, err := db.Tallies(ctx, Scope{Agencies: ids, Survey: def.ID, From: "2026-01", To: "2026-12"}, ByNone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, tl := range ts {
+				if _, err := score.Compute(def, tl.Counts(def)); err != nil {
+					t.Fatalf("read %d: %v", reads, err)
+				}
+			}
+		}
+		reads++
 	}
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -106,12 +107,19 @@ func (sc Scope) args() ([]any, error) {
 const scopeWhere = `month IN (SELECT value FROM json_each(?)) AND agency_id IN (SELECT value FROM json_each(?)) AND survey_id = ?`
 
 // Tallies returns the counts of a scope split by one dimension (the key is
-// the dimension's value as text; "" for ByNone).
+// the dimension's value as text; "" for ByNone). Its queries read one
+// snapshot: the rollup worker commits every second, and responses read
+// before one of its commits with answers read after would not add up.
 func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Tally, error) {
 	args, err := sc.args()
 	if err != nil {
 		return nil, err
 	}
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
 	group := "''"
 	if by != ByNone {
 		group = string(by)
@@ -126,7 +134,7 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 		return t
 	}
 	// Responses: the per-response figures, and how many flagged ones are left out.
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s, excluded, sum(responses), sum(partial), sum(unsatisfied), sum(with_comment)
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, excluded, sum(responses), sum(partial), sum(unsatisfied), sum(with_comment)
 		FROM rollup_responses WHERE `+scopeWhere+` GROUP BY 1, 2`, group), args...)
 	if err != nil {
 		return nil, err
@@ -159,7 +167,7 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 	if sc.IncludeExcluded {
 		excl = ""
 	}
-	rows, err = db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s, question, value, sum(n) FROM rollup_answers
+	rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, question, value, sum(n) FROM rollup_answers
 		WHERE `+scopeWhere+excl+` GROUP BY 1, 2, 3`, group), args...)
 	if err != nil {
 		return nil, err
@@ -180,7 +188,7 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 	if err := closeRows(rows); err != nil {
 		return nil, err
 	}
-	rows, err = db.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s, node, sum(n), sum(t), sum(v), sum(tt), sum(tv), sum(vv)
+	rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, node, sum(n), sum(t), sum(v), sum(tt), sum(tv), sum(vv)
 		FROM rollup_moments WHERE `+scopeWhere+excl+` GROUP BY 1, 2`, group), args...)
 	if err != nil {
 		return nil, err

@@ -9,24 +9,11 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/certs"
-	"github.com/sipas-vn/sipas/server/sqlite"
 )
-
-// tlsManager builds the certificate manager of SIPAS_TLS; with TLS off it
-// is a manager that says so.
-func tlsManager(ctx context.Context, cfg *Config, db *sqlite.DB) (*certs.Manager, error) {
-	t := cfg.TLS
-	return certs.New(ctx, certs.Config{
-		Mode: t.Mode, Hosts: t.Hosts, Store: db,
-		CertFile: t.CertFile, KeyFile: t.KeyFile,
-		ACMEDirectory: t.ACMECA, ACMEEmail: t.ACMEEmail, ACMECacheDir: filepath.Join(cfg.DataDir, "acme"),
-	})
-}
 
 // plainURL is the address tablets reach over plain HTTP (SIPAS_HTTP_ADDR,
 // on the base URL's host), "" when there is none.

@@ -5,119 +5,40 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"net/url"
 	"os"
-	"time"
+	"path/filepath"
 
-	"github.com/sipas-vn/sipas/assets"
-	"github.com/sipas-vn/sipas/kiosk"
-	"github.com/sipas-vn/sipas/server/auth"
-	"github.com/sipas-vn/sipas/server/collect"
-	"github.com/sipas-vn/sipas/server/demo"
-	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/metrics"
-	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/sqlite"
-	"github.com/sipas-vn/sipas/server/survey"
-	"github.com/sipas-vn/sipas/server/web"
-	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+	"github.com/sipas-vn/sipas/server/app"
+	"github.com/sipas-vn/sipas/server/certs"
 )
+
+// appConfig is what the program needs, from the serve settings.
+func appConfig(cfg *Config) app.Config {
+	t := cfg.TLS
+	return app.Config{
+		DataDir: cfg.DataDir, BaseURL: cfg.BaseURL, Lang: cfg.Lang, Demo: cfg.Demo, SurveyDir: cfg.SurveyDir,
+		Rules: cfg.Rules, PosterEvery: cfg.PosterEvery, PosterBurst: cfg.PosterBurst, RollupInterval: cfg.RollupInterval,
+		TLS: certs.Config{Mode: t.Mode, Hosts: t.Hosts, CertFile: t.CertFile, KeyFile: t.KeyFile,
+			ACMEDirectory: t.ACMECA, ACMEEmail: t.ACMEEmail, ACMECacheDir: filepath.Join(cfg.DataDir, "acme")},
+		PlainURL: plainURL(cfg), Version: buildVersion(),
+	}
+}
 
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then stops
 // accepting connections and lets requests in flight finish.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	logger := newLogger(stderr, cfg.LogLevel)
-	var defsFS fs.FS = surveydefs.FS
-	if cfg.SurveyDir != "" {
-		defsFS = os.DirFS(cfg.SurveyDir)
-	}
-	cat, err := survey.Load(defsFS)
-	if err != nil {
-		return fmt.Errorf("questionnaires:\n%w", err)
-	}
-	bundle, err := i18n.New(assets.FS, cfg.Lang)
+	a, err := app.New(ctx, appConfig(cfg), app.Options{Logger: logger, Stdout: stdout})
 	if err != nil {
 		return err
 	}
-	db, err := sqlite.Open(ctx, cfg.DBPath())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
-		return err
-	}
-	if cfg.Demo {
-		if err := seedDemo(ctx, db, cat, stdout, logger); err != nil {
-			return err
-		}
-	}
-
-	codes, err := dossierCodes(ctx, db)
-	if err != nil {
-		return err
-	}
-	cm, err := tlsManager(ctx, cfg, db)
-	if err != nil {
-		return err
-	}
-	m := metrics.New()
-	clock := survey.SystemClock{}
-	coll := collect.New(collect.Config{
-		DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: cfg.Rules, Metrics: m,
-		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst),
-	})
-	// Runs after hs.Shutdown has let requests finish: the queued writes are committed before exit.
-	defer coll.Close()
-	srv, err := web.New(web.Deps{
-		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: logger,
-		Clock: clock, Assets: assets.FS, Kiosk: kiosk.FS,
-		Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		LoginLimits: collect.NewLimiter(time.Minute, 5),
-		BaseURL:     cfg.BaseURL, Version: buildVersion(),
-		CA: cm.CACertDER(), PlainURL: plainURL(cfg), HSTS: cm.HSTS(baseHost(cfg.BaseURL)),
-	})
-	if err != nil {
-		return err
-	}
-	// Monthly counts trail the submissions by about a second, off the hot path.
-	rollup := db.NewRollup(cat)
-	rctx, stopRollup := context.WithCancel(context.WithoutCancel(ctx))
-	rollupDone := make(chan struct{})
-	go func() {
-		defer close(rollupDone)
-		rollup.Run(rctx, cfg.RollupInterval, func(err error) { logger.Error("rollup", "err", err) })
-	}()
-	defer func() { stopRollup(); <-rollupDone }()
-
-	// Every ten minutes: phone-form drafts abandoned for two hours are sent
-	// as partial responses, and questionnaire assignments dated today take effect.
-	housekeeping := func() {
-		if err := srv.SweepDrafts(rctx); err != nil {
-			logger.Error("draft sweep", "err", err)
-		}
-		if _, err := db.ApplyDueSurveys(rctx, time.Now()); err != nil {
-			logger.Error("survey assignments", "err", err)
-		}
-	}
-	housekeeping()
-	go func() {
-		t := time.NewTicker(10 * time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-rctx.Done():
-				return
-			case <-t.C:
-				housekeeping()
-			}
-		}
-	}()
+	// Runs after the HTTP server has let requests finish: queued writes are committed before exit.
+	defer a.Close()
+	a.Start(ctx)
 
 	if addr := os.Getenv("SIPAS_PPROF_ADDR"); addr != "" {
 		// Profiling for operators and benchmarks, on its own (loopback) listener only when asked.
@@ -133,21 +54,21 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	hs := newHTTPServer(ctx, srv.Handler(), cm.TLSConfig())
-	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "tls", cm.Mode(), "db", cfg.DBPath(), "version", buildVersion())
+	hs := newHTTPServer(ctx, a.Handler(), a.Certs.TLSConfig())
+	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "tls", a.Certs.Mode(), "db", cfg.DBPath(), "version", buildVersion())
 	fmt.Fprintf(stdout, "SIPAS server ready: %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
-	reloadOnHUP(rctx, cm, logger)
+	reloadOnHUP(ctx, a.Certs, logger)
 
 	errc := make(chan error, 2)
 	go func() { errc <- serveMain(hs, ln) }()
 	var plain *http.Server
-	if cm.Enabled() && cfg.TLS.HTTPAddr != "" {
+	if a.Certs.Enabled() && cfg.TLS.HTTPAddr != "" {
 		pln, err := net.Listen("tcp", cfg.TLS.HTTPAddr)
 		if err != nil {
 			hs.Close()
 			return fmt.Errorf("listen on %s (SIPAS_HTTP_ADDR): %w", cfg.TLS.HTTPAddr, err)
 		}
-		plain = newHTTPServer(ctx, plainHandler(cm, srv.Handler(), cfg.BaseURL), nil)
+		plain = newHTTPServer(ctx, plainHandler(a.Certs, a.Handler(), cfg.BaseURL), nil)
 		logger.Info("listening for plain HTTP", "addr", pln.Addr().String(), "serves", "redirects, the CA, ACME challenges")
 		go func() { errc <- plain.Serve(pln) }()
 	}
@@ -170,49 +91,6 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-// seedDemo fills an empty database with the demo province and prints the
-// demo accounts once; a database that already has agencies is left alone.
-func seedDemo(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, stdout io.Writer, logger *slog.Logger) error {
-	n, err := db.CountAgencies(ctx)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		logger.Info("demo: database already has data; not seeding", "agencies", n)
-		return nil
-	}
-	start := time.Now()
-	res, err := demo.Seed(ctx, db, cat, demo.Options{Now: time.Now(), Seed: 2025, Passwords: true})
-	if err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	logger.Info("demo: seeded", "agencies", res.Agencies, "counters", res.Counters, "responses", res.Responses, "took", time.Since(start))
-	fmt.Fprintln(stdout, "Demo province seeded (TP Cần Thơ). Accounts, shown only this once:")
-	for _, u := range res.Users {
-		fmt.Fprintf(stdout, "  %-20s %-12s %s\n", u.Username, u.Role, u.Password)
-	}
-	return nil
-}
-
-// dossierCodes returns the signer of one-time dossier codes, with its key
-// from the database (made on first use).
-func dossierCodes(ctx context.Context, db *sqlite.DB) (*auth.Codes, error) {
-	key, err := db.Secret(ctx, "dossier_code_key", 32)
-	if err != nil {
-		return nil, err
-	}
-	return auth.NewCodes(key)
-}
-
-// baseHost is the host of the base URL.
-func baseHost(base string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

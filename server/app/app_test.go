@@ -1,0 +1,67 @@
+package app_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/sipas-vn/sipas/server/app"
+	"github.com/sipas-vn/sipas/server/demo"
+	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/survey"
+)
+
+// The program as New wires it, with the demo and its loops started: the
+// rollup worker catches up and every agency's monthly figures can be
+// computed from the counts (none holds more answers than responses).
+func TestNewWiresAWorkingServer(t *testing.T) {
+	ctx := context.Background()
+	a, err := app.New(ctx, app.Config{DataDir: t.TempDir(), BaseURL: "http://127.0.0.1", Demo: true},
+		app.Options{Demo: &demo.Options{Now: time.Now(), Seed: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.Start(ctx)
+	var total int
+	a.DB.Reader().QueryRowContext(ctx, `SELECT count(*) FROM responses`).Scan(&total)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var last, max int64
+		a.DB.Reader().QueryRowContext(ctx, `SELECT last_id FROM rollup_state`).Scan(&last)
+		a.DB.Reader().QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM responses`).Scan(&max)
+		if last == max && max > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rollup worker at %d of %d", last, max)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	agencies, err := a.DB.Agencies(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	month := survey.Month(time.Now())
+	for _, m := range report.Months(month, 13) {
+		for _, ag := range agencies {
+			def, err := a.DB.SurveyFor(ctx, ag.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := a.Surveys.Get(def)
+			if d == nil {
+				d = a.Surveys.Default()
+			}
+			if _, err := a.Reports.Score(ctx, ag, d, m); err != nil {
+				t.Errorf("%s %s: %v", ag.Code, m, err)
+			}
+			if _, err := a.Reports.Rolling(ctx, ag, d, m, 3); err != nil {
+				t.Errorf("%s %s, three months: %v", ag.Code, m, err)
+			}
+		}
+	}
+	if total == 0 {
+		t.Fatal("no demo responses")
+	}
+}
