@@ -5,12 +5,12 @@
 package e2e
 
 import (
-	"log/slog"
-	"os"
 	"context"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
