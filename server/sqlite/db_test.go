@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -226,5 +227,35 @@ func TestAgencyListFollowsEveryChange(t *testing.T) {
 	again, _ := db.Agencies(ctx)
 	if again[0].Code != "A1" || again[0].Name["vi"] != "Đổi tên" {
 		t.Error("a caller's change leaked into the cached list")
+	}
+}
+
+// TestConcurrentOpensOfANewDatabase: the server starting on a new data
+// folder and an operator's command beside it (`sipas tls ca`) both migrate
+// the same file; one waits for the other instead of failing halfway with
+// "table already exists".
+func TestConcurrentOpensOfANewDatabase(t *testing.T) {
+	for round := range 5 {
+		path := filepath.Join(t.TempDir(), "sipas.db")
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				db, err := Open(context.Background(), path)
+				if err == nil {
+					err = db.Close()
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
+	"syscall"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -32,8 +34,22 @@ func (db *DB) provider() (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectSQLite3, db.write, sub)
 }
 
-// Migrate applies every pending migration.
+// Migrate applies every pending migration. Two processes may open a new
+// database at once (the server starting, and `sipas tls ca` beside it):
+// an advisory lock on a file beside the database lets one migrate while the
+// other waits, then finds nothing pending.
 func (db *DB) Migrate(ctx context.Context) error {
+	if db.Path != "" {
+		f, err := os.OpenFile(db.Path+".migrate-lock", os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer f.Close()
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			return fmt.Errorf("migrate: lock: %w", err)
+		}
+		defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	}
 	p, err := db.provider()
 	if err != nil {
 		return err

@@ -78,7 +78,16 @@ func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Kill once a good number is acknowledged and more are in flight,
+	// however fast this machine is today.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 300 || time.Now().After(deadline) {
+			break
+		}
+	}
 	srv.kill()
 	close(stop)
 	wg.Wait()
