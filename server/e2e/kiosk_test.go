@@ -234,13 +234,13 @@ func TestFullQuestionnaireThenStopAndSend(t *testing.T) {
 	// The optional parts: offered, clearly optional.
 	b.waitScreen("more")
 	b.tap("#more-yes")
-	b.waitQuestion("PHIENHA")
+	b.waitQuestion("PHIENHA_DP")
 	if !strings.Contains(b.text(), "không bắt buộc") {
 		t.Errorf("optional question not marked optional: %q", b.text())
 	}
 	b.tapValue("khong_co")
-	want["PHIENHA"] = `"khong_co"`
-	b.waitQuestion("TIENNGOAI")
+	want["PHIENHA_DP"] = `"khong_co"`
+	b.waitQuestion("TIENNGOAI_DP")
 	b.tap("#skip")
 	b.waitQuestion("UT1")
 	b.tap("#send")
