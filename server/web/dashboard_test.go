@@ -247,7 +247,7 @@ func TestND61ShowsNothingUnderTheQD766Name(t *testing.T) {
 	}
 }
 
-func TestOfficersOnlyFrom30RatingsAndOnlyForHeadsAndAdmins(t *testing.T) {
+func TestOfficersOnlyFrom30RatingsAndOnlyForTheHead(t *testing.T) {
 	f := newDashFixture(t)
 	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-10", 31))
 	f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 12))
@@ -268,10 +268,14 @@ func TestOfficersOnlyFrom30RatingsAndOnlyForHeadsAndAdmins(t *testing.T) {
 		t.Errorf("officer with 12 ratings shows figures: %s", r)
 	}
 	if prov := f.get(t, "province", "/dashboard/agency/H17.50?month=2026-10").Body.String(); strings.Contains(prov, "Theo cán bộ") {
-		t.Error("the province viewer sees officers")
+		t.Error("the province viewer sees officers without SIPAS_PROVINCE_OFFICERS")
 	}
-	if adm := f.get(t, "admin", "/dashboard/agency/H17.50?month=2026-10").Body.String(); !strings.Contains(adm, "Theo cán bộ") {
-		t.Error("the admin does not see officers")
+	if adm := f.get(t, "admin", "/dashboard/agency/H17.50?month=2026-10").Body.String(); strings.Contains(adm, "Theo cán bộ") {
+		t.Error("an administrator sees officers: they are for the agency's head")
+	}
+	f.s.ProvinceOfficers = true
+	if prov := f.get(t, "province", "/dashboard/agency/H17.50?month=2026-10").Body.String(); !strings.Contains(prov, "Theo cán bộ") {
+		t.Error("the province viewer does not see officers with SIPAS_PROVINCE_OFFICERS=1")
 	}
 }
 

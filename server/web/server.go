@@ -35,6 +35,9 @@ type Deps struct {
 	LoginLimits *collect.Limiter // failed sign-ins, by username and by address
 	BaseURL     string
 	Version     string
+	// ProvinceOfficers: province viewers see per-officer figures too; by
+	// default only the agency's head does (SIPAS_PROVINCE_OFFICERS).
+	ProvinceOfficers bool
 }
 
 // Server is the HTTP application.

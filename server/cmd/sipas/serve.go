@@ -74,7 +74,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		Clock: clock, Assets: assets.FS, Kiosk: kiosk.FS,
 		Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: collect.NewLimiter(time.Minute, 5),
-		BaseURL:     cfg.BaseURL, Version: buildVersion(),
+		BaseURL:     cfg.BaseURL, Version: buildVersion(), ProvinceOfficers: cfg.ProvinceOfficers,
 	})
 	if err != nil {
 		return err
