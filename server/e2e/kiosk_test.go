@@ -222,6 +222,11 @@ func TestFullQuestionnaireThenStopAndSend(t *testing.T) {
 				t.Errorf("no Dừng và gửi")
 			}
 		}
+		// The results element carries the form's note, so that a refused
+		// applicant rates the result instead of taking "không áp dụng".
+		if note := "(Có thể là được cấp giấy tờ hoặc bị từ chối cấp giấy tờ)"; strings.HasPrefix(q.Code, "KQ") != strings.Contains(b.text(), note) {
+			t.Errorf("%s: note shown %v, want only on the results element", q.Code, !strings.HasPrefix(q.Code, "KQ"))
+		}
 		v := fmt.Sprint(i%5 + 1)
 		if i == 6 {
 			v = "na"
