@@ -49,6 +49,9 @@ type Config struct {
 	TLS            certs.Config // Store is set by New (the database)
 	PlainURL       string       // the plain-HTTP address tablets fetch the CA from; "" = none
 	Version        string
+	// ProvinceOfficers lets province viewers see per-officer figures, which
+	// are otherwise for the agency's head only (SIPAS_PROVINCE_OFFICERS).
+	ProvinceOfficers bool
 }
 
 // DBPath is the database file in the data folder.
@@ -172,6 +175,7 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		LoginLimits: collect.NewLimiter(time.Minute, 5),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
+		ProvinceOfficers: cfg.ProvinceOfficers,
 	})
 	if err != nil {
 		a.Collect.Close()

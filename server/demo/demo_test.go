@@ -205,7 +205,7 @@ func TestSeedSpreadLooksLikeRealData(t *testing.T) {
 		{"flagged", "flags = 'burst' AND excluded = 1", 0.003, 0.025},
 		{"officer", "officer_id IS NOT NULL", 0.2, 0.5},
 		{"NA present", "answers LIKE '%null%'", 0.3, 0.9},
-		{"integrity", "answers LIKE '%\"PHIENHA\"%'", 0.05, 0.3},
+		{"integrity", "answers LIKE '%\"PHIENHA_DP\"%'", 0.05, 0.3},
 		{"quick follow-up", "answers LIKE '%\"LYDO\"%'", 0.002, 0.05},
 	}
 	for _, c := range checks {

@@ -222,6 +222,11 @@ func TestFullQuestionnaireThenStopAndSend(t *testing.T) {
 				t.Errorf("no Dừng và gửi")
 			}
 		}
+		// The results element carries the form's note, so that a refused
+		// applicant rates the result instead of taking "không áp dụng".
+		if note := "(Có thể là được cấp giấy tờ hoặc bị từ chối cấp giấy tờ)"; strings.HasPrefix(q.Code, "KQ") != strings.Contains(b.text(), note) {
+			t.Errorf("%s: note shown %v, want only on the results element", q.Code, !strings.HasPrefix(q.Code, "KQ"))
+		}
 		v := fmt.Sprint(i%5 + 1)
 		if i == 6 {
 			v = "na"
@@ -234,13 +239,13 @@ func TestFullQuestionnaireThenStopAndSend(t *testing.T) {
 	// The optional parts: offered, clearly optional.
 	b.waitScreen("more")
 	b.tap("#more-yes")
-	b.waitQuestion("PHIENHA")
+	b.waitQuestion("PHIENHA_DP")
 	if !strings.Contains(b.text(), "không bắt buộc") {
 		t.Errorf("optional question not marked optional: %q", b.text())
 	}
 	b.tapValue("khong_co")
-	want["PHIENHA"] = `"khong_co"`
-	b.waitQuestion("TIENNGOAI")
+	want["PHIENHA_DP"] = `"khong_co"`
+	b.waitQuestion("TIENNGOAI_DP")
 	b.tap("#skip")
 	b.waitQuestion("UT1")
 	b.tap("#send")

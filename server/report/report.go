@@ -218,8 +218,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	tops := tree.ChildrenIn(parentID, month)
 	var err error
 	// SIPAS-style and quick indexes need only each item's satisfied share:
-	// the small per-item summary serves thousands of agencies at once. The
-	// QĐ 766 ratio of nd61 needs per-response counts, so it takes the full tallies.
+	// the small per-item summary serves thousands of agencies at once. nd61
+	// also reports points per dossier, so it takes the full tallies.
 	var shares map[int64]*sqlite.Shares
 	var ts map[string]*sqlite.Tally
 	if def.Method == survey.MethodND61 {
@@ -269,8 +269,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	if p0, _ := whole.Headline(); p0.Valid {
 		rk.P0, rk.Share = p0.Value, p0
 	}
-	rk.Spread = score.OneAnswerSpread(rk.P0) // a dossier's QĐ 766 verdict or a quick rating: one yes/no each
-	if whole.SIPAS != nil {
+	rk.Spread = score.OneAnswerSpread(rk.P0)     // a quick rating: one yes/no each
+	if whole.SIPAS != nil || whole.ND61 != nil { // several answers a respondent: the clustered spread
 		rk.Spread = score.ProvinceSpread(rk.P0, sum.Moments[score.IndexNode])
 	}
 	rk.Result = score.Rank(def.ID, rk.P0, rk.Spread, entries)

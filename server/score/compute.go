@@ -72,8 +72,9 @@ func Compute(def *survey.Definition, c Counts) (Result, error) {
 }
 
 // Headline returns the result's main figure and its interval: the
-// SIPAS-style index, the quick rating's share, or for nd61 the average
-// points' pooled share of satisfied answers.
+// SIPAS-style index, the quick rating's share, or for nd61 the share of
+// criterion answers meeting the standard (1–2 points), whose interval is
+// respondent-clustered.
 func (r Result) Headline() (Figure, *Interval) {
 	switch {
 	case r.SIPAS != nil:
@@ -81,7 +82,7 @@ func (r Result) Headline() (Figure, *Interval) {
 	case r.Quick != nil:
 		return r.Quick.Index, r.Quick.CI95
 	case r.ND61 != nil:
-		return r.ND61.QD766.Ratio, r.ND61.QD766.CI95
+		return r.ND61.Pooled, r.ND61.CI95
 	}
 	return Figure{}, nil
 }

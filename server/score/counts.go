@@ -16,11 +16,13 @@ type Counts struct {
 	// Responses is the number of responses in scope, partial ones included
 	// (each item stands alone in the formula, UX.md §1 screen 5).
 	Responses int `json:"responses"`
-	// UnsatisfiedResponses is, for nd61, the number of responses in which
-	// at least one item has a value in its scale's Unsatisfied list (see
+	// UnsatisfiedResponses is the number of responses in which at least
+	// one item has a value in its scale's Unsatisfied list (see
 	// DossierUnsatisfied). It needs per-response information, so the
-	// aggregation layer counts it when it stores a response; other methods
-	// ignore it.
+	// aggregation layer counts it when it stores a response. No figure is
+	// computed from it: it once fed a "QĐ 766 ratio" that was not QĐ 766's
+	// (docs/decisions/0011); it is kept, checked, for the indicator that
+	// will count dossiers handled.
 	UnsatisfiedResponses int `json:"unsatisfied_responses,omitempty"`
 	// Items holds the counts by item code. Codes that are not scored items
 	// of the definition (profile or follow-up questions) are ignored; a
@@ -116,11 +118,11 @@ func itemTally(q *survey.Question, ic *ItemCounts) *tally {
 	return t
 }
 
-// DossierUnsatisfied reports whether one response counts as explicitly
-// unsatisfied under the QĐ 766/QĐ-TTg convention (SIPAS.md): some scored
-// item has a value in its scale's Unsatisfied list. NA and skipped items do
-// not make a dossier unsatisfied. The aggregation layer calls it per response
-// to fill Counts.UnsatisfiedResponses, so the rule lives beside the formula.
+// DossierUnsatisfied reports whether one response has an answer in its
+// scale's Unsatisfied list on some scored item. NA and skipped items do not
+// count. The aggregation layer calls it per response to fill
+// Counts.UnsatisfiedResponses. It is not the QĐ 766/QĐ-TTg rule: a 0 on a
+// criterion that describes the procedure (nd61's ND4) is no complaint.
 func DossierUnsatisfied(def *survey.Definition, answers survey.Answers) bool {
 	for _, q := range def.Items() {
 		if q.Scale == nil {

@@ -9,6 +9,12 @@ import (
 // ND61Result is the per-dossier evaluation of NĐ 61/2018 and TT 01/2018
 // (SIPAS.md §3): each response rates one dossier, each criterion scores the
 // value of its answer (2/1/0 on the shipped form).
+//
+// Its headline is Tally.Pooled, the share of criterion answers that meet the
+// standard (a value in the scale's Satisfied list: 1 or 2 points), with the
+// respondent-clustered Tally.CI95. It is not the QĐ 766/QĐ-TTg indicator,
+// which is computed over dossiers handled and needs dossier counts; nothing
+// here is shown under that name (docs/decisions/0011).
 type ND61Result struct {
 	// Dossiers is the number of rated dossiers (one response each).
 	Dossiers int `json:"dossiers"`
@@ -25,8 +31,7 @@ type ND61Result struct {
 	// shipped form are).
 	MaxPoints int              `json:"max_points"`
 	Criteria  []CriterionScore `json:"criteria"`
-	QD766     QD766Ratio       `json:"qd766"`
-	Tally                      // all criterion answers; Pooled is the share of answers scoring a Satisfied value
+	Tally                      // all criterion answers; Pooled, the headline, is the share meeting the standard
 }
 
 // CriterionScore is one criterion: its average points (0–2 on the shipped
@@ -36,22 +41,6 @@ type CriterionScore struct {
 	Points Figure `json:"points"`
 	Max    int    `json:"max"`
 	Tally
-}
-
-// QD766Convention labels the ratio below wherever it is shown (SIPAS.md:
-// "report that ratio too where dossiers are known, labelled as such").
-const QD766Convention = "QĐ 766/QĐ-TTg"
-
-// QD766Ratio is the satisfaction ratio of the QĐ 766/QĐ-TTg real-time index:
-// a dossier counts as satisfied unless it was explicitly rated unsatisfied
-// (some criterion in its scale's Unsatisfied list). It is far kinder than a
-// share of satisfied answers, hence its own label.
-type QD766Ratio struct {
-	Convention  string    `json:"convention"`  // always QD766Convention
-	Dossiers    int       `json:"dossiers"`    // rated dossiers
-	Unsatisfied int       `json:"unsatisfied"` // dossiers explicitly rated unsatisfied
-	Ratio       Figure    `json:"ratio"`       // 100·(dossiers − unsatisfied)/dossiers
-	CI95        *Interval `json:"ci95"`        // Wilson 95%; nil without dossiers
 }
 
 // computeND61 scores every scored item of the definition as a criterion, in
@@ -83,13 +72,5 @@ func computeND61(def *survey.Definition, c Counts) *ND61Result {
 	}
 	out.Tally = all.done()
 	out.CI95 = ClusteredInterval(out.Pooled, c.Moments[IndexNode], out.N) // nine answers a dossier move together
-	ok := c.Responses - c.UnsatisfiedResponses
-	out.QD766 = QD766Ratio{
-		Convention:  QD766Convention,
-		Dossiers:    c.Responses,
-		Unsatisfied: c.UnsatisfiedResponses,
-		Ratio:       ratio(ok, c.Responses),
-		CI95:        wilsonInterval(ok, c.Responses),
-	}
 	return out
 }

@@ -96,8 +96,12 @@ type Aspect struct {
 
 // Element (yếu tố) groups scored items; the phone form shows one element per page.
 type Element struct {
-	Code  string      `json:"code"`
-	Title Text        `json:"title"`
+	Code  string `json:"code"`
+	Title Text   `json:"title"`
+	// Intro is a note that belongs to the element's heading on the official
+	// form, such as the results element's "(Có thể là được cấp giấy tờ hoặc
+	// bị từ chối cấp giấy tờ)": shown with the title wherever it is asked.
+	Intro Text        `json:"intro,omitempty"`
 	Items []*Question `json:"items"`
 }
 

@@ -143,7 +143,7 @@ func (b *defBuilder) aspects(n *yaml.Node) {
 }
 
 func (b *defBuilder) element(n *yaml.Node) *Element {
-	f, ok := b.fields(n, "code", "title", "items")
+	f, ok := b.fields(n, "code", "title", "intro", "items")
 	if !ok {
 		return nil
 	}
@@ -152,6 +152,7 @@ func (b *defBuilder) element(n *yaml.Node) *Element {
 		e.Code = b.claim(c)
 	}
 	e.Title = b.needText(f, "title")
+	e.Intro = b.optText(f, "intro")
 	in := f.get("items")
 	if in != nil {
 		for _, qn := range b.seq(in) {

@@ -47,8 +47,8 @@ func TestShippedDefinitionsHaveTheExpectedStructure(t *testing.T) {
 			{"TC", codes("TC", 4)}, {"TT", codes("TT", 4)}, {"CC", codes("CC", 5)},
 			{"KQ", codes("KQ", 3)}, {"PA", codes("PA", 3)},
 		}, map[string][]string{
-			"integrity":  {"PHIENHA", "TIENNGOAI"},
-			"priorities": codes("UT", 10),
+			"integrity":  {"PHIENHA_DP", "TIENNGOAI_DP"},
+			"priorities": priorityCodes,
 			"profile":    {"GT", "TUOI", "HOCVAN", "NGHE", "DANTOC"},
 		}},
 		{"sipas-2017", survey.MethodSIPAS, true, []element{
@@ -111,6 +111,10 @@ func TestShippedDefinitionsHaveTheExpectedStructure(t *testing.T) {
 		})
 	}
 }
+
+// priorityCodes are the official priorities (Câu 10, items 1–7, 9, 10) in
+// the form's order; UT3, UT4, UT5 and UT10 were ours and are retired.
+var priorityCodes = []string{"UT1", "UT2", "UT6", "UT7", "UT8", "UT11", "UT9", "UT12", "UT13"}
 
 func questionCodes(qs []*survey.Question) []string {
 	var out []string
@@ -181,7 +185,7 @@ func TestDefaultQuestionnaireUsesOfficialWording(t *testing.T) {
 		"Trụ sở cơ quan tiếp nhận hồ sơ, trả kết quả giải quyết thủ tục hành chính có biển hiệu, hướng dẫn rõ ràng, dễ thấy",
 		"Trụ sở cơ quan tiếp nhận hồ sơ, trả kết quả giải quyết thủ tục hành chính sạch sẽ, văn minh",
 		"Trang thiết bị phục vụ người dân đầy đủ, chất lượng tốt, giúp người dân giải quyết công việc dễ dàng hơn",
-		"Quy định thủ tục hành chính được niêm yết công khai tại trụ sở, dễ thấy, dễ hiểu",
+		"Quy định thủ tục hành chính được niêm yết công khai tại trụ sở cơ quan tiếp nhận hồ sơ, trả kết quả giải quyết thủ tục hành chính dễ thấy, dễ hiểu",
 		"Thành phần hồ sơ người dân phải nộp là đúng quy định",
 		"Mức phí/lệ phí người dân phải nộp là đúng quy định",
 		"Thời hạn giải quyết thủ tục hành chính cho người dân là đúng quy định",
@@ -191,8 +195,8 @@ func TestDefaultQuestionnaireUsesOfficialWording(t *testing.T) {
 		"Công chức tuân thủ đúng quy định trong giải quyết công việc cho người dân",
 		"Công chức tận tình đối với người dân trong quá trình giải quyết công việc",
 		"Kết quả giải quyết thủ tục hành chính cho người dân được trả đúng hẹn",
-		"Kết quả giải quyết thủ tục hành chính có thông tin đầy đủ, chính xác",
-		"Kết quả giải quyết thủ tục hành chính đảm bảo tính công bằng",
+		"Kết quả giải quyết thủ tục hành chính cho người dân có thông tin đầy đủ, chính xác",
+		"Kết quả giải quyết thủ tục hành chính cho người dân đảm bảo tính công bằng",
 		"Cơ quan có bố trí hình thức tiếp nhận phản ánh, kiến nghị, giúp người dân phản ánh, kiến nghị dễ dàng",
 		"Cơ quan tiếp nhận, xử lý phản ánh, kiến nghị của người dân đúng quy định",
 		"Cơ quan thông báo kết quả xử lý phản ánh, kiến nghị cho người dân kịp thời",
@@ -215,12 +219,15 @@ func TestDefaultQuestionnaireUsesOfficialWording(t *testing.T) {
 	if !slices.Equal(labels, want) || !slices.Equal(s.Satisfied, []int{4, 5}) || s.NA["vi"] != "Không trả lời / Không áp dụng" {
 		t.Errorf("scale %v satisfied %v NA %q", labels, s.Satisfied, s.NA["vi"])
 	}
-	for _, code := range codes("UT", 10) {
+	if note := d.ElementOf("KQ1").Intro["vi"]; note != "(Có thể là được cấp giấy tờ hoặc bị từ chối cấp giấy tờ)" {
+		t.Errorf("results element note %q: without it refused applicants answer \"not applicable\"", note)
+	}
+	for _, code := range priorityCodes {
 		if got := optionCodes(d.Question(code)); !slices.Equal(got, []string{"rat_nhieu", "nhieu", "it"}) {
 			t.Errorf("priority %s options %v", code, got)
 		}
 	}
-	for _, code := range []string{"PHIENHA", "TIENNGOAI"} {
+	for _, code := range []string{"PHIENHA_DP", "TIENNGOAI_DP"} {
 		if got := optionCodes(d.Question(code)); !slices.Equal(got, []string{"khong_co", "mot_so", "nhieu"}) {
 			t.Errorf("integrity %s options %v", code, got)
 		}
@@ -236,7 +243,9 @@ func optionCodes(q *survey.Question) []string {
 }
 
 // Per-dossier points: every criterion is worth 0, 1 or 2 and a dossier 18 at
-// most; 0 is the explicit "unsatisfied" of the QĐ 766 ratio.
+// most. 1 point is the standard met, so it counts (satisfied [1, 2]); no
+// level that counts may read "Bình thường", which is not satisfied on the
+// 5-level scale.
 func TestND61CriteriaScorePoints(t *testing.T) {
 	d, _ := loadShipped(t).Get("nd61")
 	maxPoints := 0
@@ -248,6 +257,11 @@ func TestND61CriteriaScorePoints(t *testing.T) {
 		if !slices.Equal(vals, []int{0, 1, 2}) || !slices.Equal(q.Scale.Unsatisfied, []int{0}) ||
 			!slices.Equal(q.Scale.Satisfied, []int{1, 2}) {
 			t.Errorf("%s: values %v satisfied %v unsatisfied %v", q.Code, vals, q.Scale.Satisfied, q.Scale.Unsatisfied)
+		}
+		for _, o := range q.Scale.Options {
+			if slices.Contains(q.Scale.Satisfied, o.Value) && o.Label["vi"] == "Bình thường" {
+				t.Errorf("%s: %d points \"Bình thường\" counts as meeting the standard", q.Code, o.Value)
+			}
 		}
 		maxPoints += vals[len(vals)-1]
 	}
@@ -269,8 +283,15 @@ func TestQuickRatingAsksWhyOnlyWhenNotSatisfied(t *testing.T) {
 	if !reflect.DeepEqual(why.ShowIf, want) {
 		t.Errorf("show_if %+v, want %+v", why.ShowIf, want)
 	}
+	// At most six (UX.md: more do not fit the tablet), among them "trễ hẹn"
+	// and "gây phiền hà, nhũng nhiễu", which the official forms name.
 	if len(why.Options) == 0 || len(why.Options) > 6 {
 		t.Errorf("%d reasons, want 1 to 6", len(why.Options))
+	}
+	for _, code := range []string{"tre_hen", "phien_ha"} {
+		if !slices.Contains(optionCodes(why), code) {
+			t.Errorf("no reason %q", code)
+		}
 	}
 	for _, o := range why.Options {
 		if o.Icon == "" {
@@ -296,7 +317,7 @@ func TestDefinitionLookups(t *testing.T) {
 		t.Errorf("Question(nope) = %v, want nil", q)
 	}
 	all := questionCodes(d.Questions())
-	if len(all) != 36 || all[0] != "TC1" || all[18] != "PA3" || all[19] != "PHIENHA" || all[35] != "DANTOC" {
+	if len(all) != 35 || all[0] != "TC1" || all[18] != "PA3" || all[19] != "PHIENHA_DP" || all[34] != "DANTOC" {
 		t.Errorf("Questions() order %v", all)
 	}
 	if _, ok := loadShipped(t).Get("nope"); ok {

@@ -151,7 +151,9 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	}
 	sc.Quality = qualityFacts(f, cur, kiosk, empty)
 	u := t.Sess.User
-	sc.Officered = u.Role == survey.RoleAdmin || u.Role == survey.RoleAgencyHead
+	// Officer figures are for the agency's head, and the province only if
+	// configured; an administrator sets the system up and does not see them.
+	sc.Officered = u.Role == survey.RoleAgencyHead || u.Role == survey.RoleProvince && s.ProvinceOfficers
 	if sc.Counters, sc.Officers, err = s.staffTables(ctx, f, t, sc.Officered); err != nil {
 		return sc, err
 	}

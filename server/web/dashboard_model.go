@@ -96,14 +96,14 @@ func mainTally(r score.Result) score.Tally {
 
 // headline is the card at the top of the scorecard (UX.md §3 item 2).
 type headline struct {
-	Label     string // what the number is: SIPAS-style index, quick rating, QĐ 766 ratio
+	Label     string // what the number is: SIPAS-style index, quick rating, nd61 share meeting the standard
 	Index     string
 	Reliable  bool
 	CI        string
 	Responses string
 	Margin    string
 	Mean      string
-	Extra     []string // nd61: points per dossier, share of answers meeting the standard
+	Extra     []string // nd61: points per dossier (the headline is the share of answers meeting the standard)
 	Month     changeText
 	Year      changeText
 	Rank      string
@@ -117,7 +117,8 @@ type headline struct {
 func (h headline) Rolled() bool { return h.Rolling != nil && h.Rolling.Enough }
 
 // indexLabel names the headline figure by method, so a quick rating is
-// never called a SIPAS index and the QĐ 766 ratio is labelled as such.
+// never called a SIPAS index and nd61's share of answers meeting the standard
+// is never taken for the QĐ 766/QĐ-TTg indicator (docs/decisions/0011).
 func indexLabel(l *i18n.Localizer, m survey.Method) string {
 	switch m {
 	case survey.MethodQuick:
@@ -156,9 +157,6 @@ func buildHeadline(f fmtr, series []*report.Score) headline {
 		nd := res.ND61
 		if nd.Points.Valid {
 			h.Extra = append(h.Extra, f.l.T("dash.nd61.points", map[string]any{"Points": f.l.Number(nd.Points.Value, 2), "Max": f.l.Int(nd.MaxPoints)}))
-		}
-		if nd.Pooled.Valid {
-			h.Extra = append(h.Extra, f.l.T("dash.nd61.pooled", map[string]any{"Share": f.pct(nd.Pooled)}))
 		}
 	case t.Mean.Valid:
 		h.Mean = f.l.T("dash.mean", map[string]any{"Mean": f.l.Number(t.Mean.Value, 2)})

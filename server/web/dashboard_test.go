@@ -194,8 +194,19 @@ func TestQuickAndND61ScorecardsUseTheirOwnLabels(t *testing.T) {
 		t.Errorf("quick rating index %s", got)
 	}
 	nb := f.get(t, "admin", "/dashboard/agency/H17.53?month=2026-10").Body.String()
-	if m := h2.FindStringSubmatch(nb); m == nil || !strings.Contains(m[1], "QĐ 766/QĐ-TTg") {
-		t.Errorf("nd61 headline label: %v", m)
+	if m := h2.FindStringSubmatch(nb); m == nil || !strings.Contains(m[1], "đạt yêu cầu") || strings.Contains(nb, "766") {
+		t.Errorf("nd61 headline label %v: want the share meeting the standard, nothing under the QĐ 766 name", m)
+	}
+	met := 0 // criterion answers of 1 or 2 points
+	for i := range 40 {
+		for k := 1; k <= 9; k++ {
+			if (i+k)%3 > 0 {
+				met++
+			}
+		}
+	}
+	if got := headlineOf(t, nb); got != formatPct(100*float64(met)/360, 2, ",") {
+		t.Errorf("nd61 headline %s, want the share of answers meeting the standard %d/360", got, met)
 	}
 	for _, want := range []string{"Chín tiêu chí đánh giá hồ sơ", "Điểm bình quân mỗi hồ sơ", "/ 18 điểm"} {
 		if !strings.Contains(nb, want) {
@@ -204,7 +215,39 @@ func TestQuickAndND61ScorecardsUseTheirOwnLabels(t *testing.T) {
 	}
 }
 
-func TestOfficersOnlyFrom30RatingsAndOnlyForHeadsAndAdmins(t *testing.T) {
+// Issue 9: three poster ratings, one with ND4 = 0 ("Từ 2 cơ quan trở lên",
+// how the procedure works, not a complaint) and every other criterion at 2
+// points, used to show "QĐ 766 ratio 66,67%". No figure carries that name
+// now; the headline is the share of answers meeting the standard, 26/27.
+func TestND61ShowsNothingUnderTheQD766Name(t *testing.T) {
+	f := newDashFixture(t)
+	start, _ := survey.ParseMonth("2026-11")
+	var rs []reply
+	for i := range 3 {
+		a := map[string]json.RawMessage{}
+		for k := 1; k <= 9; k++ {
+			a[fmt.Sprintf("ND%d", k)] = json.RawMessage("2")
+		}
+		if i == 0 {
+			a["ND4"] = json.RawMessage("0")
+		}
+		rs = append(rs, reply{at: start.Add(time.Duration(i+9) * time.Hour), answers: a, channel: survey.ChannelQR})
+	}
+	f.insert(t, "H17.53", "nd61", rs)
+	page := f.get(t, "admin", "/dashboard/agency/H17.53?month=2026-11").Body.String()
+	if got := headlineOf(t, page); got != formatPct(100*26.0/27, 2, ",") {
+		t.Errorf("headline %s, want 26/27 answers meeting the standard", got)
+	}
+	if strings.Contains(page, "766") { // ND4's own row still says 66,67 %: two of three met it
+		t.Error("the scorecard still shows a figure under the QĐ 766 name")
+	}
+	api := f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-11&survey=nd61").Body.String()
+	if strings.Contains(api, "qd766") || strings.Contains(api, "766") {
+		t.Errorf("the scores API still names QĐ 766:\n%s", api)
+	}
+}
+
+func TestOfficersOnlyFrom30RatingsAndOnlyForTheHead(t *testing.T) {
 	f := newDashFixture(t)
 	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-10", 31))
 	f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 12))
@@ -225,10 +268,14 @@ func TestOfficersOnlyFrom30RatingsAndOnlyForHeadsAndAdmins(t *testing.T) {
 		t.Errorf("officer with 12 ratings shows figures: %s", r)
 	}
 	if prov := f.get(t, "province", "/dashboard/agency/H17.50?month=2026-10").Body.String(); strings.Contains(prov, "Theo cán bộ") {
-		t.Error("the province viewer sees officers")
+		t.Error("the province viewer sees officers without SIPAS_PROVINCE_OFFICERS")
 	}
-	if adm := f.get(t, "admin", "/dashboard/agency/H17.50?month=2026-10").Body.String(); !strings.Contains(adm, "Theo cán bộ") {
-		t.Error("the admin does not see officers")
+	if adm := f.get(t, "admin", "/dashboard/agency/H17.50?month=2026-10").Body.String(); strings.Contains(adm, "Theo cán bộ") {
+		t.Error("an administrator sees officers: they are for the agency's head")
+	}
+	f.s.ProvinceOfficers = true
+	if prov := f.get(t, "province", "/dashboard/agency/H17.50?month=2026-10").Body.String(); !strings.Contains(prov, "Theo cán bộ") {
+		t.Error("the province viewer does not see officers with SIPAS_PROVINCE_OFFICERS=1")
 	}
 }
 

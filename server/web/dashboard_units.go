@@ -36,7 +36,8 @@ func unitOf(f fmtr, name string, sc *report.Score) unitRow {
 }
 
 // staffTables builds the counters table and, when the viewer may see them,
-// the officers table (agency heads and admins, SIPAS.md: only above the
+// the officers table (the agency's head, and province viewers where
+// SIPAS_PROVINCE_OFFICERS allows; SIPAS.md: only above the
 // minimum count). Responses without a counter or officer are left out.
 func (s *Server) staffTables(ctx context.Context, f fmtr, t *dashScope, withOfficers bool) (counters, officers []unitRow, err error) {
 	cs, os, err := s.Reports.Staff(ctx, t.Agency)

@@ -127,9 +127,7 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 		return line("item", res.Quick.Item, def.Question(res.Quick.Item).Text.In(lang), res.Quick.Index, res.Quick.Tally)
 	case res.ND61 != nil:
 		nd := res.ND61
-		t := nd.Tally
-		t.CI95 = nd.QD766.CI95 // the ratio's interval is on dossiers
-		if err := line("index", def.ID, indexLabel(l, def.Method), nd.QD766.Ratio, t); err != nil {
+		if err := line("index", def.ID, indexLabel(l, def.Method), nd.Pooled, nd.Tally); err != nil {
 			return err
 		}
 		for _, c := range nd.Criteria {

@@ -29,7 +29,7 @@ func (env *formEnv) walk(t *testing.T, first string, values url.Values, header .
 func TestPosterSurveyEndToEndWithoutJavaScript(t *testing.T) {
 	env := newFormEnv(t, 5)
 	values := url.Values{"action": {"next"}, "TC1": {"4"}, "TC2": {"5"}, "TC3": {"na"}, "TT1": {"2"}, "CC5": {"1"},
-		"KQ3": {"3"}, "PA1": {"4"}, "PHIENHA": {"khong_co"}, "UT4": {"rat_nhieu"}, "GT": {"nu"}, "TUOI": {"tren60"},
+		"KQ3": {"3"}, "PA1": {"4"}, "PHIENHA_DP": {"khong_co"}, "UT11": {"rat_nhieu"}, "GT": {"nu"}, "TUOI": {"tren60"},
 		"comment": {"Cán bộ nhiệt tình."}}
 	// QR codes carry the URL upper-cased.
 	pages, done := env.walk(t, "/Q/"+formSIPAS, values)
@@ -56,6 +56,11 @@ func TestPosterSurveyEndToEndWithoutJavaScript(t *testing.T) {
 			t.Errorf("page %d has no back link with a real href", i)
 		}
 	}
+	// The results page carries the form's note, so that a refused applicant
+	// does not take "not applicable".
+	if !strings.Contains(pages[4], "<p>(Có thể là được cấp giấy tờ hoặc bị từ chối cấp giấy tờ)</p>") {
+		t.Errorf("results page lacks the official note:\n%s", formText(pages[4]))
+	}
 	if !titles["Phần 2/5 – Đánh giá sự hài lòng"] {
 		t.Errorf("titles %v lack Phần 2/5", titles)
 	}
@@ -77,7 +82,7 @@ func TestPosterSurveyEndToEndWithoutJavaScript(t *testing.T) {
 		t.Fatalf("%d responses, want 1", len(rs))
 	}
 	r := rs[0]
-	want := `{"CC5":1,"GT":"nu","KQ3":3,"PA1":4,"PHIENHA":"khong_co","TC1":4,"TC2":5,"TC3":null,"TT1":2,"TUOI":"tren60","UT4":"rat_nhieu"}`
+	want := `{"CC5":1,"GT":"nu","KQ3":3,"PA1":4,"PHIENHA_DP":"khong_co","TC1":4,"TC2":5,"TC3":null,"TT1":2,"TUOI":"tren60","UT11":"rat_nhieu"}`
 	if got := answersOf(r); got != want || r.Channel != "qr" || r.Partial || r.SurveyID != "sipas-dv-2023" ||
 		r.Comment != "Cán bộ nhiệt tình." || r.Lang != "vi" || r.AnsweredAt == nil || r.Dossier != "" {
 		t.Errorf("stored %s channel=%s partial=%v survey=%s comment=%q lang=%s", got, r.Channel, r.Partial, r.SurveyID, r.Comment, r.Lang)
@@ -107,7 +112,7 @@ func TestQuickRatingWithAndWithoutTheFollowUp(t *testing.T) {
 			url.Values{"action": {"next"}, "LYDO": {"cho_lau", "thai_do"}, "comment": {"Chờ 2 tiếng."}},
 			`{"HL":2,"LYDO":["cho_lau","thai_do"]}`, "Chờ 2 tiếng."},
 		{"dissatisfied skips the follow-up", url.Values{"HL": {"3"}},
-			url.Values{"action": {"skip"}, "LYDO": {"phi"}, "comment": {"bỏ qua"}}, `{"HL":3}`, ""},
+			url.Values{"action": {"skip"}, "LYDO": {"tre_hen"}, "comment": {"bỏ qua"}}, `{"HL":3}`, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

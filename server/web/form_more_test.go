@@ -16,7 +16,7 @@ func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {
 	env := newFormEnv(t, 5)
 	loc := env.post(t, "/q/"+formQuick, url.Values{"HL": {"1"}})
 	long := strings.Repeat("ờ", 1001)
-	rec := env.do(t, http.MethodPost, loc, url.Values{"action": {"next"}, "LYDO": {"phi"}, "comment": {long}})
+	rec := env.do(t, http.MethodPost, loc, url.Values{"action": {"next"}, "LYDO": {"phien_ha"}, "comment": {long}})
 	b := rec.Body.String()
 	if rec.Code != http.StatusUnprocessableEntity {
 		t.Fatalf("status %d\n%s", rec.Code, formText(b))
@@ -26,7 +26,7 @@ func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {
 		`<div class="f-error-summary"`, "Có thông tin cần kiểm tra lại",
 		`<a href="#comment">Ý kiến khác tối đa 1.000 ký tự. Ông/Bà vui lòng rút gọn.</a>`,
 		`<span class="f-vh">Lỗi:</span> Ý kiến khác tối đa 1.000 ký tự. Ông/Bà vui lòng rút gọn.`,
-		`value="phi" checked`, long + "</textarea>",
+		`value="phien_ha" checked`, long + "</textarea>",
 	} {
 		if !strings.Contains(main, want) {
 			t.Errorf("error page lacks %.80q", want)
@@ -42,10 +42,10 @@ func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {
 		t.Errorf("%d responses stored from a page with errors", len(rs))
 	}
 	// Shortened, it goes through, with the answers of both pages.
-	if loc := env.post(t, loc, url.Values{"LYDO": {"phi"}, "comment": {long[:30]}}); !strings.HasSuffix(loc, "/done") {
+	if loc := env.post(t, loc, url.Values{"LYDO": {"phien_ha"}, "comment": {long[:30]}}); !strings.HasSuffix(loc, "/done") {
 		t.Fatalf("led to %s", loc)
 	}
-	if rs := env.responses(t); len(rs) != 1 || answersOf(rs[0]) != `{"HL":1,"LYDO":["phi"]}` {
+	if rs := env.responses(t); len(rs) != 1 || answersOf(rs[0]) != `{"HL":1,"LYDO":["phien_ha"]}` {
 		t.Errorf("stored %v", rs)
 	}
 }

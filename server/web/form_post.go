@@ -45,6 +45,9 @@ func (s *Server) formShow(c echo.Context, fc *formCtx, i int, answers map[string
 	if len(st.parts) == 1 {
 		v.Intro = st.parts[0].Intro.In(lang)
 	}
+	if st.kind == stepElement {
+		v.Intro = st.element.Intro.In(lang) // the official form's note under the element heading
+	}
 	v.Optional = st.optional()
 	v.Single = len(v.Questions) == 1 && v.Comment == nil && v.Intro == ""
 	if v.Single {

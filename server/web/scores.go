@@ -59,10 +59,12 @@ type itemJSON struct {
 	Mean   score.Figure `json:"mean"`
 }
 
+// nd61JSON is what nd61 reports beside its headline (the share of criterion
+// answers meeting the standard). Nothing is reported under the QĐ 766 name
+// until dossier counts exist (docs/decisions/0011).
 type nd61JSON struct {
-	Points    score.Figure     `json:"points"`
-	MaxPoints int              `json:"max_points"`
-	QD766     score.QD766Ratio `json:"qd766"`
+	Points    score.Figure `json:"points"`
+	MaxPoints int          `json:"max_points"`
 }
 
 func counts(t score.Tally) []int {
@@ -125,8 +127,8 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 			Items: []itemJSON{{Code: q.Item, Text: itemText(q.Item), Index: q.Index, N: q.N, NA: q.NA, Counts: counts(q.Tally), Mean: q.Mean}}})
 	case res.ND61 != nil:
 		nd := res.ND61
-		out.Index, total = nd.QD766.Ratio, nd.Tally
-		out.ND61 = &nd61JSON{Points: nd.Points, MaxPoints: nd.MaxPoints, QD766: nd.QD766}
+		out.Index, total = nd.Pooled, nd.Tally
+		out.ND61 = &nd61JSON{Points: nd.Points, MaxPoints: nd.MaxPoints}
 		for _, a := range def.Aspects {
 			for _, e := range a.Elements {
 				ej := elementJSON{Code: e.Code, Name: e.Title.In(lang), Index: nd.Pooled, CI95: ci(nd.Tally), N: nd.N, Items: []itemJSON{}}
@@ -140,13 +142,6 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 	}
 	out.CI95, out.Mean, out.Counts, out.NA = ci(total), total.Mean, counts(total), total.NA
-	if res.ND61 != nil {
-		// The headline index is the QĐ 766 ratio; its interval must be the ratio's.
-		out.CI95 = nil
-		if r := res.ND61.QD766.CI95; r != nil {
-			out.CI95 = &[2]float64{r.Lo, r.Hi}
-		}
-	}
 	return out
 }
 

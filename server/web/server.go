@@ -42,6 +42,9 @@ type Deps struct {
 	CA       []byte
 	PlainURL string
 	HSTS     bool
+	// ProvinceOfficers: province viewers see per-officer figures too; by
+	// default only the agency's head does (SIPAS_PROVINCE_OFFICERS).
+	ProvinceOfficers bool
 }
 
 // Server is the HTTP application.

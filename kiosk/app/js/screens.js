@@ -141,8 +141,12 @@ export function question(app) {
     h('span', { class: 'progress', text: progress }),
     h('span', { class: 'sep', 'aria-hidden': 'true', text: ' · ' }),
     h('span', { class: 'element', text: i18n.text(step.element.title) }));
+  // The element's note from the official form, such as the results element's
+  // "(Có thể là được cấp giấy tờ hoặc bị từ chối cấp giấy tờ)".
+  const note = i18n.text(step.element.intro);
   const main = h('div', { class: 'screen question-screen' },
     questionHeading(i18n.text(step.q.text)),
+    note ? h('p', { class: 'intro', text: note }) : null,
     scaleBlock(app, step));
   const footer = h('div', { class: 'foot' }, privacyNote(app),
     actionButton('secondary stop', i18n.t('kiosk.stop'), () => app.stop(), 'stop'));

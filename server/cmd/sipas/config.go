@@ -33,6 +33,9 @@ type Config struct {
 	PosterBurst     int           // ...after a burst of this many
 	RollupInterval  time.Duration // how often the monthly counts catch up with new responses
 	TLS             TLSConfig     // HTTPS in the binary (SIPAS_TLS and friends)
+	// ProvinceOfficers lets province viewers see per-officer figures, which
+	// are otherwise for the agency's head only (SIPAS.md).
+	ProvinceOfficers bool
 }
 
 // TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
@@ -64,6 +67,7 @@ var serveVars = []configVar{
 	{"survey-dir", "SIPAS_SURVEY_DIR", "", "folder of questionnaire YAML files to use instead of the built-in ones"},
 	{"shutdown-timeout", "SIPAS_SHUTDOWN_TIMEOUT", "15s", "how long a graceful stop waits for requests in flight"},
 	{"rollup-interval", "SIPAS_ROLLUP_INTERVAL", "1s", "how often the monthly counts catch up with new responses"},
+	{"province-officers", "SIPAS_PROVINCE_OFFICERS", "0", "1 = province viewers see per-officer figures too (otherwise only the agency's head)"},
 	{"poster-rate", "SIPAS_POSTER_RATE", "5/3m", "poster-QR responses per counter and client: burst/interval (5 at once, then one every 3 minutes)"},
 	{"flag-repeat", "SIPAS_FLAG_REPEAT", "5s", "flag responses from one tablet or phone closer together than this"},
 	{"flag-burst", "SIPAS_FLAG_BURST", "5/10m", "flag identical answer sets of a full SIPAS questionnaire repeated this many times within this window"},
@@ -137,6 +141,9 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	}
 	if c.Demo, err = parseBool(*vals["demo"]); err != nil {
 		return nil, fmt.Errorf("SIPAS_DEMO / -demo %q is not 0 or 1", *vals["demo"])
+	}
+	if c.ProvinceOfficers, err = parseBool(*vals["province-officers"]); err != nil {
+		return nil, fmt.Errorf("SIPAS_PROVINCE_OFFICERS / -province-officers %q is not 0 or 1", *vals["province-officers"])
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
