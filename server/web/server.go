@@ -3,9 +3,12 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,8 +60,29 @@ type Server struct {
 	devices deviceCache
 }
 
-// New builds the server; it fails when a template or static file is missing or broken.
+// missing names the dependencies New cannot do without that d lacks.
+func (d Deps) missing() []string {
+	var out []string
+	for name, nilness := range map[string]bool{
+		"DB": d.DB == nil, "Surveys": d.Surveys == nil, "I18n": d.I18n == nil, "Metrics": d.Metrics == nil,
+		"Logger": d.Logger == nil, "Assets": d.Assets == nil, "Kiosk": d.Kiosk == nil, "Collect": d.Collect == nil,
+		"Reports": d.Reports == nil, "Codes": d.Codes == nil, "AuthLimits": d.AuthLimits == nil, "LoginLimits": d.LoginLimits == nil,
+	} {
+		if nilness {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// New builds the server; it fails when a dependency is missing (a nil one
+// would fail later, on the first request that needs it) or when a template
+// or static file is missing or broken.
 func New(d Deps) (*Server, error) {
+	if m := d.missing(); len(m) > 0 {
+		return nil, fmt.Errorf("web: missing dependencies: %s", strings.Join(m, ", "))
+	}
 	if d.Clock == nil {
 		d.Clock = survey.SystemClock{}
 	}

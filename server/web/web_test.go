@@ -276,3 +276,18 @@ func TestPostersShowTheCounterAndItsLink(t *testing.T) {
 		t.Errorf("unknown counter: %d", rec.Code)
 	}
 }
+
+// New refuses to build a server with a dependency missing, naming it,
+// instead of failing on the first request that needs it.
+func TestNewRefusesMissingDependencies(t *testing.T) {
+	s := newTestServer(t)
+	d := s.Deps
+	d.Reports, d.LoginLimits = nil, nil
+	_, err := New(d)
+	if err == nil || !strings.Contains(err.Error(), "LoginLimits, Reports") {
+		t.Errorf("New without Reports and LoginLimits: %v", err)
+	}
+	if _, err := New(s.Deps); err != nil {
+		t.Errorf("New with everything: %v", err)
+	}
+}
