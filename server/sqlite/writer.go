@@ -119,7 +119,7 @@ func (w *Writer) loop() {
 		// Gather for a moment: requests arriving within gatherWait of the
 		// first share its commit, and so its fsync, which is what a commit
 		// costs. Alone, a tablet waits 2 ms more; under load the batches
-		// grow several times (docs/decisions/0013).
+		// grow (docs/decisions/0014).
 		timer.Reset(gatherWait)
 	gather:
 		for len(batch) < w.maxBatch {
