@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -105,10 +106,23 @@ func (p loginPage) PageTitle(l *i18n.Localizer) string {
 	return l.T("login.title")
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site: a path that starts
+// with exactly one "/", holds no control character or backslash (browsers
+// drop tabs and newlines and read "\\" as "/", so "/\t/evil.example" would
+// leave the site) and parses to no scheme or host.
 func safeNext(next string) string {
+	const home = "/dashboard"
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
-		return "/dashboard"
+		return home
+	}
+	for _, r := range next {
+		if unicode.IsControl(r) {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return next
 }

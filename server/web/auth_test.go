@@ -95,9 +95,49 @@ func TestSignInAndThrottling(t *testing.T) {
 
 func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{"/dashboard?month=2026-10": "/dashboard?month=2026-10", "//evil.example": "/dashboard",
-		"https://evil.example": "/dashboard", `/\evil`: "/dashboard", "": "/dashboard"} {
+		"https://evil.example": "/dashboard", `/\evil`: "/dashboard", "": "/dashboard",
+		// Browsers drop tabs and newlines from a Location, which makes these "//evil.example".
+		"/\t/evil.example": "/dashboard", "/\n/evil.example": "/dashboard", "/\r\n/evil.example": "/dashboard",
+		"/\x00/evil.example": "/dashboard", "/\x7f/evil.example": "/dashboard", "/\u0085/evil.example": "/dashboard",
+		"/%2F/evil.example": "/dashboard", "/admin/agencies?q=a%2Fb": "/admin/agencies?q=a%2Fb"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestSignInRedirectStaysOnSite is the reported attack end to end: a link
+// to /login?next=/%09/evil.example must not send anyone to another host,
+// whether they are signed in already or sign in on the form.
+func TestSignInRedirectStaysOnSite(t *testing.T) {
+	s := newTestServer(t)
+	place(t, s)
+	addUser(t, s, "lanhdao", survey.RoleAgencyHead, 1, "mật-khẩu-đúng")
+	const attack = "/login?next=/%09/evil.example"
+
+	rec := get(t, s, attack)
+	if b := rec.Body.String(); strings.Contains(b, "evil.example") || !strings.Contains(b, `name="next" value="/dashboard"`) {
+		t.Errorf("sign-in form carries the foreign next: %s", b)
+	}
+
+	ck, _ := signIn(t, s, "lanhdao", "mật-khẩu-đúng")
+	rec = get(t, s, attack, "Cookie", ck.Name+"="+ck.Value)
+	if loc := rec.Header().Get("Location"); rec.Code != http.StatusSeeOther || loc != "/dashboard" {
+		t.Errorf("signed in: %d Location %q, want /dashboard", rec.Code, loc)
+	}
+
+	// The form posted with the tab in next.
+	page := get(t, s, "/login")
+	m := csrfRE.FindStringSubmatch(page.Body.String())
+	form := url.Values{"csrf": {m[1]}, "username": {"lanhdao"}, "password": {"mật-khẩu-đúng"}, "next": {"/\t/evil.example"}}
+	req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range page.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	out := httptest.NewRecorder()
+	s.Handler().ServeHTTP(out, req)
+	if loc := out.Header().Get("Location"); out.Code != http.StatusSeeOther || loc != "/dashboard" {
+		t.Errorf("posted: %d Location %q, want /dashboard", out.Code, loc)
 	}
 }
