@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -59,7 +60,8 @@ func TestDashboardAuthorizationMatrix(t *testing.T) {
 			// The mark, with the user's own CSRF token.
 			path := fmt.Sprintf("/dashboard/agency/%s/comments/%d", code, commentOf[code])
 			rec := f.post(t, u.name, path, url.Values{"csrf": {f.csrf[u.name]}, "handled": {"1"}})
-			want := map[bool]int{true: http.StatusSeeOther, false: http.StatusForbidden}[u.scope[code]]
+			// The province only reads: it may not mark, whatever the agency.
+			want := map[bool]int{true: http.StatusSeeOther, false: http.StatusForbidden}[u.scope[code] && u.name != "province"]
 			if u.name == "" {
 				want = http.StatusSeeOther
 			}
@@ -74,6 +76,26 @@ func TestDashboardAuthorizationMatrix(t *testing.T) {
 				t.Errorf("head marks another ward's comment through their own agency: %d", rec.Code)
 			}
 		}
+	}
+
+	// Every mark that went through is in the audit log, by its user; the
+	// province's attempts left nothing.
+	log, err := f.s.DB.AuditLog(context.Background(), sqlite.AuditFilter{Action: "comment."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byActor := map[string]int{}
+	for _, e := range log {
+		byActor[e.Actor]++
+	}
+	if byActor["dash-province"] != 0 || byActor["dash-admin"] != 2 || byActor["dash-head"] != 1 || len(log) != 3 {
+		t.Errorf("audited marks by user: %v, want admin 2, head 1, province 0", byActor)
+	}
+	if rec := f.get(t, "province", "/dashboard/agency/H17.51/comments?month=2026-10"); strings.Contains(rec.Body.String(), `name="handled"`) {
+		t.Errorf("the province's comments page offers the mark")
+	}
+	if rec := f.get(t, "head", "/dashboard/agency/H17.50.1/comments?month=2026-10"); !strings.Contains(rec.Body.String(), `name="handled"`) {
+		t.Errorf("the agency head's comments page lacks the mark")
 	}
 
 	// Landing and the province comparison.
