@@ -159,9 +159,8 @@ func (s *Server) commentsPage(c echo.Context) error {
 	}
 	v := commentsView{Nav: navFor(t, "comments"), Agency: t.Agency.Name.In(l.Lang()), AgencyCode: t.Agency.Code,
 		MonthLabel: l.Month(t.Month), Action: base, Query: q.Search, CSRF: t.Sess.CSRF, Back: pageURL(page),
-		CanMark: slices.Contains(commentMarkers, t.Sess.User.Role),
-		Total:   l.Int(total), Page: page, Pages: max(1, (total+commentsPerPage-1)/commentsPerPage),
-		Filtered: element != "" || q.Search != "" || q.State != "" || from != to}
+		Total: l.Int(total), Page: page, Pages: max(1, (total+commentsPerPage-1)/commentsPerPage),
+		Filtered: element != "" || q.Search != "" || q.State != "" || from != to, CanMark: slices.Contains(commentMarkers, t.Sess.User.Role)}
 	if page > 1 {
 		v.PrevURL = pageURL(page - 1)
 	}
