@@ -11,8 +11,9 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// formMaxBody bounds a posted page: a 1,000-character comment is under 4 KB
-// even as percent-encoded Vietnamese.
+// formMaxBody bounds a posted form page, of the phone form or any other
+// (limitBodies): a 1,000-character comment is under 4 KB even as
+// percent-encoded Vietnamese.
 const formMaxBody = 32 << 10
 
 // formShow renders step i with the given answers and errors. The answers
@@ -80,8 +81,7 @@ func formLastStep(steps []formStep, i int, answers map[string]json.RawMessage) b
 // the last one.
 func (s *Server) formPost(c echo.Context, fc *formCtx, i int) error {
 	ctx := c.Request().Context()
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, formMaxBody)
-	form, err := c.FormParams()
+	form, err := c.FormParams() // read under formMaxBody by limitBodies
 	if err != nil {
 		return survey.Errorf(survey.CodeTooLarge, "error.too_large", nil)
 	}

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	e.Use(s.recoverPanics)
 	e.Use(s.logRequests)
 	e.Use(s.secureHeaders)
+	e.Use(s.limitBodies)
 	// Phones on weak networks: compress pages. Not the API: its answers are
 	// tiny, and a compressor per request was the submission path's top cost.
 	// Not /metrics either: promhttp compresses by itself, and twice is garbage.
