@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -140,7 +140,8 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 // login checks a username and password. Failures are throttled per
-// username and per address, and all look the same to the person.
+// username and address and per address (auth.SignIns), cost the same bcrypt
+// work whether or not the user exists, and all look the same to the person.
 func (s *Server) login(c echo.Context) error {
 	ck, err := c.Cookie(loginCSRF)
 	if err != nil || !sameToken(c.FormValue("csrf"), ck.Value) {
@@ -150,24 +151,28 @@ func (s *Server) login(c echo.Context) error {
 	next := safeNext(c.FormValue("next"))
 	now := s.Clock.Now()
 	page := loginPage{CSRF: ck.Value, Next: next, Username: username}
-	for _, key := range []string{"login-user:" + strings.ToLower(username), "login-ip:" + c.RealIP()} {
-		if wait := s.LoginLimits.Hit(key, now); wait > 0 {
-			l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
-			page.Error = l.T("login.throttled", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
-			return s.render(c, http.StatusTooManyRequests, "login", page)
-		}
+	addr := c.RealIP()
+	if wait := s.LoginLimits.Wait(username, addr, now); wait > 0 {
+		l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
+		page.Error = l.T("login.throttled", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
+		return s.render(c, http.StatusTooManyRequests, "login", page)
 	}
 	u, err := s.DB.UserByUsername(c.Request().Context(), username)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return err
 	}
-	if u == nil || u.Disabled || !auth.CheckPassword(u.PasswordHash, c.FormValue("password")) {
-		s.LoginLimits.Allow("login-user:"+strings.ToLower(username), now)
-		s.LoginLimits.Allow("login-ip:"+c.RealIP(), now)
-		s.Logger.Warn("sign-in failed", "username", username, "ip", c.RealIP())
+	hash := "" // no such user, or a disabled one: the same work, then a refusal
+	if u != nil && !u.Disabled {
+		hash = u.PasswordHash
+	}
+	if !s.Passwords.Check(hash, c.FormValue("password")) {
+		s.LoginLimits.Failed(username, addr, now)
+		s.Logger.Warn("sign-in failed", "username", username, "ip", addr)
 		page.Error = s.I18n.Localizer(s.I18n.Negotiate(c.Request())).T("login.failed")
 		return s.render(c, http.StatusUnauthorized, "login", page)
 	}
+	s.LoginLimits.Succeeded(username, addr)
 	token, _, err := s.DB.CreateSession(c.Request().Context(), u.ID, now, sessionTTL)
 	if err != nil {
 		return err

@@ -73,7 +73,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: logger,
 		Clock: clock, Assets: assets.FS, Kiosk: kiosk.FS,
 		Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		LoginLimits: collect.NewLimiter(time.Minute, 5),
+		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: buildVersion(),
 	})
 	if err != nil {
