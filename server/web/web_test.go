@@ -76,7 +76,7 @@ func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Se
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
 		Clock: clock, Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: auth.NewSignIns(), Passwords: auth.NewPasswords(4),
-		BaseURL:     "http://example.test", Version: "test"})
+		BaseURL: "http://example.test", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
