@@ -31,7 +31,7 @@ func (s *Server) routes() {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
+	e.GET("/metrics", s.metricsFor(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
 	e.GET("/static/:hash/*", s.serveStatic)
 
 	e.GET("/", s.home)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/loadgen"
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
@@ -19,6 +21,7 @@ var (
 	benchOnce   sync.Once
 	benchSrv    *server
 	benchTokens []string
+	benchKey    string // scope metrics, to scrape /metrics
 )
 
 // BenchmarkSubmitDurable measures the submission path as deployed: the real
@@ -33,6 +36,7 @@ func BenchmarkSubmitDurable(b *testing.B) {
 		}
 		benchSrv = startServer(b, dir, "SIPAS_DEMO=1")
 		benchTokens = addDevices(b, dir, 64)
+		benchKey = addMetricsKey(b, dir)
 	})
 	cat, err := survey.Load(surveydefs.FS)
 	if err != nil {
@@ -60,7 +64,7 @@ func BenchmarkSubmitDurable(b *testing.B) {
 	b.ReportMetric(float64(res.P99)/float64(time.Millisecond), "p99-ms")
 	b.ReportMetric(float64(benchSrv.peakRSS())/(1<<20), "server-peak-MB")
 	// How the group commit behaved: mean responses per transaction and time per commit.
-	m := scrape(b, benchSrv.url+"/metrics")
+	m := scrape(b, benchSrv.url+"/metrics", benchKey)
 	if n := m["sipas_write_batch_size_count"]; n > 0 {
 		b.ReportMetric(m["sipas_write_batch_size_sum"]/n, "responses/commit")
 		b.ReportMetric(1000*m["sipas_write_commit_seconds_sum"]/m["sipas_write_commit_seconds_count"], "ms/commit")
@@ -71,8 +75,13 @@ func BenchmarkSubmitDurable(b *testing.B) {
 }
 
 // scrape reads the plain counters and sums of a Prometheus text page.
-func scrape(b *testing.B, url string) map[string]float64 {
-	resp, err := http.Get(url)
+func scrape(b *testing.B, url, key string) map[string]float64 {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -88,4 +97,19 @@ func scrape(b *testing.B, url string) map[string]float64 {
 		}
 	}
 	return out
+}
+
+// addMetricsKey stores an API key of scope metrics, as an operator would
+// for Prometheus, and returns it.
+func addMetricsKey(b *testing.B, dataDir string) string {
+	db, err := sqlite.Open(context.Background(), filepath.Join(dataDir, "sipas.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	_, key, err := db.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return key
 }
