@@ -14,7 +14,7 @@ import (
 func TestCellsNeverStartAFormula(t *testing.T) {
 	for in, want := range map[string]string{
 		`=HYPERLINK("http://evil.example","Bấm vào đây")`: `'=HYPERLINK("http://evil.example","Bấm vào đây")`,
-		"+1+cmd|' /C calc'!A0": "'+1+cmd|' /C calc'!A0", "-2+3": "'-2+3", "@SUM(A1)": "'@SUM(A1)",
+		"+1+cmd|' /C calc'!A0":                            "'+1+cmd|' /C calc'!A0", "-2+3": "'-2+3", "@SUM(A1)": "'@SUM(A1)",
 		"\t=1": "'\t=1", "\r=1": "'\r=1", "＝1+1": "'＝1+1",
 		"-0.25": "-0.25", "+3": "+3", "1e-5": "1e-5", "-1E+3": "-1E+3", "Sở Nội vụ": "Sở Nội vụ", "": "", "a=b": "a=b",
 	} {
