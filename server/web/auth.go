@@ -52,10 +52,13 @@ func (s *Server) session(c echo.Context) *sqlite.Session {
 
 // requireUser lets signed-in users through; pages redirect others to the
 // sign-in form, the API answers 401. Form posts must carry the session's
-// CSRF token.
+// CSRF token. Nothing behind a sign-in is cached: scores, citizens'
+// comments and exports are for this user only, and a shared computer's
+// browser must not show them from its cache after sign-out.
 func (s *Server) requireUser(roles ...survey.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			noStore(c)
 			sess := s.session(c)
 			if sess == nil {
 				if wantsJSON(c) {

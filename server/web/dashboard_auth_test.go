@@ -154,3 +154,21 @@ func responseID(t *testing.T, f *dashFixture, uid string) int64 {
 	}
 	return r.ID
 }
+
+// TestSignedInPagesAreNeverCached: scores, citizens' comments and exports
+// stay out of browser and proxy caches, as administration pages do.
+func TestSignedInPagesAreNeverCached(t *testing.T) {
+	f := newDashFixture(t)
+	f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 2))
+	for _, p := range []string{"/dashboard", "/dashboard/province", "/dashboard/agency/H17.50", "/dashboard/agency/H17.50/print",
+		"/dashboard/agency/H17.50/comments", "/dashboard/agency/H17.50/export.csv", "/dashboard/agency/H17.50/export.xlsx",
+		"/dashboard/agency/H17.50/responses.csv", "/dashboard/agency/H17.50/responses.xlsx"} {
+		rec := f.get(t, "admin", p+"?month=2026-10")
+		if rec.Code >= 400 || !strings.Contains(rec.Header().Get("Cache-Control"), "no-store") {
+			t.Errorf("%s: %d, Cache-Control %q", p, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+	}
+	if rec := f.get(t, "", "/dashboard/agency/H17.50"); !strings.Contains(rec.Header().Get("Cache-Control"), "no-store") {
+		t.Errorf("the redirect to the sign-in form: Cache-Control %q", rec.Header().Get("Cache-Control"))
+	}
+}

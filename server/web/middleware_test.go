@@ -70,3 +70,19 @@ func TestLogPathKeepsWhatIsNotSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestHSTSOnlyWhenServedOverHTTPS: behind an https base URL every answer
+// tells the browser to keep to HTTPS; over plain http (a closed network of
+// counters) the header would be meaningless, and is not sent.
+func TestHSTSOnlyWhenServedOverHTTPS(t *testing.T) {
+	s := newTestServer(t)
+	for _, base := range []string{"http://example.test", "https://khaosat.cantho.gov.vn"} {
+		s.BaseURL = base
+		for _, p := range []string{"/", "/login", "/api/v1/surveys", "/no/such/page"} {
+			got := get(t, s, p).Header().Get("Strict-Transport-Security")
+			if https := strings.HasPrefix(base, "https:"); https != (got == "max-age=31536000") || !https && got != "" {
+				t.Errorf("%s with base %s: Strict-Transport-Security %q", p, base, got)
+			}
+		}
+	}
+}
