@@ -69,12 +69,22 @@ func (s *Server) requireUser(roles ...survey.Role) echo.MiddlewareFunc {
 			if len(roles) > 0 && !slices.Contains(roles, sess.User.Role) {
 				return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
 			}
-			if c.Request().Method == http.MethodPost && !sameToken(c.FormValue("csrf"), sess.CSRF) {
+			if c.Request().Method == http.MethodPost && !sameToken(csrfToken(c), sess.CSRF) {
 				return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
 			}
 			return next(c)
 		}
 	}
+}
+
+// csrfToken is the CSRF token a post carries: in its form body, or in an
+// X-CSRF-Token header for a script. Never from the query string, where it
+// would sit in logs, in history and in the Referer of the next page.
+func csrfToken(c echo.Context) string {
+	if tok := c.Request().Header.Get("X-CSRF-Token"); tok != "" {
+		return tok
+	}
+	return c.Request().PostFormValue("csrf")
 }
 
 func sameToken(a, b string) bool {
@@ -147,7 +157,7 @@ func (s *Server) loginForm(c echo.Context) error {
 // work whether or not the user exists, and all look the same to the person.
 func (s *Server) login(c echo.Context) error {
 	ck, err := c.Cookie(loginCSRF)
-	if err != nil || !sameToken(c.FormValue("csrf"), ck.Value) {
+	if err != nil || !sameToken(csrfToken(c), ck.Value) {
 		return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
 	}
 	username := strings.TrimSpace(c.FormValue("username"))

@@ -245,3 +245,46 @@ func TestSignInRedirectStaysOnSite(t *testing.T) {
 		t.Errorf("posted: %d Location %q, want /dashboard", out.Code, loc)
 	}
 }
+
+// TestCSRFTokenOnlyFromTheBodyOrHeader: a token in the query string is
+// ignored, even the right one, on the sign-in form and behind it.
+func TestCSRFTokenOnlyFromTheBodyOrHeader(t *testing.T) {
+	s, admin := adminSetup(t)
+	post := func(path string, query, body url.Values, header ...string) int {
+		req := httptest.NewRequest(http.MethodPost, path+"?"+query.Encode(), strings.NewReader(body.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		req.AddCookie(admin.ck)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	form := url.Values{"name": {"bi"}, "scopes": {"scores"}}
+	if code := post("/admin/apikeys", url.Values{"csrf": {admin.csrf}}, form); code != http.StatusForbidden {
+		t.Errorf("the session's token in the query string: %d, want 403", code)
+	}
+	if code := post("/admin/apikeys", nil, form, "X-CSRF-Token", admin.csrf); code == http.StatusForbidden {
+		t.Errorf("the token in the X-CSRF-Token header: %d", code)
+	}
+	withBody := url.Values{"csrf": {admin.csrf}, "name": {"bi"}, "scopes": {"scores"}}
+	if code := post("/admin/apikeys", nil, withBody); code == http.StatusForbidden {
+		t.Errorf("the token in the body: %d", code)
+	}
+
+	// The sign-in form's own token, likewise.
+	page := get(t, s, "/login")
+	tok := csrfRE.FindStringSubmatch(page.Body.String())[1]
+	req := httptest.NewRequest(http.MethodPost, "/login?csrf="+url.QueryEscape(tok),
+		strings.NewReader(url.Values{"username": {"quantri"}, "password": {adminPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range page.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("sign-in with the token in the query string: %d, want 403", rec.Code)
+	}
+}
