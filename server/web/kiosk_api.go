@@ -92,6 +92,9 @@ func (s *Server) kioskConfigFor(ctx context.Context, d *survey.Device) (*kioskCo
 	return cfg, nil
 }
 
+// pairAll is the limiter key of wrong pairing codes from every address.
+const pairAll = "pair:*"
+
 type pairRequest struct {
 	Code       string `json:"code"`
 	AppVersion string `json:"app_version"`
@@ -105,20 +108,28 @@ func (s *Server) kioskPair(c echo.Context) error {
 		return err
 	}
 	// Pairing codes are only six digits: every wrong guess counts against the
-	// address, and past the limit even a right one waits.
+	// address and against all addresses together (many addresses must not
+	// add up to many guesses), and past either limit even a right one waits.
 	now := s.Clock.Now()
-	key := "pair:" + c.RealIP()
-	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
-		return survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+	keys := []string{"pair:" + c.RealIP(), pairAll}
+	for _, key := range keys {
+		if wait := s.AuthLimits.Hit(key, now); wait > 0 {
+			return survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+		}
+	}
+	wrong := func() {
+		for _, key := range keys {
+			s.AuthLimits.Allow(key, now)
+		}
 	}
 	if len(req.Code) != 6 {
-		s.AuthLimits.Allow(key, now)
+		wrong()
 		return survey.FieldError("code", "error.pairing.unknown", nil)
 	}
 	d, token, err := s.DB.Pair(c.Request().Context(), req.Code, now, req.AppVersion)
 	if err != nil {
 		if survey.ErrorCode(err) == survey.CodeInvalid {
-			s.AuthLimits.Allow(key, now)
+			wrong()
 		}
 		return err
 	}
