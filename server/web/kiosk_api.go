@@ -39,9 +39,15 @@ type kioskPlace struct {
 	Name   survey.Text `json:"name"`
 }
 
+// kioskPIN lets the tablet check its staff PIN offline, at the cost of a
+// slow key derivation per guess (auth.StaffPINVerifier; the tablet repeats
+// it in js/pin.js): hash = PBKDF2-HMAC-SHA256(hex SHA-256(salt + PIN),
+// salt, iterations).
 type kioskPIN struct {
-	Salt   string `json:"salt"`
-	SHA256 string `json:"sha256"`
+	KDF        string `json:"kdf"` // "pbkdf2-sha256"
+	Salt       string `json:"salt"`
+	Iterations int    `json:"iterations"`
+	Hash       string `json:"hash"`
 }
 
 type kioskPerson struct {
@@ -70,6 +76,10 @@ func (s *Server) kioskConfigFor(ctx context.Context, d *survey.Device) (*kioskCo
 	if err != nil {
 		return nil, err
 	}
+	pin, err := s.DB.StaffPIN(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
 	cfg := &kioskConfig{
 		DeviceID: d.ID,
 		Counter:  kioskPlace{Code: counter.Code, Number: counter.Number, Name: counter.Name},
@@ -77,7 +87,7 @@ func (s *Server) kioskConfigFor(ctx context.Context, d *survey.Device) (*kioskCo
 		Survey:   def.ID, SurveyMethod: def.Method,
 		IdleSeconds: counter.IdleSeconds, IdleWarning: counter.IdleWarning,
 		RepeatGuard: 1500, ThanksSecs: 6,
-		StaffPIN:   kioskPIN{Salt: d.PINSalt, SHA256: d.PINHash},
+		StaffPIN:   kioskPIN{KDF: "pbkdf2-sha256", Salt: pin.Salt, Iterations: pin.Iterations, Hash: pin.Verifier},
 		Officers:   []kioskPerson{},
 		QRURL:      s.BaseURL + "/q/" + counter.Code,
 		ServerTime: s.Clock.Now().UTC(),
