@@ -97,7 +97,8 @@ func (db *DB) Pair(ctx context.Context, code string, now time.Time, appVersion s
 	if expires < ts(now) {
 		return nil, "", survey.FieldError("code", "error.pairing.expired", nil)
 	}
-	verifier, err := auth.StaffPINVerifier(salt, pin, auth.StaffPINIterations)
+	iterations := db.pinIterations()
+	verifier, err := auth.StaffPINVerifier(salt, pin, iterations)
 	if err != nil {
 		return nil, "", err
 	}
@@ -116,7 +117,7 @@ func (db *DB) Pair(ctx context.Context, code string, now time.Time, appVersion s
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO devices (counter_id, token_hash, created_at, last_seen_at, app_version,
 			staff_pin_salt, staff_pin_hash, staff_pin_iterations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			counterID, hashSecret(token), ts(now), ts(now), appVersion, salt, verifier, auth.StaffPINIterations)
+			counterID, hashSecret(token), ts(now), ts(now), appVersion, salt, verifier, iterations)
 		if err != nil {
 			return err
 		}
@@ -131,6 +132,13 @@ func (db *DB) Pair(ctx context.Context, code string, now time.Time, appVersion s
 	}
 	d, err := db.Device(ctx, dev.ID)
 	return d, token, err
+}
+
+func (db *DB) pinIterations() int {
+	if db.StaffPINIterations > 0 {
+		return db.StaffPINIterations
+	}
+	return auth.StaffPINIterations
 }
 
 // StaffPIN is what a tablet checks its staff PIN against, offline.
@@ -153,10 +161,10 @@ func (db *DB) StaffPIN(ctx context.Context, deviceID int64) (StaffPIN, error) {
 	if err != nil || p.Iterations > 0 {
 		return p, err
 	}
-	if p.Verifier, err = auth.StretchStaffPIN(p.Verifier, p.Salt, auth.StaffPINIterations); err != nil {
+	p.Iterations = db.pinIterations()
+	if p.Verifier, err = auth.StretchStaffPIN(p.Verifier, p.Salt, p.Iterations); err != nil {
 		return p, err
 	}
-	p.Iterations = auth.StaffPINIterations
 	_, err = db.write.ExecContext(ctx, `UPDATE devices SET staff_pin_hash = ?, staff_pin_iterations = ? WHERE id = ? AND staff_pin_iterations = 0`,
 		p.Verifier, p.Iterations, deviceID)
 	return p, err
