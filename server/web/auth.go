@@ -160,8 +160,10 @@ func (s *Server) login(c echo.Context) error {
 	if err != nil || !sameToken(csrfToken(c), ck.Value) {
 		return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
 	}
-	username := strings.TrimSpace(c.FormValue("username"))
-	next := safeNext(c.FormValue("next"))
+	// Credentials only from the body: a password in a URL would sit in logs and history.
+	form := c.Request().PostFormValue
+	username := strings.TrimSpace(form("username"))
+	next := safeNext(form("next"))
 	now := s.Clock.Now()
 	page := loginPage{CSRF: ck.Value, Next: next, Username: username}
 	addr := c.RealIP()
@@ -179,7 +181,7 @@ func (s *Server) login(c echo.Context) error {
 	if u != nil && !u.Disabled {
 		hash = u.PasswordHash
 	}
-	if !s.Passwords.Check(hash, c.FormValue("password")) {
+	if !s.Passwords.Check(hash, form("password")) {
 		s.LoginLimits.Failed(username, addr, now)
 		s.Logger.Warn("sign-in failed", "username", username, "ip", addr)
 		page.Error = s.I18n.Localizer(s.I18n.Negotiate(c.Request())).T("login.failed")

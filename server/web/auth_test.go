@@ -287,4 +287,16 @@ func TestCSRFTokenOnlyFromTheBodyOrHeader(t *testing.T) {
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("sign-in with the token in the query string: %d, want 403", rec.Code)
 	}
+	// Nor is a password taken from the URL.
+	req = httptest.NewRequest(http.MethodPost, "/login?"+url.Values{"username": {"quantri"}, "password": {adminPassword}}.Encode(),
+		strings.NewReader(url.Values{"csrf": {tok}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for _, c := range page.Result().Cookies() {
+		req.AddCookie(c)
+	}
+	rec = httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("sign-in with the password in the query string: %d, want 401", rec.Code)
+	}
 }
