@@ -8,7 +8,7 @@
 // - everything else (POSTs: responses, heartbeats, pairing) goes to the
 //   network untouched; finished responses wait in the IndexedDB outbox.
 
-const VERSION = '2026.12.1';
+const VERSION = '2026.12.2';
 const SHELL_CACHE = 'sipas-kiosk-shell-' + VERSION;
 const DATA_CACHE = 'sipas-kiosk-data';
 
@@ -23,6 +23,7 @@ const SHELL = [
   'js/idle.js',
   'js/main.js',
   'js/outbox.js',
+  'js/pin.js',
   'js/screens.js',
   'js/session.js',
   'js/sha256.js',

@@ -172,7 +172,7 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: opt.Logger,
 		Clock: opt.Clock, Assets: assets.FS, Kiosk: kiosk.FS,
 		Collect: a.Collect, Reports: a.Reports, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		LoginLimits: collect.NewLimiter(time.Minute, 5),
+		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
 		ProvinceOfficers: cfg.ProvinceOfficers,

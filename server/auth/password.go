@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"sync"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -83,4 +84,38 @@ func RandomPassword() (string, error) {
 		}
 	}
 	return string(out), nil
+}
+
+// Passwords hashes new passwords and checks sign-ins at one bcrypt cost. A
+// sign-in for a user who does not exist, is disabled or has not set a
+// password yet costs the same bcrypt work as a real check, so how long the
+// answer takes does not tell whether a username exists.
+type Passwords struct {
+	hasher Hasher
+	once   sync.Once
+	dummy  []byte // a hash of a random password nobody knows, made on first use
+}
+
+// NewPasswords uses bcrypt at cost (0 means DefaultCost; tests use bcrypt.MinCost).
+func NewPasswords(cost int) *Passwords { return &Passwords{hasher: Hasher{Cost: cost}} }
+
+// Hash returns the bcrypt hash of pw.
+func (p *Passwords) Hash(pw string) (string, error) { return p.hasher.Hash(pw) }
+
+// Check reports whether pw matches hash. With no hash ("" for an unknown,
+// disabled or invited user) it compares pw with a hash of the same cost and
+// reports false.
+func (p *Passwords) Check(hash, pw string) bool {
+	if hash != "" {
+		return CheckPassword(hash, pw)
+	}
+	p.once.Do(func() {
+		// Neither fails: crypto/rand does not, and the cost is one that Hash
+		// uses for every stored password.
+		secret, _ := RandomPassword()
+		h, _ := p.hasher.Hash(secret)
+		p.dummy = []byte(h)
+	})
+	bcrypt.CompareHashAndPassword(p.dummy, []byte(pw))
+	return false
 }

@@ -158,7 +158,7 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		return "", survey.FieldError("channel", "error.response.channel", map[string]any{"Channel": req.Channel})
 	}
 	r := &survey.Response{UID: id.String(), Channel: channel, ReceivedAt: now, Raw: sub.Raw, EnteredBy: sub.EnteredBy,
-		Partial: req.Partial, Comment: req.Comment, Lang: req.Lang}
+		Partial: req.Partial, Comment: survey.CleanText(req.Comment), Lang: req.Lang}
 	if r.Lang == "" {
 		r.Lang = "vi"
 	} else if r.Lang != "vi" && r.Lang != "en" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/safecsv"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -89,7 +90,7 @@ func readAgencyCSV(r io.Reader) ([]importRow, ImportErrors) {
 			continue
 		}
 		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
+			rec[i] = safecsv.Restore(strings.TrimSpace(rec[i]))
 		}
 		row := importRow{line: line, code: rec[0], legacy: rec[1], nameVI: rec[2], nameEN: rec[3], kind: survey.AgencyKind(rec[4]), parent: rec[5]}
 		if !survey.ValidAgencyCode(row.code) {
@@ -274,7 +275,7 @@ func (db *DB) ExportAgencies(ctx context.Context, w io.Writer) error {
 	for _, a := range all {
 		code[a.ID] = a.Code
 	}
-	cw := csv.NewWriter(w)
+	cw := safecsv.NewWriter(w) // a name like =HYPERLINK(...) stays text; readAgencyCSV restores it
 	if err := cw.Write(AgencyCSVHeader); err != nil {
 		return err
 	}

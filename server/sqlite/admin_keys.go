@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 )
 
 // APIKeyScopes are the scopes a key can carry.
-var APIKeyScopes = []string{"tokens", "scores"}
+var APIKeyScopes = []string{"tokens", "scores", "metrics"}
 
 // APIKeyInfo is an API key as the administration lists it: never the secret.
 type APIKeyInfo struct {
@@ -53,7 +54,7 @@ func CheckAPIKeyRequest(name string, scopes []string) error {
 		return survey.FieldError("scopes", "admin.error.scope", nil)
 	}
 	for _, s := range scopes {
-		if s != "tokens" && s != "scores" {
+		if !slices.Contains(APIKeyScopes, s) {
 			return survey.FieldError("scopes", "admin.error.scope", nil)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -159,16 +160,50 @@ func (db *DB) ResponseAgency(ctx context.Context, responseID int64) (int64, erro
 	return id, err
 }
 
+// commentMark is a comment's handled mark as the audit log records it.
+type commentMark struct {
+	HandledBy int64  `json:"handled_by"`
+	HandledAt string `json:"handled_at"`
+}
+
 // MarkComment marks a response's comment as handled by a user, or clears
-// the mark. Marking twice keeps the first who and when.
-func (db *DB) MarkComment(ctx context.Context, responseID, userID int64, handled bool, now time.Time) error {
-	if !handled {
-		_, err := db.write.ExecContext(ctx, `DELETE FROM comment_marks WHERE response_id = ?`, responseID)
-		return err
-	}
-	_, err := db.write.ExecContext(ctx, `INSERT INTO comment_marks (response_id, handled_by, handled_at) VALUES (?, ?, ?)
-		ON CONFLICT (response_id) DO NOTHING`, responseID, userID, ts(now))
-	return err
+// the mark, and writes the audit log in the same transaction: who marked a
+// citizen's comment, and when, is the record that an agency answered it.
+// Marking twice keeps the first who and when.
+func (db *DB) MarkComment(ctx context.Context, responseID int64, by Actor, handled bool, now time.Time) error {
+	return db.tx(ctx, func(tx *sqlTx) error {
+		var before, after *commentMark
+		var m commentMark
+		err := tx.QueryRowContext(ctx, `SELECT handled_by, handled_at FROM comment_marks WHERE response_id = ?`, responseID).
+			Scan(&m.HandledBy, &m.HandledAt)
+		switch {
+		case err == nil:
+			before = &m
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		action := "comment.reopen"
+		if handled {
+			action, after = "comment.handle", before
+			if after == nil {
+				after = &commentMark{HandledBy: by.UserID, HandledAt: ts(now)}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO comment_marks (response_id, handled_by, handled_at) VALUES (?, ?, ?)`,
+					responseID, by.UserID, after.HandledAt); err != nil {
+					return err
+				}
+			}
+		} else if _, err := tx.ExecContext(ctx, `DELETE FROM comment_marks WHERE response_id = ?`, responseID); err != nil {
+			return err
+		}
+		var b, a any // typed nil pointers would be logged as "null", not as nothing
+		if before != nil {
+			b = before
+		}
+		if after != nil {
+			a = after
+		}
+		return writeAudit(ctx, tx, by, now, action, "response:"+strconv.FormatInt(responseID, 10), b, a)
+	})
 }
 
 // ExportRow is one raw response as the export writes it.

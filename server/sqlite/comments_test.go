@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -88,7 +89,7 @@ func TestCommentsFilterSearchAndMark(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC)
 	for range 2 {
-		if err := db.MarkComment(ctx, id, user, true, now); err != nil {
+		if err := db.MarkComment(ctx, id, Actor{UserID: user, Name: "lanhdao"}, true, now); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Hour) // marking again keeps the first time
@@ -102,11 +103,26 @@ func TestCommentsFilterSearchAndMark(t *testing.T) {
 	if _, n, _ := db.Comments(ctx, q); n != 2 {
 		t.Errorf("open: %d", n)
 	}
-	if err := db.MarkComment(ctx, id, user, false, now); err != nil {
+	if err := db.MarkComment(ctx, id, Actor{UserID: user, Name: "lanhdao"}, false, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, n, _ := db.Comments(ctx, q); n != 3 {
 		t.Errorf("open after unmark: %d", n)
+	}
+	// Every mark is in the audit log, with who and the state before and after.
+	log, err := db.AuditLog(ctx, AuditFilter{Action: "comment."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "response:" + strconv.FormatInt(id, 10)
+	if len(log) != 3 || log[2].Action != "comment.handle" || log[2].Before != "" || log[1].Action != "comment.handle" ||
+		log[1].Before != log[1].After || log[0].Action != "comment.reopen" || log[0].After != "" || log[0].Before == "" {
+		t.Fatalf("audit of the marks: %+v", log)
+	}
+	for _, e := range log {
+		if e.Actor != "lanhdao" || e.UserID != user || e.Target != target {
+			t.Errorf("audit entry %+v: want actor lanhdao, user %d, target %s", e, user, target)
+		}
 	}
 	q.State, q.Limit, q.Offset = CommentsAll, 2, 2
 	if page, n, _ := db.Comments(ctx, q); n != 3 || len(page) != 1 || page[0].Text != "ĐẤT ĐAI chậm" {

@@ -30,6 +30,11 @@ type DB struct {
 	stop  chan struct{} // ends the checkpointer
 	done  chan struct{}
 
+	// StaffPINIterations is the PBKDF2 work of staff PIN verifiers made from
+	// now on; 0 means auth.StaffPINIterations. Tests that pair many tablets
+	// for other reasons lower it; the kiosk follows whatever its config says.
+	StaffPINIterations int
+
 	agencyMu    sync.Mutex
 	agencyCache *survey.Tree // see AgencyTree
 }

@@ -6,12 +6,12 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -71,6 +71,8 @@ func (db *DB) CreatePairingCode(ctx context.Context, counterID int64, now time.T
 
 // Pair spends a pairing code and registers a new device on its counter; it
 // returns the device and its bearer token, which is shown only this once.
+// The staff PIN the code carried is stored only as its stretched verifier
+// (auth.StaffPINVerifier), and the code forgets it.
 func (db *DB) Pair(ctx context.Context, code string, now time.Time, appVersion string) (*survey.Device, string, error) {
 	token, err := randomToken(32)
 	if err != nil {
@@ -80,31 +82,49 @@ func (db *DB) Pair(ctx context.Context, code string, now time.Time, appVersion s
 	if err != nil {
 		return nil, "", err
 	}
+	// Stretching takes a fifth of a second: done before the write
+	// transaction, which would hold every other writer up meanwhile. The
+	// transaction checks the code again.
+	var pin, expires string
+	err = db.read.QueryRowContext(ctx, `SELECT staff_pin, expires_at FROM pairing_codes WHERE code_hash = ? AND used_at IS NULL`,
+		hashSecret(code)).Scan(&pin, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", survey.FieldError("code", "error.pairing.unknown", nil)
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if expires < ts(now) {
+		return nil, "", survey.FieldError("code", "error.pairing.expired", nil)
+	}
+	iterations := db.pinIterations()
+	verifier, err := auth.StaffPINVerifier(salt, pin, iterations)
+	if err != nil {
+		return nil, "", err
+	}
 	var dev survey.Device
 	err = db.tx(ctx, func(tx *sqlTx) error {
 		var counterID int64
-		var pin, expires string
+		var again string
 		var used sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT counter_id, staff_pin, expires_at, used_at FROM pairing_codes WHERE code_hash = ?`,
-			hashSecret(code)).Scan(&counterID, &pin, &expires, &used)
-		if errors.Is(err, sql.ErrNoRows) || used.Valid {
-			return survey.FieldError("code", "error.pairing.unknown", nil)
+		err := tx.QueryRowContext(ctx, `SELECT counter_id, staff_pin, used_at FROM pairing_codes WHERE code_hash = ?`,
+			hashSecret(code)).Scan(&counterID, &again, &used)
+		if errors.Is(err, sql.ErrNoRows) || used.Valid || again != pin {
+			return survey.FieldError("code", "error.pairing.unknown", nil) // spent meanwhile
 		}
 		if err != nil {
 			return err
 		}
-		if expires < ts(now) {
-			return survey.FieldError("code", "error.pairing.expired", nil)
-		}
-		pinHash := sha256.Sum256([]byte(salt + pin))
-		res, err := tx.ExecContext(ctx, `INSERT INTO devices (counter_id, token_hash, created_at, last_seen_at, app_version, staff_pin_salt, staff_pin_hash)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, counterID, hashSecret(token), ts(now), ts(now), appVersion, salt, hex.EncodeToString(pinHash[:]))
+		res, err := tx.ExecContext(ctx, `INSERT INTO devices (counter_id, token_hash, created_at, last_seen_at, app_version,
+			staff_pin_salt, staff_pin_hash, staff_pin_iterations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			counterID, hashSecret(token), ts(now), ts(now), appVersion, salt, verifier, iterations)
 		if err != nil {
 			return err
 		}
 		dev.ID, _ = res.LastInsertId()
 		dev.CounterID = counterID
-		_, err = tx.ExecContext(ctx, `UPDATE pairing_codes SET used_at = ?, device_id = ? WHERE code_hash = ?`, ts(now), dev.ID, hashSecret(code))
+		_, err = tx.ExecContext(ctx, `UPDATE pairing_codes SET used_at = ?, device_id = ?, staff_pin = '' WHERE code_hash = ?`,
+			ts(now), dev.ID, hashSecret(code))
 		return err
 	})
 	if err != nil {
@@ -112,6 +132,42 @@ func (db *DB) Pair(ctx context.Context, code string, now time.Time, appVersion s
 	}
 	d, err := db.Device(ctx, dev.ID)
 	return d, token, err
+}
+
+func (db *DB) pinIterations() int {
+	if db.StaffPINIterations > 0 {
+		return db.StaffPINIterations
+	}
+	return auth.StaffPINIterations
+}
+
+// StaffPIN is what a tablet checks its staff PIN against, offline.
+type StaffPIN struct {
+	Salt       string
+	Iterations int
+	Verifier   string // hex, auth.StaffPINVerifier
+}
+
+// StaffPIN returns a device's staff PIN verifier. A tablet paired before
+// PINs were stretched has only hex SHA-256(salt + PIN): it is stretched
+// now, once, and stored (migration 00012).
+func (db *DB) StaffPIN(ctx context.Context, deviceID int64) (StaffPIN, error) {
+	var p StaffPIN
+	err := db.read.QueryRowContext(ctx, `SELECT staff_pin_salt, staff_pin_hash, staff_pin_iterations FROM devices WHERE id = ?`,
+		deviceID).Scan(&p.Salt, &p.Verifier, &p.Iterations)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, survey.ErrNotFound
+	}
+	if err != nil || p.Iterations > 0 {
+		return p, err
+	}
+	p.Iterations = db.pinIterations()
+	if p.Verifier, err = auth.StretchStaffPIN(p.Verifier, p.Salt, p.Iterations); err != nil {
+		return p, err
+	}
+	_, err = db.write.ExecContext(ctx, `UPDATE devices SET staff_pin_hash = ?, staff_pin_iterations = ? WHERE id = ? AND staff_pin_iterations = 0`,
+		p.Verifier, p.Iterations, deviceID)
+	return p, err
 }
 
 // AddDevice registers a device on a counter directly (the CLI's path, no
@@ -126,14 +182,14 @@ func (db *DB) AddDevice(ctx context.Context, counterID int64, now time.Time) (*s
 }
 
 const deviceCols = `id, counter_id, name, created_at, revoked_at, last_seen_at, app_version, last_seq, seq_count,
-	staff_pin_salt, staff_pin_hash, outbox, rejected, last_sync_at`
+	outbox, rejected, last_sync_at`
 
 func scanDevice(row interface{ Scan(...any) error }) (*survey.Device, error) {
 	var d survey.Device
 	var created string
 	var revoked, seen, synced sql.NullString
 	err := row.Scan(&d.ID, &d.CounterID, &d.Name, &created, &revoked, &seen, &d.AppVersion, &d.LastSeq, &d.SeqCount,
-		&d.PINSalt, &d.PINHash, &d.Outbox, &d.Rejected, &synced)
+		&d.Outbox, &d.Rejected, &synced)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
 	}

@@ -176,3 +176,11 @@ func (db *DB) PurgeDrafts(ctx context.Context, before time.Time) (int64, error) 
 	}
 	return res.RowsAffected()
 }
+
+// OpenDraftsFrom counts the drafts not done whose last page came from a
+// client address: a bound on what one address can make the server keep.
+func (db *DB) OpenDraftsFrom(ctx context.Context, client string) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM form_drafts WHERE client = ? AND response_uid IS NULL`, client).Scan(&n)
+	return n, err
+}

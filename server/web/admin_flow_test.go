@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -301,5 +302,34 @@ func TestAdminAuditLogFiltersAndExports(t *testing.T) {
 	}
 	if _, err := s.DB.Writer().ExecContext(context.Background(), `DELETE FROM audit_log`); err == nil {
 		t.Error("the audit log could be deleted")
+	}
+}
+
+// TestRevokedTabletStopsAtOnce: a lost tablet revoked on the admin page is
+// refused on its very next request, not after the device cache expires.
+func TestRevokedTabletStopsAtOnce(t *testing.T) {
+	s, a := adminSetup(t)
+	d, token, _, err := s.DB.AddDevice(context.Background(), 1, s.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer := "Bearer " + token
+	if rec := get(t, s, "/api/v1/kiosk/config", "Authorization", bearer); rec.Code != http.StatusOK {
+		t.Fatalf("config of the paired tablet: %d", rec.Code) // and the tablet is cached now
+	}
+	if rec := a.post("/admin/devices/"+itoa(d.ID)+"/revoke", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("revoke: %d", rec.Code)
+	}
+	for _, p := range []string{"/api/v1/kiosk/config", "/api/v1/kiosk/heartbeat"} {
+		req := httptest.NewRequest(http.MethodGet, p, nil)
+		if p == "/api/v1/kiosk/heartbeat" {
+			req = httptest.NewRequest(http.MethodPost, p, strings.NewReader(`{}`))
+		}
+		req.Header.Set("Authorization", bearer)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		if rec.Code != http.StatusForbidden {
+			t.Errorf("%s right after the revocation: %d, want 403", p, rec.Code)
+		}
 	}
 }

@@ -63,7 +63,7 @@ func (s *Server) inviteAccept(c echo.Context) error {
 	if p.Errors != nil {
 		return s.render(c, http.StatusUnprocessableEntity, "invite", p)
 	}
-	hash, err := auth.HashPassword(pw)
+	hash, err := s.Passwords.Hash(pw)
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -51,10 +52,13 @@ func (s *Server) session(c echo.Context) *sqlite.Session {
 
 // requireUser lets signed-in users through; pages redirect others to the
 // sign-in form, the API answers 401. Form posts must carry the session's
-// CSRF token.
+// CSRF token. Nothing behind a sign-in is cached: scores, citizens'
+// comments and exports are for this user only, and a shared computer's
+// browser must not show them from its cache after sign-out.
 func (s *Server) requireUser(roles ...survey.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			noStore(c)
 			sess := s.session(c)
 			if sess == nil {
 				if wantsJSON(c) {
@@ -65,12 +69,22 @@ func (s *Server) requireUser(roles ...survey.Role) echo.MiddlewareFunc {
 			if len(roles) > 0 && !slices.Contains(roles, sess.User.Role) {
 				return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
 			}
-			if c.Request().Method == http.MethodPost && !sameToken(c.FormValue("csrf"), sess.CSRF) {
+			if c.Request().Method == http.MethodPost && !sameToken(csrfToken(c), sess.CSRF) {
 				return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
 			}
 			return next(c)
 		}
 	}
+}
+
+// csrfToken is the CSRF token a post carries: in its form body, or in an
+// X-CSRF-Token header for a script. Never from the query string, where it
+// would sit in logs, in history and in the Referer of the next page.
+func csrfToken(c echo.Context) string {
+	if tok := c.Request().Header.Get("X-CSRF-Token"); tok != "" {
+		return tok
+	}
+	return c.Request().PostFormValue("csrf")
 }
 
 func sameToken(a, b string) bool {
@@ -105,10 +119,23 @@ func (p loginPage) PageTitle(l *i18n.Localizer) string {
 	return l.T("login.title")
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site: a path that starts
+// with exactly one "/", holds no control character or backslash (browsers
+// drop tabs and newlines and read "\\" as "/", so "/\t/evil.example" would
+// leave the site) and parses to no scheme or host.
 func safeNext(next string) string {
+	const home = "/dashboard"
 	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, `\`) {
-		return "/dashboard"
+		return home
+	}
+	for _, r := range next {
+		if unicode.IsControl(r) {
+			return home
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "//") {
+		return home
 	}
 	return next
 }
@@ -126,34 +153,41 @@ func (s *Server) loginForm(c echo.Context) error {
 }
 
 // login checks a username and password. Failures are throttled per
-// username and per address, and all look the same to the person.
+// username and address and per address (auth.SignIns), cost the same bcrypt
+// work whether or not the user exists, and all look the same to the person.
 func (s *Server) login(c echo.Context) error {
 	ck, err := c.Cookie(loginCSRF)
-	if err != nil || !sameToken(c.FormValue("csrf"), ck.Value) {
+	if err != nil || !sameToken(csrfToken(c), ck.Value) {
 		return survey.Errorf(survey.CodeForbidden, "error.csrf", nil)
 	}
-	username := strings.TrimSpace(c.FormValue("username"))
-	next := safeNext(c.FormValue("next"))
+	// Credentials only from the body: a password in a URL would sit in logs and history.
+	form := c.Request().PostFormValue
+	username := strings.TrimSpace(form("username"))
+	next := safeNext(form("next"))
 	now := s.Clock.Now()
 	page := loginPage{CSRF: ck.Value, Next: next, Username: username}
-	for _, key := range []string{"login-user:" + strings.ToLower(username), "login-ip:" + c.RealIP()} {
-		if wait := s.LoginLimits.Hit(key, now); wait > 0 {
-			l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
-			page.Error = l.T("login.throttled", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
-			return s.render(c, http.StatusTooManyRequests, "login", page)
-		}
+	addr := c.RealIP()
+	if wait := s.LoginLimits.Wait(username, addr, now); wait > 0 {
+		l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
+		page.Error = l.T("login.throttled", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds()+0.999)))
+		return s.render(c, http.StatusTooManyRequests, "login", page)
 	}
 	u, err := s.DB.UserByUsername(c.Request().Context(), username)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return err
 	}
-	if u == nil || u.Disabled || !auth.CheckPassword(u.PasswordHash, c.FormValue("password")) {
-		s.LoginLimits.Allow("login-user:"+strings.ToLower(username), now)
-		s.LoginLimits.Allow("login-ip:"+c.RealIP(), now)
-		s.Logger.Warn("sign-in failed", "username", username, "ip", c.RealIP())
+	hash := "" // no such user, or a disabled one: the same work, then a refusal
+	if u != nil && !u.Disabled {
+		hash = u.PasswordHash
+	}
+	if !s.Passwords.Check(hash, form("password")) {
+		s.LoginLimits.Failed(username, addr, now)
+		s.Logger.Warn("sign-in failed", "username", username, "ip", addr)
 		page.Error = s.I18n.Localizer(s.I18n.Negotiate(c.Request())).T("login.failed")
 		return s.render(c, http.StatusUnauthorized, "login", page)
 	}
+	s.LoginLimits.Succeeded(username, addr)
 	token, _, err := s.DB.CreateSession(c.Request().Context(), u.ID, now, sessionTTL)
 	if err != nil {
 		return err

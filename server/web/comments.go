@@ -15,6 +15,11 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
+// commentMarkers are the roles that may mark a citizen's comment handled:
+// agency heads answer for their agencies and admins run the system; the
+// province only reads.
+var commentMarkers = []survey.Role{survey.RoleAdmin, survey.RoleAgencyHead}
+
 const (
 	commentsPerPage = 50
 	dashFlashCookie = "sipas_dash_flash" // one message after a post/redirect/get, read once
@@ -35,6 +40,7 @@ type commentsView struct {
 	Query      string
 	Flash      string
 	CSRF       string
+	CanMark    bool   // the user's role may mark comments handled
 	Back       string // this very page, where a mark returns to
 	Total      string
 	Comments   []commentRow
@@ -154,7 +160,7 @@ func (s *Server) commentsPage(c echo.Context) error {
 	v := commentsView{Nav: navFor(t, "comments"), Agency: t.Agency.Name.In(l.Lang()), AgencyCode: t.Agency.Code,
 		MonthLabel: l.Month(t.Month), Action: base, Query: q.Search, CSRF: t.Sess.CSRF, Back: pageURL(page),
 		Total: l.Int(total), Page: page, Pages: max(1, (total+commentsPerPage-1)/commentsPerPage),
-		Filtered: element != "" || q.Search != "" || q.State != "" || from != to}
+		Filtered: element != "" || q.Search != "" || q.State != "" || from != to, CanMark: slices.Contains(commentMarkers, t.Sess.User.Role)}
 	if page > 1 {
 		v.PrevURL = pageURL(page - 1)
 	}
@@ -206,8 +212,9 @@ func (s *Server) setFlash(c echo.Context, v string, maxAge int) {
 }
 
 // markComment sets or clears a comment's handled mark (POST with the
-// session's CSRF token, checked by requireUser), then redirects back to the
-// list with a flash message: post/redirect/get.
+// session's CSRF token and a role among commentMarkers, both checked by
+// requireUser), logs it in the audit log, then redirects back to the list
+// with a flash message: post/redirect/get.
 func (s *Server) markComment(c echo.Context) error {
 	t, err := s.dashTarget(c)
 	if err != nil {
@@ -233,7 +240,7 @@ func (s *Server) markComment(c echo.Context) error {
 		return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
 	}
 	handled := c.FormValue("handled") == "1"
-	if err := s.DB.MarkComment(ctx, id, t.Sess.User.ID, handled, s.Clock.Now()); err != nil {
+	if err := s.DB.MarkComment(ctx, id, s.actor(c), handled, s.Clock.Now()); err != nil {
 		return err
 	}
 	s.setFlash(c, map[bool]string{true: "handled", false: "reopened"}[handled], 60)

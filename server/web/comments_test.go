@@ -130,3 +130,19 @@ func TestCommentsFiltersAndPages(t *testing.T) {
 		t.Errorf("page 3 shows %d comments", n)
 	}
 }
+
+// TestCommentsLoseNULAndBidiControls: what a citizen typed is stored and
+// shown in the order it is read, with nothing a tool would cut it at.
+func TestCommentsLoseNULAndBidiControls(t *testing.T) {
+	s := newTestServer(t)
+	place(t, s)
+	id := "0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c90"
+	rec := post(t, s, "/api/v1/responses", body(t, s, map[string]any{"id": id, "comment": "Chờ lâu\u0000 \u202equá\u202c \u2066lắm\u2069"}))
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("submit: %d %s", rec.Code, rec.Body)
+	}
+	r, err := s.DB.ResponseByUID(t.Context(), id)
+	if err != nil || r.Comment != "Chờ lâu quá lắm" {
+		t.Errorf("stored comment %q (%v)", r.Comment, err)
+	}
+}

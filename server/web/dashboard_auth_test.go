@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -59,7 +60,8 @@ func TestDashboardAuthorizationMatrix(t *testing.T) {
 			// The mark, with the user's own CSRF token.
 			path := fmt.Sprintf("/dashboard/agency/%s/comments/%d", code, commentOf[code])
 			rec := f.post(t, u.name, path, url.Values{"csrf": {f.csrf[u.name]}, "handled": {"1"}})
-			want := map[bool]int{true: http.StatusSeeOther, false: http.StatusForbidden}[u.scope[code]]
+			// The province only reads: it may not mark, whatever the agency.
+			want := map[bool]int{true: http.StatusSeeOther, false: http.StatusForbidden}[u.scope[code] && u.name != "province"]
 			if u.name == "" {
 				want = http.StatusSeeOther
 			}
@@ -74,6 +76,26 @@ func TestDashboardAuthorizationMatrix(t *testing.T) {
 				t.Errorf("head marks another ward's comment through their own agency: %d", rec.Code)
 			}
 		}
+	}
+
+	// Every mark that went through is in the audit log, by its user; the
+	// province's attempts left nothing.
+	log, err := f.s.DB.AuditLog(context.Background(), sqlite.AuditFilter{Action: "comment."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byActor := map[string]int{}
+	for _, e := range log {
+		byActor[e.Actor]++
+	}
+	if byActor["dash-province"] != 0 || byActor["dash-admin"] != 2 || byActor["dash-head"] != 1 || len(log) != 3 {
+		t.Errorf("audited marks by user: %v, want admin 2, head 1, province 0", byActor)
+	}
+	if rec := f.get(t, "province", "/dashboard/agency/H17.51/comments?month=2026-10"); strings.Contains(rec.Body.String(), `name="handled"`) {
+		t.Errorf("the province's comments page offers the mark")
+	}
+	if rec := f.get(t, "head", "/dashboard/agency/H17.50.1/comments?month=2026-10"); !strings.Contains(rec.Body.String(), `name="handled"`) {
+		t.Errorf("the agency head's comments page lacks the mark")
 	}
 
 	// Landing and the province comparison.
@@ -131,4 +153,22 @@ func responseID(t *testing.T, f *dashFixture, uid string) int64 {
 		t.Fatal(err)
 	}
 	return r.ID
+}
+
+// TestSignedInPagesAreNeverCached: scores, citizens' comments and exports
+// stay out of browser and proxy caches, as administration pages do.
+func TestSignedInPagesAreNeverCached(t *testing.T) {
+	f := newDashFixture(t)
+	f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 2))
+	for _, p := range []string{"/dashboard", "/dashboard/province", "/dashboard/agency/H17.50", "/dashboard/agency/H17.50/print",
+		"/dashboard/agency/H17.50/comments", "/dashboard/agency/H17.50/export.csv", "/dashboard/agency/H17.50/export.xlsx",
+		"/dashboard/agency/H17.50/responses.csv", "/dashboard/agency/H17.50/responses.xlsx"} {
+		rec := f.get(t, "admin", p+"?month=2026-10")
+		if rec.Code >= 400 || !strings.Contains(rec.Header().Get("Cache-Control"), "no-store") {
+			t.Errorf("%s: %d, Cache-Control %q", p, rec.Code, rec.Header().Get("Cache-Control"))
+		}
+	}
+	if rec := f.get(t, "", "/dashboard/agency/H17.50"); !strings.Contains(rec.Header().Get("Cache-Control"), "no-store") {
+		t.Errorf("the redirect to the sign-in form: Cache-Control %q", rec.Header().Get("Cache-Control"))
+	}
 }

@@ -24,7 +24,7 @@ func (s *Server) dashboardRoutes(e *echo.Echo) {
 	e.GET("/dashboard/agency/:code", s.scorecardPage, user)
 	e.GET("/dashboard/agency/:code/print", s.printPage, user)
 	e.GET("/dashboard/agency/:code/comments", s.commentsPage, user)
-	e.POST("/dashboard/agency/:code/comments/:id", s.markComment, user)
+	e.POST("/dashboard/agency/:code/comments/:id", s.markComment, s.requireUser(commentMarkers...))
 	e.GET("/dashboard/agency/:code/export.csv", s.exportScoreCSV, user)
 	e.GET("/dashboard/agency/:code/export.xlsx", s.exportScoreXLSX, user)
 	e.GET("/dashboard/agency/:code/responses.csv", s.exportResponsesCSV, user)

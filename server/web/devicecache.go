@@ -9,7 +9,8 @@ import (
 
 // deviceCache keeps recently seen tablets by token for a few seconds, so the
 // submission hot path does not read the devices table on every response. A
-// revocation therefore takes effect within deviceTTL.
+// revocation through this server forgets the tablet at once; one made
+// elsewhere (the sipas command, another node) takes effect within deviceTTL.
 type deviceCache struct {
 	mu sync.Mutex
 	m  map[string]cachedDevice
@@ -39,4 +40,16 @@ func (c *deviceCache) put(token string, d *survey.Device, now time.Time) {
 		c.m = map[string]cachedDevice{}
 	}
 	c.m[token] = cachedDevice{d: d, until: now.Add(deviceTTL)}
+}
+
+// forget drops every cached entry of device id, once its revocation has
+// committed, so the tablet's next request reads the devices table.
+func (c *deviceCache) forget(id int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for tok, e := range c.m {
+		if e.d.ID == id {
+			delete(c.m, tok)
+		}
+	}
 }

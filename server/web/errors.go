@@ -64,7 +64,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	status := statusOf[de.Code]
 	if status >= 500 {
 		s.Logger.Error("server error", "id", c.Response().Header().Get(echo.HeaderXRequestID),
-			"path", c.Request().URL.Path, "err", err)
+			"path", logPath(c.Request().URL), "err", err)
 	}
 	l := s.I18n.Localizer(s.I18n.Negotiate(c.Request()))
 	msg := l.T(de.Message, localizeData(l, de.Data))

@@ -1,19 +1,18 @@
 package web
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/safecsv"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -139,8 +138,9 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 	return nil
 }
 
-// csvRows writes rows as CSV; numbers in full precision with "." decimals.
-type csvRows struct{ w *csv.Writer }
+// csvRows writes rows as CSV; numbers in full precision with "." decimals,
+// text never as a formula (safecsv: a citizen's comment could be one).
+type csvRows struct{ w *safecsv.Writer }
 
 func (c csvRows) row(cells []xcell) error {
 	rec := make([]string, len(cells))
@@ -148,7 +148,7 @@ func (c csvRows) row(cells []xcell) error {
 		switch x := v.(type) {
 		case nil:
 		case string:
-			rec[i] = defuse(x)
+			rec[i] = x
 		case int:
 			rec[i] = strconv.Itoa(x)
 		case int64:
@@ -160,16 +160,6 @@ func (c csvRows) row(cells []xcell) error {
 		}
 	}
 	return c.w.Write(rec)
-}
-
-// defuse keeps a citizen's comment from running as a spreadsheet formula
-// when Excel opens the CSV (CSV injection): text starting with = + - @ or a
-// control character gets a leading apostrophe, which Excel hides.
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // xlsxRows streams rows into one sheet.
@@ -202,7 +192,7 @@ func streamCSV(c echo.Context, name string, fill func(exportRows) error) error {
 	if _, err := io.WriteString(c.Response(), utf8BOM); err != nil {
 		return err
 	}
-	w := csv.NewWriter(c.Response())
+	w := safecsv.NewWriter(c.Response())
 	if err := fill(&flushing{csvRows: csvRows{w}, c: c}); err != nil {
 		return err
 	}

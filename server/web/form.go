@@ -268,7 +268,7 @@ func (s *Server) formCodePage(c echo.Context, code string, de *survey.Error, sta
 }
 
 // formNotice is a calm page in place of the form: "done", "used", "expired",
-// "limited" or "gone".
+// "limited", "crowded" or "gone".
 func (s *Server) formNotice(c echo.Context, kind string, status int, caption, back string) error {
 	s.formLang(c)
 	formNoStore(c)

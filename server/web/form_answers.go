@@ -60,10 +60,11 @@ func formRead(form url.Values, st formStep, answers map[string]json.RawMessage) 
 	return out
 }
 
-// formComment normalises a posted comment: browsers send line breaks as
-// CRLF, which would count twice against the length limit.
+// formComment normalises a posted comment: no NUL or bidirectional
+// controls (survey.CleanText), and browsers send line breaks as CRLF, which
+// would count twice against the length limit.
 func formComment(s string) string {
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	return strings.TrimSpace(strings.ReplaceAll(survey.CleanText(s), "\r\n", "\n"))
 }
 
 // formValidate checks what a page added, with nothing required: the same

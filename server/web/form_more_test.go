@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -234,5 +235,39 @@ func TestEveryFormPageInBothLanguages(t *testing.T) {
 				t.Errorf("%s has inline style or script, which the CSP forbids", path)
 			}
 		}
+	}
+}
+
+// TestOpenDraftsPerAddressAreLimited: every first page posted keeps a draft
+// for hours, so one address may hold only so many open; forms already
+// started go on, and other addresses are not affected.
+func TestOpenDraftsPerAddressAreLimited(t *testing.T) {
+	env := newFormEnv(t, 1000)
+	ctx := context.Background()
+	c, err := env.s.DB.CounterByCode(ctx, formQuick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var started *sqlite.Draft
+	for range maxOpenDrafts {
+		started = &sqlite.Draft{SurveyID: "nhanh", SurveyVersion: "v", CounterID: c.ID, Lang: "vi", Client: "198.51.100.7"}
+		if err := env.s.DB.CreateDraft(ctx, started, env.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := env.do(t, http.MethodPost, "/q/"+formQuick, url.Values{"HL": {"4"}})
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "quá nhiều phiếu đánh giá chưa gửi") {
+		t.Errorf("a new form from an address with %d open: %d\n%s", maxOpenDrafts, rec.Code, formText(rec.Body.String()))
+	}
+	if loc := env.post(t, "/f/"+started.ID+"/0", url.Values{"HL": {"4"}}); loc == "" {
+		t.Error("a form already started does not go on")
+	}
+	req := httptest.NewRequest(http.MethodPost, "/q/"+formQuick, strings.NewReader("HL=4"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = "198.51.100.8:40000"
+	other := httptest.NewRecorder()
+	env.s.Handler().ServeHTTP(other, req)
+	if other.Code != http.StatusSeeOther {
+		t.Errorf("another address: %d", other.Code)
 	}
 }

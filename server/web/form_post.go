@@ -11,9 +11,14 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// formMaxBody bounds a posted page: a 1,000-character comment is under 4 KB
-// even as percent-encoded Vietnamese.
+// formMaxBody bounds a posted form page, of the phone form or any other
+// (limitBodies): a 1,000-character comment is under 4 KB even as
+// percent-encoded Vietnamese.
 const formMaxBody = 32 << 10
+
+// maxOpenDrafts bounds the phone-form drafts one client address may have
+// open: abandoned ones close after two hours (SweepDrafts).
+const maxOpenDrafts = 100
 
 // formShow renders step i with the given answers and errors. The answers
 // may be newer than the draft's: a page with errors shows what was posted.
@@ -83,8 +88,7 @@ func formLastStep(steps []formStep, i int, answers map[string]json.RawMessage) b
 // the last one.
 func (s *Server) formPost(c echo.Context, fc *formCtx, i int) error {
 	ctx := c.Request().Context()
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, formMaxBody)
-	form, err := c.FormParams()
+	form, err := c.FormParams() // read under formMaxBody by limitBodies
 	if err != nil {
 		return survey.Errorf(survey.CodeTooLarge, "error.too_large", nil)
 	}
@@ -110,6 +114,14 @@ func (s *Server) formPost(c echo.Context, fc *formCtx, i int) error {
 
 	now := s.Clock.Now()
 	if fc.draft == nil {
+		// Each draft is kept for hours; one address may hold only so many
+		// open at once (a busy centre's shared Wi-Fi stays well below).
+		if n, err := s.DB.OpenDraftsFrom(ctx, c.RealIP()); err != nil {
+			return err
+		} else if n >= maxOpenDrafts {
+			s.Logger.Warn("phone form: too many open drafts", "ip", c.RealIP(), "open", n)
+			return s.formNotice(c, "crowded", http.StatusTooManyRequests, fc.caption, "")
+		}
 		d := &sqlite.Draft{SurveyID: fc.def.ID, SurveyVersion: fc.def.Version, CounterID: fc.counter.ID,
 			Token: fc.token, Answers: answers, Comment: comment, Lang: fc.lang, Client: c.RealIP()}
 		if err := s.DB.CreateDraft(ctx, d, now); err != nil {

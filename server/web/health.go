@@ -31,3 +31,16 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	return c.JSON(status, map[string]any{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks})
 }
+
+// metricsFor serves Prometheus's page to a bearer API key of scope metrics
+// only (Prometheus sends it with its authorization setting): the page names
+// tablets and counters and when each was last heard from.
+func (s *Server) metricsFor(page http.Handler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if _, err := s.apiKey(c, "metrics"); err != nil {
+			return err
+		}
+		page.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
+}

@@ -39,9 +39,15 @@ type kioskPlace struct {
 	Name   survey.Text `json:"name"`
 }
 
+// kioskPIN lets the tablet check its staff PIN offline, at the cost of a
+// slow key derivation per guess (auth.StaffPINVerifier; the tablet repeats
+// it in js/pin.js): hash = PBKDF2-HMAC-SHA256(hex SHA-256(salt + PIN),
+// salt, iterations).
 type kioskPIN struct {
-	Salt   string `json:"salt"`
-	SHA256 string `json:"sha256"`
+	KDF        string `json:"kdf"` // "pbkdf2-sha256"
+	Salt       string `json:"salt"`
+	Iterations int    `json:"iterations"`
+	Hash       string `json:"hash"`
 }
 
 type kioskPerson struct {
@@ -70,6 +76,10 @@ func (s *Server) kioskConfigFor(ctx context.Context, d *survey.Device) (*kioskCo
 	if err != nil {
 		return nil, err
 	}
+	pin, err := s.DB.StaffPIN(ctx, d.ID)
+	if err != nil {
+		return nil, err
+	}
 	cfg := &kioskConfig{
 		DeviceID: d.ID,
 		Counter:  kioskPlace{Code: counter.Code, Number: counter.Number, Name: counter.Name},
@@ -77,7 +87,7 @@ func (s *Server) kioskConfigFor(ctx context.Context, d *survey.Device) (*kioskCo
 		Survey:   def.ID, SurveyMethod: def.Method,
 		IdleSeconds: counter.IdleSeconds, IdleWarning: counter.IdleWarning,
 		RepeatGuard: 1500, ThanksSecs: 6,
-		StaffPIN:   kioskPIN{Salt: d.PINSalt, SHA256: d.PINHash},
+		StaffPIN:   kioskPIN{KDF: "pbkdf2-sha256", Salt: pin.Salt, Iterations: pin.Iterations, Hash: pin.Verifier},
 		Officers:   []kioskPerson{},
 		QRURL:      s.BaseURL + "/q/" + counter.Code,
 		ServerTime: s.Clock.Now().UTC(),
@@ -92,6 +102,9 @@ func (s *Server) kioskConfigFor(ctx context.Context, d *survey.Device) (*kioskCo
 	return cfg, nil
 }
 
+// pairAll is the limiter key of wrong pairing codes from every address.
+const pairAll = "pair:*"
+
 type pairRequest struct {
 	Code       string `json:"code"`
 	AppVersion string `json:"app_version"`
@@ -105,20 +118,28 @@ func (s *Server) kioskPair(c echo.Context) error {
 		return err
 	}
 	// Pairing codes are only six digits: every wrong guess counts against the
-	// address, and past the limit even a right one waits.
+	// address and against all addresses together (many addresses must not
+	// add up to many guesses), and past either limit even a right one waits.
 	now := s.Clock.Now()
-	key := "pair:" + c.RealIP()
-	if wait := s.AuthLimits.Hit(key, now); wait > 0 {
-		return survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+	keys := []string{"pair:" + c.RealIP(), pairAll}
+	for _, key := range keys {
+		if wait := s.AuthLimits.Hit(key, now); wait > 0 {
+			return survey.Errorf(survey.CodeRateLimited, "error.rate_limited", map[string]any{"Seconds": int(wait.Seconds() + 0.999)})
+		}
+	}
+	wrong := func() {
+		for _, key := range keys {
+			s.AuthLimits.Allow(key, now)
+		}
 	}
 	if len(req.Code) != 6 {
-		s.AuthLimits.Allow(key, now)
+		wrong()
 		return survey.FieldError("code", "error.pairing.unknown", nil)
 	}
 	d, token, err := s.DB.Pair(c.Request().Context(), req.Code, now, req.AppVersion)
 	if err != nil {
 		if survey.ErrorCode(err) == survey.CodeInvalid {
-			s.AuthLimits.Allow(key, now)
+			wrong()
 		}
 		return err
 	}

@@ -3,8 +3,10 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -35,7 +37,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.Logger.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("id", c.Response().Header().Get(echo.HeaderXRequestID)),
 			slog.String("method", method),
-			slog.String("path", c.Request().URL.Path),
+			slog.String("path", logPath(c.Request().URL)),
 			slog.String("route", route),
 			slog.Int("status", status),
 			slog.Int64("bytes", c.Response().Size),
@@ -43,6 +45,37 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		)
 		return nil
 	}
+}
+
+// secretSegments are the first path segments whose next segment is a
+// secret: an invitation or reset token, a dossier's one-time code, and a
+// phone form's draft id, which lets whoever holds it read the answers.
+var secretSegments = map[string]bool{"invite": true, "t": true, "T": true, "f": true}
+
+// secretParams are query parameters whose values are secrets.
+var secretParams = map[string]bool{"code": true, "token": true, "csrf": true, "password": true}
+
+// logPath is the request's path and query as logged: secrets replaced, so
+// the log can be read and kept without handing out working links.
+func logPath(u *url.URL) string {
+	segs := strings.Split(u.Path, "/")
+	if len(segs) > 2 && secretSegments[segs[1]] && segs[2] != "" {
+		segs[2] = "REDACTED"
+	}
+	p := strings.Join(segs, "/")
+	if u.RawQuery == "" {
+		return p
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return p + "?[unreadable]"
+	}
+	for k := range q {
+		if secretParams[strings.ToLower(k)] {
+			q[k] = []string{"REDACTED"}
+		}
+	}
+	return p + "?" + q.Encode()
 }
 
 // recoverPanics turns a panic in a handler into a 500 that shows no internals;
@@ -69,7 +102,14 @@ func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-		if s.HSTS && c.Request().TLS != nil {
+		// HTTPS answers carry HSTS. When this server speaks TLS itself
+		// (SIPAS_TLS), its certificate mode decides (s.HSTS: not for an
+		// internal CA on a bare IP); behind a TLS proxy, an https base URL does.
+		hsts := s.secureCookies()
+		if ownTLS := s.CA != nil || s.HSTS; ownTLS {
+			hsts = s.HSTS && c.Request().TLS != nil
+		}
+		if hsts {
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		return next(c)

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	e.Use(s.recoverPanics)
 	e.Use(s.logRequests)
 	e.Use(s.secureHeaders)
+	e.Use(s.limitBodies)
 	// Phones on weak networks: compress pages. Not the API: its answers are
 	// tiny, and a compressor per request was the submission path's top cost.
 	// Not /metrics either: promhttp compresses by itself, and twice is garbage.
@@ -30,7 +31,7 @@ func (s *Server) routes() {
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
+	e.GET("/metrics", s.metricsFor(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
 	e.GET("/static/:hash/*", s.serveStatic)
 
 	e.GET("/", s.home)

@@ -35,7 +35,8 @@ type Deps struct {
 	Reports     *report.Reports  // scores, trends, rankings
 	Codes       *auth.Codes      // one-time dossier codes
 	AuthLimits  *collect.Limiter // failed device authentication, by client address
-	LoginLimits *collect.Limiter // failed sign-ins, by username and by address
+	LoginLimits *auth.SignIns    // failed sign-ins, by username and address and by address; nil means auth.NewSignIns()
+	Passwords   *auth.Passwords  // bcrypt at one cost; nil means auth.DefaultCost
 	BaseURL     string
 	Version     string
 	// HTTPS (SIPAS_TLS). CA is the internal CA's certificate (DER) that
@@ -85,6 +86,12 @@ func New(d Deps) (*Server, error) {
 	}
 	if d.Clock == nil {
 		d.Clock = survey.SystemClock{}
+	}
+	if d.LoginLimits == nil {
+		d.LoginLimits = auth.NewSignIns()
+	}
+	if d.Passwords == nil {
+		d.Passwords = auth.NewPasswords(auth.DefaultCost)
 	}
 	st, err := newStaticFiles(d.Assets, "static")
 	if err != nil {

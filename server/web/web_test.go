@@ -67,6 +67,7 @@ func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Se
 	if posterLimits == nil {
 		posterLimits = collect.NewLimiter(3*time.Minute, 5)
 	}
+	db.StaffPINIterations = 1_000 // cheap pairing; TestKioskConfigCarriesOnlyAStretchedPIN uses the real work
 	m := metrics.New()
 	clock := &testClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, survey.Zone)}
 	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
@@ -75,8 +76,8 @@ func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Se
 	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
 		Clock: clock, Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		LoginLimits: collect.NewLimiter(time.Minute, 5),
-		BaseURL:     "http://example.test", Version: "test"})
+		LoginLimits: auth.NewSignIns(), Passwords: auth.NewPasswords(4),
+		BaseURL: "http://example.test", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,9 +244,14 @@ func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
 
 func TestMetricsExposeRequestCounts(t *testing.T) {
 	s := newTestServer(t)
+	_, key, err := s.DB.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, s.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := "Bearer " + key
 	get(t, s, "/")
 	// As Prometheus asks: compressed once, by promhttp, not twice.
-	gz := get(t, s, "/metrics", "Accept-Encoding", "gzip")
+	gz := get(t, s, "/metrics", "Accept-Encoding", "gzip", "Authorization", auth)
 	zr, err := gzip.NewReader(gz.Body)
 	if err != nil {
 		t.Fatal(err)
@@ -254,9 +260,41 @@ func TestMetricsExposeRequestCounts(t *testing.T) {
 	if !strings.Contains(string(plain), "sipas_http_requests_total") {
 		t.Errorf("gzipped /metrics does not decompress to the metrics: %.100q", plain)
 	}
-	rec := get(t, s, "/metrics")
+	rec := get(t, s, "/metrics", "Authorization", auth)
 	if !strings.Contains(rec.Body.String(), `sipas_http_requests_total{method="GET",route="/",status="200"} 1`) {
 		t.Errorf("metrics lack the home request:\n%s", rec.Body.String()[:min(2000, rec.Body.Len())])
+	}
+}
+
+// TestMetricsNeedAKeyOfTheirScope: the page names tablets and counters and
+// when each was last seen, so nobody without a metrics key reads it.
+func TestMetricsNeedAKeyOfTheirScope(t *testing.T) {
+	s := newTestServer(t)
+	ctx := context.Background()
+	_, scores, err := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, s.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, revoked, err := s.DB.CreateAPIKey(ctx, "cũ", []string{"metrics"}, 0, s.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.RevokeAPIKey(ctx, k.ID, sqlite.CLI, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		header []string
+		want   int
+	}{
+		{nil, http.StatusUnauthorized},
+		{[]string{"Authorization", "Bearer sk_nothing"}, http.StatusUnauthorized},
+		{[]string{"Authorization", "Bearer " + scores}, http.StatusForbidden},
+		{[]string{"Authorization", "Bearer " + revoked}, http.StatusForbidden},
+	} {
+		rec := get(t, s, "/metrics", c.header...)
+		if rec.Code != c.want || strings.Contains(rec.Body.String(), "sipas_") {
+			t.Errorf("/metrics with %v: %d, want %d without the metrics", c.header, rec.Code, c.want)
+		}
 	}
 }
 

@@ -1,7 +1,8 @@
-// SHA-256 for the staff PIN check. crypto.subtle exists only in secure
-// contexts (https or localhost); counters on a closed network may reach the
-// server over plain http, where the staff corner must still open. So:
-// crypto.subtle when present, this small FIPS 180-4 implementation otherwise.
+// SHA-256 for the staff PIN check (pin.js). crypto.subtle exists only in
+// secure contexts (https or localhost); counters on a closed network may
+// reach the server over plain http, where the staff corner must still open.
+// So: crypto.subtle when present, this small FIPS 180-4 implementation
+// otherwise, whose compression function pin.js also uses for PBKDF2.
 
 const K = new Uint32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -14,42 +15,68 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-function sha256Fallback(bytes) {
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+/** IV is SHA-256's initial hash value. */
+export const IV = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+
+/**
+ * compress runs SHA-256's compression function over one 64-byte block m
+ * (16 big-endian words), updating the state h (8 words) in place; w is
+ * scratch space of 64 words. PBKDF2 (pin.js) calls it over a million times.
+ */
+export function compress(h, m, w) {
+  for (let i = 0; i < 16; i++) w[i] = m[i];
+  for (let i = 16; i < 64; i++) {
+    const a = w[i - 15], b = w[i - 2];
+    const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+    const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+    w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+  }
+  let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
+  for (let i = 0; i < 64; i++) {
+    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + K[i] + w[i]) | 0;
+    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+    hh = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+  }
+  h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+}
+
+/** digestFrom finishes a hash whose state h has already taken prefix bytes, over bytes. */
+export function digestFrom(h, prefix, bytes) {
   const len = bytes.length;
   const total = Math.ceil((len + 9) / 64) * 64;
-  const m = new Uint8Array(total);
-  m.set(bytes);
-  m[len] = 0x80;
-  const dv = new DataView(m.buffer);
-  dv.setUint32(total - 8, Math.floor((len * 8) / 2 ** 32));
-  dv.setUint32(total - 4, (len * 8) >>> 0);
+  const buf = new Uint8Array(total);
+  buf.set(bytes);
+  buf[len] = 0x80;
+  const dv = new DataView(buf.buffer);
+  const bits = (prefix + len) * 8;
+  dv.setUint32(total - 8, Math.floor(bits / 2 ** 32));
+  dv.setUint32(total - 4, bits >>> 0);
+  const m = new Uint32Array(16);
   const w = new Uint32Array(64);
-  const rotr = (x, n) => (x >>> n) | (x << (32 - n));
   for (let off = 0; off < total; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = dv.getUint32(off + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
-      const s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
-      w[i] = (w[i - 16] + s0 + w[i - 7] + s1) >>> 0;
-    }
-    let [a, b, c, d, e, f, g, hh] = h;
-    for (let i = 0; i < 64; i++) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[i] + w[i]) >>> 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g; g = f; f = e; e = (d + t1) >>> 0; d = c; c = b; b = a; a = (t1 + t2) >>> 0;
-    }
-    h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
+    for (let i = 0; i < 16; i++) m[i] = dv.getUint32(off + i * 4);
+    compress(h, m, w);
   }
-  return Array.from(h, (x) => x.toString(16).padStart(8, '0')).join('');
+  return h;
+}
+
+/** hex writes 32-bit words or bytes as lowercase hex. */
+export function hex(words) {
+  const width = words.BYTES_PER_ELEMENT === 4 ? 8 : 2;
+  return Array.from(words, (x) => x.toString(16).padStart(width, '0')).join('');
+}
+
+function sha256Fallback(bytes) {
+  return hex(digestFrom(IV.slice(), 0, bytes));
 }
 
 /** sha256Hex returns the lowercase hex SHA-256 of a UTF-8 string. */
 export async function sha256Hex(text) {
   const bytes = new TextEncoder().encode(text);
   if (globalThis.crypto?.subtle) {
-    const d = await crypto.subtle.digest('SHA-256', bytes);
-    return Array.from(new Uint8Array(d), (x) => x.toString(16).padStart(2, '0')).join('');
+    return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
   }
   return sha256Fallback(bytes);
 }

@@ -1,13 +1,15 @@
 // The staff corner ("Dành cho cán bộ", UX.md §1): a 3-second press on the
 // agency mark at the bottom left of home opens a 6-digit PIN pad; the PIN is
-// checked on the tablet against the config's salted SHA-256. The panel shows
+// checked on the tablet against the config's PBKDF2 verifier (pin.js). Five
+// wrong PINs in a row lock the pad for a minute, each further five for twice
+// as long, up to an hour; reloading the app does not reset it. The panel shows
 // the state of the tablet and lets staff choose the officer on duty,
 // re-pair or restart. It cannot show, enter or delete responses. It closes
 // after 30 s without a touch.
 
 import { h } from './dom.js';
 import { IdleTimer } from './idle.js';
-import { sha256Hex } from './sha256.js';
+import { staffPinHash } from './pin.js';
 import { store } from './store.js';
 import { APP_VERSION } from './version.js';
 import { codeInput, keypad } from './screens.js';
@@ -16,6 +18,7 @@ const LONG_PRESS_MS = 3000;
 const STAFF_IDLE_MS = 30000;
 const MAX_TRIES = 5;
 const LOCK_MS = 60000;
+const LOCK_MAX_MS = 3600000;
 
 /** longPress calls fn after the pointer stayed down on el for ms. */
 export function longPress(el, ms, fn) {
@@ -42,7 +45,7 @@ export class Staff {
     this.app = app;
     this.mode = 'pin';
     this.error = '';
-    this.tries = 0;
+    this.checking = false;
     this.confirmRepair = false;
     this.info = null;
     this.idle = new IdleTimer({ idleMs: STAFF_IDLE_MS, warnMs: 0, onExpire: () => this.close() });
@@ -78,27 +81,37 @@ export class Staff {
 
   async checkPin(pin) {
     const t = this.app.i18n;
+    if (this.checking) return; // one derivation at a time
     const lockedFor = store.staffLockUntil() - Date.now();
     if (lockedFor > 0) {
-      this.error = t.t('kiosk.staff.locked', { Seconds: Math.ceil(lockedFor / 1000) });
+      this.error = lockedMessage(t, lockedFor);
       this.app.render();
       return;
     }
-    const sp = this.app.config.staff_pin;
-    const got = await sha256Hex(String(sp.salt) + pin);
-    if (pin.length === 6 && got === String(sp.sha256).toLowerCase()) {
-      this.tries = 0;
+    this.checking = true;
+    this.error = '';
+    this.app.render();
+    let got = null;
+    try {
+      got = pin.length === 6 ? await staffPinHash(this.app.config.staff_pin, pin) : null;
+    } finally {
+      this.checking = false;
+    }
+    if (got !== null && got === String(this.app.config.staff_pin.hash).toLowerCase()) {
+      store.setStaffFails(0);
       this.mode = 'panel';
       this.error = '';
       await this.refresh();
       return;
     }
-    this.tries++;
-    if (this.tries >= MAX_TRIES) {
-      this.tries = 0;
-      store.setStaffLockUntil(Date.now() + LOCK_MS);
-    }
+    const fails = store.staffFails() + 1;
+    store.setStaffFails(fails);
     this.error = t.t('kiosk.staff.pin_wrong');
+    if (fails % MAX_TRIES === 0) {
+      const ms = Math.min(LOCK_MS * 2 ** (fails / MAX_TRIES - 1), LOCK_MAX_MS);
+      store.setStaffLockUntil(Date.now() + ms);
+      this.error = lockedMessage(t, ms);
+    }
     this.app.render();
   }
 
@@ -133,6 +146,7 @@ export class Staff {
         h('label', { for: 'staff-pin', class: 'field-label', text: t.t('kiosk.staff.pin_label') }),
         input,
         h('p', { id: 'staff-pin-error', class: ['error', !this.error && 'empty'], role: 'alert', text: this.error }),
+        this.checking ? h('p', { id: 'staff-pin-checking', class: 'staff-note', role: 'status', text: t.t('kiosk.staff.checking') }) : null,
         h('button', { type: 'button', class: 'btn primary', id: 'staff-pin-submit', on: { click: submit } }, h('span', { text: t.t('kiosk.staff.open') }))),
       keypad(this.app, input, submit));
   }
@@ -195,6 +209,13 @@ export class Staff {
           btn('staff-restart', 'secondary', t.t('kiosk.staff.restart'), () => location.reload()))),
       rejectedList ? h('div', { class: 'staff-rejected' }, h('h2', { text: t.t('kiosk.staff.rejected_heading') }), rejectedList) : null);
   }
+}
+
+/** lockedMessage says how long the pad stays locked, in seconds or, past two minutes, minutes. */
+function lockedMessage(t, ms) {
+  const seconds = Math.ceil(ms / 1000);
+  if (seconds <= 120) return t.t('kiosk.staff.locked', { Seconds: seconds });
+  return t.t('kiosk.staff.locked_minutes', { Minutes: Math.ceil(seconds / 60) });
 }
 
 async function readBattery() {

@@ -36,6 +36,8 @@ export const store = {
   setOfficer: (code) => write('officer', code || null),
   staffLockUntil: () => read('staff_lock_until') || 0,
   setStaffLockUntil: (ms) => write('staff_lock_until', ms || null),
+  staffFails: () => read('staff_fails') || 0,
+  setStaffFails: (n) => write('staff_fails', n || null),
   /**
    * tuning holds optional overrides of internal timings, for diagnosis in the
    * field and for the browser tests: {"retry_base_ms", "retry_cap_ms",

@@ -68,6 +68,8 @@ func TestAdminCommands(t *testing.T) {
 		{[]string{"apikey", "revoke", "1"}, "API key 1 revoked", false, ""},
 		{[]string{"apikey", "revoke", "1"}, "could not be found", true, "twice"},
 		{[]string{"apikey", "revoke", "one"}, "usage", true, ""},
+		{[]string{"apikey", "add", "--scope", "metrics"}, "scopes metrics; shown only now", false, "Prometheus's key"},
+		{[]string{"apikey", "add", "--scope", "root"}, "unknown scope", true, ""},
 		{[]string{"device", "add", "--counter", "NV-01"}, "token:", false, ""},
 		{[]string{"device", "list"}, "1\tNV-01\tH17.1\tonline", false, ""},
 		{[]string{"device", "revoke", "1"}, "device 1 revoked", false, ""},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -165,15 +166,15 @@ func tokenCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(
 	return nil
 }
 
-// apikeyCmd: `sipas apikey add --scope tokens|scores [--agency CODE] [--name NAME]`
+// apikeyCmd: `sipas apikey add --scope tokens|scores|metrics [--agency CODE] [--name NAME]`
 // prints the key as the last word; it is stored only as a hash.
 func apikeyCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: sipas apikey add --scope tokens|scores[,…] [--agency CODE] [--name NAME]")
+		return errors.New("usage: sipas apikey add --scope tokens|scores|metrics[,…] [--agency CODE] [--name NAME]")
 	}
 	var scope, agency, name *string
 	env, _, err := openCLI(ctx, "apikey add", args[1:], getenv, func(fs *flag.FlagSet) {
-		scope = fs.String("scope", "", "comma-separated scopes: tokens (issue one-time codes), scores (read scores)")
+		scope = fs.String("scope", "", "comma-separated scopes: tokens (issue one-time codes), scores (read scores), metrics (scrape /metrics)")
 		agency = fs.String("agency", "", "limit the key to this agency's subtree (mã định danh); empty = whole province")
 		name = fs.String("name", "", "what the key is for, e.g. 'Một cửa điện tử'")
 	})
@@ -184,8 +185,8 @@ func apikeyCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	var scopes []string
 	for _, s := range strings.Split(*scope, ",") {
 		s = strings.TrimSpace(s)
-		if s != "tokens" && s != "scores" {
-			return fmt.Errorf("unknown scope %q (use tokens or scores)", s)
+		if !slices.Contains(sqlite.APIKeyScopes, s) {
+			return fmt.Errorf("unknown scope %q (use tokens, scores or metrics)", s)
 		}
 		scopes = append(scopes, s)
 	}

@@ -59,7 +59,7 @@ Usage:
                                  register a device directly; its token is the last word printed
   sipas token issue --counter CODE --dossier NUMBER [--officer ID] [--ttl 720h]
                                  issue a one-time code for a dossier receipt; prints the code and its URL
-  sipas apikey add --scope tokens|scores [--agency CODE] [--name NAME]
+  sipas apikey add --scope tokens|scores|metrics [--agency CODE] [--name NAME]
                                  create an API key; the key is the last word printed
   sipas seed [--agencies 3000 --months 24 --responses 10000000]
                                  fill an empty database with generated data, for benchmarks

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestDuplicateKey(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":1,"b":2}`:                        "",
+		`{"a":1,"a":2}`:                        "a",
+		`{"answers":{"HL":5,"HL":1}}`:          "HL",
+		`{"a":{"x":1},"b":{"x":1}}`:            "",
+		`{"a":[{"x":1,"y":2},{"x":1,"x":3}]}`:  "x",
+		`{"comment":"a","Comment":"b"}`:        "Comment",
+		`{"a":"\u0062","\u0061":1}`:            "a",
+		`[{"a":1},{"a":1}]`:                    "",
+		`{"a":[1,"a",{"a":1}],"b":"a","c":{}}`: "",
+		`{"a":1,"a"`:                           "a",
+		`not json`:                             "",
+		``:                                     "",
+	} {
+		if got := duplicateKey([]byte(in)); got != want {
+			t.Errorf("duplicateKey(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestJSONWithADuplicatedKeyIsRefused: every API body, the submission
+// first, is refused with a 400 in the reader's language when a key repeats,
+// because the raw body kept with a response would say something other than
+// what was counted.
+func TestJSONWithADuplicatedKeyIsRefused(t *testing.T) {
+	s := newTestServer(t)
+	place(t, s)
+	for _, c := range []struct{ path, body string }{
+		{"/api/v1/responses", `{"id":"0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c8d","survey":"nhanh","channel":"qr","counter":"CT-01","answers":{"HL":5,"HL":1}}`},
+		{"/api/v1/responses", `{"id":"0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c8e","id":"0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c8f","survey":"nhanh","channel":"qr","counter":"CT-01","answers":{"HL":5}}`},
+		{"/api/v1/kiosk/pair", `{"code":"123456","code":"654321"}`},
+		{"/api/v1/tokens", `{"counter":"CT-01","Counter":"CT-02","dossier":"HS-1"}`},
+	} {
+		for lang, want := range map[string]string{"vi": "lặp lại", "en": "more than once"} {
+			rec := post(t, s, c.path, c.body, "Accept-Language", lang)
+			if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), `"code":"malformed"`) ||
+				!strings.Contains(rec.Body.String(), want) {
+				t.Errorf("%s %s (%s): %d %s", c.path, c.body, lang, rec.Code, rec.Body)
+			}
+		}
+	}
+	if n, err := s.DB.CountResponses(t.Context()); err != nil || n != 0 {
+		t.Errorf("%d responses stored (%v)", n, err)
+	}
+}
