@@ -25,7 +25,7 @@ func TestNewWiresAWorkingServer(t *testing.T) {
 	a.Start(ctx)
 	var total int
 	a.DB.Reader().QueryRowContext(ctx, `SELECT count(*) FROM responses`).Scan(&total)
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		var last, max int64
 		a.DB.Reader().QueryRowContext(ctx, `SELECT last_id FROM rollup_state`).Scan(&last)

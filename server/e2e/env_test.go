@@ -92,7 +92,7 @@ func newEnvWith(t *testing.T, change func(*app.Config)) *env {
 func (e *env) waitRollups() {
 	e.t.Helper()
 	ctx := context.Background()
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
 		var last, top int64
 		e.db.Reader().QueryRowContext(ctx, `SELECT last_id FROM rollup_state`).Scan(&last)
 		e.db.Reader().QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM responses`).Scan(&top)
