@@ -24,6 +24,9 @@ var publicRoutes = map[string]bool{
 	"GET /posters/counter/:code": true, "GET /posters/agency/:code": true,
 	"GET /api/v1/surveys": true, "GET /api/v1/surveys/:id": true, "POST /api/v1/responses": true,
 	"POST /api/v1/kiosk/pair": true, "GET /api/v1/kiosk/messages": true,
+	// The internal CA's certificate (public by nature: tablets must fetch
+	// it before they can trust anything) and the page on installing it.
+	"GET /ca": true, "GET /ca.crt": true, "GET /ca.pem": true, "GET /ca/:format": true,
 }
 
 // credentialRoutes answer 401 to a request without their credential: a
