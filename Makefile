@@ -36,9 +36,10 @@ bench-10m: build ## seed 10 million responses over 3,000 agencies and 24 months 
 	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench . -benchtime 200x ./server/report/
 	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench 'ScorecardPage|ScoresAPI|ProvinceRanking' -benchtime 200x ./server/web/
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go mod tidy (no diff) and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) mod tidy -diff
 	$(GO) vet $(PKGS)
 
 clean: ## remove build output and the local data folder
