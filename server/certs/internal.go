@@ -61,11 +61,7 @@ func loadInternalCA(ctx context.Context, store Store, hosts []string, now func()
 // self-signed certificate valid for ten years, as PEM (certificate, then
 // key). `sipas tls rotate-ca` stores a new one in place of the old.
 func NewCA(now time.Time) ([]byte, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	serial, err := randomSerial()
+	key, serial, err := newKey()
 	if err != nil {
 		return nil, err
 	}
@@ -155,11 +151,7 @@ func (ca *internalCA) leaf() (*tls.Certificate, error) {
 
 // issue signs a server certificate for the hosts.
 func (ca *internalCA) issue(now time.Time) (*tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	serial, err := randomSerial()
+	key, serial, err := newKey()
 	if err != nil {
 		return nil, err
 	}
@@ -192,6 +184,13 @@ func (ca *internalCA) issue(now time.Time) (*tls.Certificate, error) {
 	return &tls.Certificate{Certificate: [][]byte{der, ca.cert.Raw}, PrivateKey: key, Leaf: leaf}, nil
 }
 
-func randomSerial() (*big.Int, error) {
-	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+// newKey makes an ECDSA P-256 key and a random 127-bit serial number for
+// the certificate that will carry it.
+func newKey() (*ecdsa.PrivateKey, *big.Int, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	return key, serial, err
 }
