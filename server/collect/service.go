@@ -18,6 +18,15 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
+// Errors callers act on, matched with errors.Is. The *survey.Error that
+// Submit returns wraps them and carries the message shown; behaviour never
+// depends on the message's id.
+var (
+	ErrConflict       = errors.New("collect: the id is stored with other content")
+	ErrDossierUsed    = errors.New("collect: the dossier code was used by another response")
+	ErrDossierExpired = errors.New("collect: the dossier code has expired")
+)
+
 // Service accepts responses. It is safe for concurrent use.
 type Service struct {
 	db      *sqlite.DB
@@ -237,9 +246,9 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 	case sqlite.Duplicate:
 		return Duplicate, nil
 	case sqlite.TokenSpent:
-		return "", survey.Errorf(survey.CodeConflict, "error.dossier.used", nil)
+		return "", &survey.Error{Code: survey.CodeConflict, Message: "error.dossier.used", Err: ErrDossierUsed}
 	default:
-		return "", &survey.Error{Code: survey.CodeConflict, Message: "error.response.conflict", Field: "id"}
+		return "", &survey.Error{Code: survey.CodeConflict, Message: "error.response.conflict", Field: "id", Err: ErrConflict}
 	}
 }
 
@@ -296,10 +305,12 @@ func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response)
 			return w, nil, err
 		}
 		if t.UsedAt != nil && t.ResponseUID != r.UID {
-			return w, nil, survey.Errorf(survey.CodeConflict, "error.dossier.used", nil)
+			return w, nil, &survey.Error{Code: survey.CodeConflict, Message: "error.dossier.used", Err: ErrDossierUsed}
 		}
 		if t.UsedAt == nil && !s.clock.Now().Before(t.ExpiresAt) {
-			return w, nil, survey.FieldError("token", "error.dossier.expired", nil)
+			e := survey.FieldError("token", "error.dossier.expired", nil)
+			e.Err = ErrDossierExpired
+			return w, nil, e
 		}
 		w.TokenID, r.Dossier, r.OfficerID = t.ID, t.Dossier, t.OfficerID
 		if counterID == 0 {

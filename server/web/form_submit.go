@@ -47,7 +47,7 @@ func (s *Server) formSubmit(c echo.Context, fc *formCtx, i int) error {
 		return err
 	}
 	switch {
-	case err == nil, de.Message == "error.response.conflict":
+	case err == nil, errors.Is(err, collect.ErrConflict):
 		// A conflict on our own derived id: the sweeper sent this draft meanwhile.
 		if err := s.DB.CloseDraft(ctx, d.ID, uid, s.Clock.Now()); err != nil {
 			return err
@@ -58,12 +58,12 @@ func (s *Server) formSubmit(c echo.Context, fc *formCtx, i int) error {
 			c.Response().Header().Set("Retry-After", fmt.Sprint(sec))
 		}
 		return s.formNotice(c, "limited", http.StatusTooManyRequests, fc.caption, fc.url(i))
-	case de.Message == "error.dossier.used", de.Message == "error.dossier.expired":
+	case errors.Is(err, collect.ErrDossierUsed), errors.Is(err, collect.ErrDossierExpired):
 		if err := s.DB.CloseDraft(ctx, d.ID, "", s.Clock.Now()); err != nil {
 			return err
 		}
 		kind := "used"
-		if de.Message == "error.dossier.expired" {
+		if errors.Is(err, collect.ErrDossierExpired) {
 			kind = "expired"
 		}
 		return s.formNotice(c, kind, http.StatusOK, fc.caption, "")
@@ -146,8 +146,9 @@ func (s *Server) sweepDraft(ctx context.Context, d *sqlite.Draft) error {
 	}
 	uid, err := s.submitDraft(ctx, def, counter, d, partial, at)
 	var de *survey.Error
+	errors.As(err, &de)
 	switch {
-	case err == nil, errors.As(err, &de) && de.Message == "error.response.conflict":
+	case err == nil, errors.Is(err, collect.ErrConflict):
 		return s.DB.CloseDraft(ctx, d.ID, uid, now)
 	case de == nil:
 		return err

@@ -200,10 +200,15 @@ func (s *Server) apiScores(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	a, def, err := s.Reports.Resolve(ctx, report.Request{Agency: c.QueryParam("agency"), Month: c.QueryParam("month"), Survey: c.QueryParam("survey")})
+	var de *survey.Error
+	if errors.As(err, &de) && de.Code == survey.CodeInvalid {
+		// A bad query string is a 400 by the contract: a copy, so the
+		// error Resolve returned is never changed in place.
+		bad := *de
+		bad.Code = survey.CodeMalformed
+		return &bad
+	}
 	if err != nil {
-		if survey.ErrorCode(err) == survey.CodeInvalid {
-			err.(*survey.Error).Code = survey.CodeMalformed // a bad query string is a 400 by the contract
-		}
 		return err
 	}
 	if err := s.scoresViewer(c, who, a.ID); err != nil {
