@@ -174,7 +174,7 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		Collect: a.Collect, Reports: a.Reports, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
-		CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
+		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
 		ProvinceOfficers: cfg.ProvinceOfficers,
 	})
 	if err != nil {

@@ -60,36 +60,3 @@ func ChangeSignificant(f1 float64, ci1 *Interval, f2 float64, ci2 *Interval) boo
 	lo, hi := Difference(f1, ci1, f2, ci2)
 	return lo > 0 || hi < 0
 }
-
-// zMargin is the rounded 95% quantile SIPAS.md uses for its sample-size
-// table; with it the table's 97, 385 and 1,068 come out exactly.
-const zMargin = 1.96
-
-// MarginOfError returns the worst-case (p = 0.5) 95% margin of error in
-// points for n answers: 1.96·sqrt(0.25/n)·100. It is shown beside n
-// ("sai số khoảng ±10 điểm" at 97 answers, UX.md "Small n"). n ≤ 0 gives
-// +Inf: no answers bound nothing.
-func MarginOfError(n int) float64 {
-	if n <= 0 {
-		return math.Inf(1)
-	}
-	return zMargin * math.Sqrt(0.25/float64(n)) * 100
-}
-
-// SampleSizeFor returns the fewest answers whose worst-case 95% margin of
-// error is at most margin points: 97 for ±10, 385 for ±5, 1,068 for ±3
-// (SIPAS.md). A margin that is not positive and finite has no answer; it
-// returns 0.
-func SampleSizeFor(margin float64) int {
-	if !(margin > 0) || math.IsInf(margin, 1) {
-		return 0
-	}
-	e := margin / 100
-	n := zMargin * zMargin * 0.25 / (e * e)
-	// A tiny tolerance so that an exact integer (2,401 for ±2 at z 1.96)
-	// is not pushed to the next one by rounding in the division.
-	if n >= 1<<62 {
-		return math.MaxInt
-	}
-	return int(math.Ceil(n - 1e-9))
-}

@@ -36,7 +36,7 @@ func TestTabletsGetTheInternalCA(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.CA, s.PlainURL, s.HSTS = m.CACertDER(), "http://khaosat.cantho.test:8080", true
+	s.TLS, s.CA, s.PlainURL, s.HSTS = true, m.CACertDER(), "http://khaosat.cantho.test:8080", true
 
 	rec := get(t, s, "/ca?lang=vi")
 	body := rec.Body.String()

@@ -106,7 +106,7 @@ func (s *Server) secureHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		// (SIPAS_TLS), its certificate mode decides (s.HSTS: not for an
 		// internal CA on a bare IP); behind a TLS proxy, an https base URL does.
 		hsts := s.secureCookies()
-		if ownTLS := s.CA != nil || s.HSTS; ownTLS {
+		if s.TLS {
 			hsts = s.HSTS && c.Request().TLS != nil
 		}
 		if hsts {

@@ -39,10 +39,12 @@ type Deps struct {
 	Passwords   *auth.Passwords  // bcrypt at one cost; nil means auth.DefaultCost
 	BaseURL     string
 	Version     string
-	// HTTPS (SIPAS_TLS). CA is the internal CA's certificate (DER) that
-	// tablets install, nil unless SIPAS_TLS=internal; PlainURL the
-	// plain-HTTP address that serves it, "" when none; HSTS says whether
-	// HTTPS answers carry Strict-Transport-Security.
+	// HTTPS (SIPAS_TLS). TLS says this server terminates TLS itself; CA
+	// is the internal CA's certificate (DER) that tablets install, nil
+	// unless SIPAS_TLS=internal; PlainURL the plain-HTTP address that
+	// serves it, "" when none; HSTS says whether its HTTPS answers carry
+	// Strict-Transport-Security (behind a TLS proxy an https base URL decides).
+	TLS      bool
 	CA       []byte
 	PlainURL string
 	HSTS     bool
