@@ -31,6 +31,10 @@ const adminUsage = `  sipas agency import FILE       create or update agencies f
   sipas user reset USERNAME      clear the password and print a new one-time link
   sipas user disable USERNAME
   sipas apikey list | revoke ID
+  sipas target set --agency C --year YYYY --index P [--response-rate P]
+                                 the agency's own target for the year (percent); its subtree inherits it
+  sipas target clear --agency C --year YYYY   inherit the parent's target again
+  sipas target list --year YYYY  every target that holds, own or inherited, as CSV
   sipas device list | revoke ID
 `
 
@@ -57,6 +61,9 @@ var adminCmds = map[string]adminCmd{
 	"apikey revoke": {nil, apikeyRevoke},
 	"device list":   {nil, deviceList},
 	"device revoke": {nil, deviceRevoke},
+	"target set":    {[]string{"agency", "year", "index", "response-rate"}, targetSet},
+	"target clear":  {[]string{"agency", "year"}, targetClear},
+	"target list":   {[]string{"year"}, targetList},
 }
 
 // adminCommand runs the administration subcommands; handled is false for a
@@ -68,7 +75,7 @@ func adminCommand(ctx context.Context, cmd string, args []string, stdout io.Writ
 	}
 	c, ok := adminCmds[cmd+" "+sub]
 	if !ok {
-		if cmd == "agency" || cmd == "user" || cmd == "officer" {
+		if cmd == "agency" || cmd == "user" || cmd == "officer" || cmd == "target" {
 			return true, fmt.Errorf("unknown command %q; the administration commands are:\n%s", strings.TrimSpace(cmd+" "+sub), adminUsage)
 		}
 		return false, nil
