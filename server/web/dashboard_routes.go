@@ -29,6 +29,7 @@ func (s *Server) dashboardRoutes(e *echo.Echo) {
 	e.GET("/dashboard/agency/:code/export.xlsx", s.exportScoreXLSX, user)
 	e.GET("/dashboard/agency/:code/responses.csv", s.exportResponsesCSV, user)
 	e.GET("/dashboard/agency/:code/responses.xlsx", s.exportResponsesXLSX, user)
+	planRoutes(s, e)
 }
 
 // dashboardHome sends people where they start: agency heads to their
