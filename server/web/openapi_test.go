@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/google/uuid"
 
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -201,6 +202,12 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	}
 	branch := &survey.Agency{Code: "H17.01", Name: survey.Text{"vi": "Chi nhánh số 1"}, Kind: survey.KindCentreBranch, ParentID: ct01.AgencyID}
 	if err := s.DB.CreateAgency(ctx, branch); err != nil {
+		t.Fatal(err)
+	}
+	// H17's target, which its branch inherits: the scores carry a target
+	// object there and null for H18.
+	rate := 30.0
+	if _, err := s.DB.SetTarget(ctx, survey.Target{AgencyID: ct01.AgencyID, Year: 2026, Index: 85, ResponseRate: &rate}, sqlite.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DB.CreateCounter(ctx, &survey.Counter{AgencyID: h18.ID, Code: "CT-99", Number: 1,

@@ -135,6 +135,11 @@ func TestYearViewPoolsRespondentsAndJudgesTheTarget(t *testing.T) {
 		t.Errorf("the city's year lacks its units' table:\n%.3000s", body)
 	}
 
+	api := f.get(t, "head", "/api/v1/scores?agency=H17.50&month=2026-10").Body.String()
+	if want := `"target":{"year":2026,"index":` + strconv.FormatFloat(target, 'g', -1, 64) + `,"response_rate":null,"set_by":{"code":"H17"`; !strings.Contains(api, want) {
+		t.Errorf("the scores API lacks %s in\n%.300s", want, api[max(0, len(api)-300):])
+	}
+
 	x := f.get(t, "head", "/dashboard/agency/H17.50/year.xlsx?year=2026&lang=en")
 	if x.Code != http.StatusOK || x.Header().Get("Content-Type") != mimeXLSX {
 		t.Fatalf("xlsx: %d %s", x.Code, x.Header().Get("Content-Type"))

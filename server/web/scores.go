@@ -33,6 +33,16 @@ type scoreJSON struct {
 	NA        int           `json:"na"`
 	Elements  []elementJSON `json:"elements"`
 	ND61      *nd61JSON     `json:"nd61,omitempty"`
+	Target    *targetJSON   `json:"target"`
+}
+
+// targetJSON is the target in force for the month's year: the agency's own
+// or the nearest ancestor's (set_by); null without one.
+type targetJSON struct {
+	Year         int       `json:"year"`
+	Index        float64   `json:"index"`
+	ResponseRate *float64  `json:"response_rate"`
+	SetBy        placeJSON `json:"set_by"`
 }
 
 type placeJSON struct {
@@ -219,7 +229,33 @@ func (s *Server) apiScores(c echo.Context) error {
 		return err
 	}
 	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
-	return c.JSON(http.StatusOK, toScoreJSON(sc, lang))
+	out := toScoreJSON(sc, lang)
+	if out.Target, err = s.targetInForce(c, a, sc.Month, lang); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// targetInForce is the year's target of an agency for the scores API.
+func (s *Server) targetInForce(c echo.Context, a *survey.Agency, month, lang string) (*targetJSON, error) {
+	ctx := c.Request().Context()
+	year, _, err := report.YearOf(month)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := s.DB.AgencyTree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	own, err := s.DB.Targets(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	t, from, ok := survey.EffectiveTarget(tree, a.ID, own)
+	if !ok {
+		return nil, nil
+	}
+	return &targetJSON{Year: year, Index: t.Index, ResponseRate: t.ResponseRate, SetBy: placeJSON{Code: from.Code, Name: from.Name.In(lang)}}, nil
 }
 
 type rankingJSON struct {
