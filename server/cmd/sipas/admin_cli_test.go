@@ -82,8 +82,8 @@ func TestAdminCommands(t *testing.T) {
 		{[]string{"target", "set", "--agency", "H99", "--year", "2026", "--index", "85"}, "not found", true, ""},
 		{[]string{"target", "list", "--year", "2026"}, "H17,2026,85,,H17\nH17.1,2026,87.5,30,H17.1\nH17.2,2026,87.5,30,H17.1\n", false, "H17.2, moved under H17.1 above, inherits from the nearest"},
 		{[]string{"target", "clear", "--agency", "H17.1", "--year", "2026"}, "inherits its parent's", false, ""},
-		{[]string{"target", "frobnicate"}, "administration commands", true, ""},
-		{[]string{"agency", "frobnicate"}, "administration commands", true, ""},
+		{[]string{"target", "frobnicate"}, "the target commands are", true, ""},
+		{[]string{"agency", "frobnicate"}, "the agency commands are", true, ""},
 	}
 	for _, st := range steps {
 		out, err := sipas(st.args...)
