@@ -48,7 +48,12 @@ type plan struct {
 	own  map[int64]survey.Target
 }
 
-func (r *Reports) plan(ctx context.Context, year int) (plan, error) {
+// plan reads the targets of month's year.
+func (r *Reports) plan(ctx context.Context, month string) (plan, error) {
+	year, _, err := YearOf(month)
+	if err != nil {
+		return plan{}, err
+	}
 	tree, err := r.db.AgencyTree(ctx)
 	if err != nil {
 		return plan{}, err
@@ -57,13 +62,23 @@ func (r *Reports) plan(ctx context.Context, year int) (plan, error) {
 	return plan{tree: tree, own: own}, err
 }
 
+// TargetOf returns the target in force for an agency in month's year and
+// the agency that set it; nil, nil when none is.
+func (r *Reports) TargetOf(ctx context.Context, a *survey.Agency, month string) (*survey.Target, *survey.Agency, error) {
+	p, err := r.plan(ctx, month)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, from, ok := survey.EffectiveTarget(p.tree, a.ID, p.own)
+	if !ok {
+		return nil, nil, nil
+	}
+	return &t, from, nil
+}
+
 // Standing pools an agency's months from January to month (inclusive).
 func (r *Reports) Standing(ctx context.Context, a *survey.Agency, def *survey.Definition, month string) (*Standing, error) {
-	year, _, err := YearOf(month)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.plan(ctx, year)
+	p, err := r.plan(ctx, month)
 	if err != nil {
 		return nil, err
 	}
@@ -110,11 +125,7 @@ type YearTable struct {
 // Year builds the table of the children of parent pooled from January to
 // month. Children are those that stood under parent in month.
 func (r *Reports) Year(ctx context.Context, parent *survey.Agency, def *survey.Definition, month string) (*YearTable, error) {
-	year, _, err := YearOf(month)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.plan(ctx, year)
+	p, err := r.plan(ctx, month)
 	if err != nil {
 		return nil, err
 	}

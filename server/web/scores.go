@@ -238,24 +238,11 @@ func (s *Server) apiScores(c echo.Context) error {
 
 // targetInForce is the year's target of an agency for the scores API.
 func (s *Server) targetInForce(c echo.Context, a *survey.Agency, month, lang string) (*targetJSON, error) {
-	ctx := c.Request().Context()
-	year, _, err := report.YearOf(month)
-	if err != nil {
+	t, from, err := s.Reports.TargetOf(c.Request().Context(), a, month)
+	if t == nil || err != nil {
 		return nil, err
 	}
-	tree, err := s.DB.AgencyTree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	own, err := s.DB.Targets(ctx, year)
-	if err != nil {
-		return nil, err
-	}
-	t, from, ok := survey.EffectiveTarget(tree, a.ID, own)
-	if !ok {
-		return nil, nil
-	}
-	return &targetJSON{Year: year, Index: t.Index, ResponseRate: t.ResponseRate, SetBy: placeJSON{Code: from.Code, Name: from.Name.In(lang)}}, nil
+	return &targetJSON{Year: t.Year, Index: t.Index, ResponseRate: t.ResponseRate, SetBy: placeJSON{Code: from.Code, Name: from.Name.In(lang)}}, nil
 }
 
 type rankingJSON struct {

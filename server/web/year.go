@@ -90,19 +90,17 @@ func (s *Server) yearScope(c echo.Context) (*dashScope, error) {
 
 // yearPage is GET /dashboard/agency/:code/year.
 func (s *Server) yearPage(c echo.Context) error {
-	t, err := s.yearScope(c)
-	if err != nil {
-		return err
-	}
-	v, err := s.buildYear(c, t)
-	if err != nil {
-		return err
-	}
-	return s.render(c, http.StatusOK, "year", v)
+	return s.renderYear(c, "year", func(v yearView) any { return v })
 }
 
 // yearPrintPage is the year as an A4 report.
 func (s *Server) yearPrintPage(c echo.Context) error {
+	return s.renderYear(c, "year_print", func(v yearView) any { return yearPrint{v} })
+}
+
+// renderYear builds the year of the requested agency and renders it with
+// page, the model wrapped by as.
+func (s *Server) renderYear(c echo.Context, page string, as func(yearView) any) error {
 	t, err := s.yearScope(c)
 	if err != nil {
 		return err
@@ -111,7 +109,7 @@ func (s *Server) yearPrintPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "year_print", yearPrint{v})
+	return s.render(c, http.StatusOK, page, as(v))
 }
 
 // provinceYear is GET /dashboard/year: the year of the province, that is of

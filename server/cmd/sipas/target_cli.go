@@ -20,12 +20,18 @@ func (a *adminCLI) percentFlag(name string) (float64, error) {
 	return v, nil
 }
 
-func targetSet(ctx context.Context, a *adminCLI, _ string) error {
+// agencyYear reads --agency and --year.
+func (a *adminCLI) agencyYear(ctx context.Context) (*survey.Agency, int, error) {
 	ag, err := a.agency(ctx, a.f("agency"))
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	year, err := a.n("year")
+	return ag, year, err
+}
+
+func targetSet(ctx context.Context, a *adminCLI, _ string) error {
+	ag, year, err := a.agencyYear(ctx)
 	if err != nil {
 		return err
 	}
@@ -57,11 +63,7 @@ func targetSet(ctx context.Context, a *adminCLI, _ string) error {
 }
 
 func targetClear(ctx context.Context, a *adminCLI, _ string) error {
-	ag, err := a.agency(ctx, a.f("agency"))
-	if err != nil {
-		return err
-	}
-	year, err := a.n("year")
+	ag, year, err := a.agencyYear(ctx)
 	if err != nil {
 		return err
 	}
