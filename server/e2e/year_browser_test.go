@@ -30,7 +30,13 @@ func TestYearReportAndTargetsInABrowser(t *testing.T) {
 		t.Errorf("year index %q, want a Vietnamese percentage", idx)
 	}
 	text := b.text()
-	for _, want := range []string{"Kết quả năm " + year + ": UBND thành phố Cần Thơ", "Chỉ tiêu năm: 85,00% (chỉ tiêu riêng)",
+	// The demo gives the city 85 this year and 80 the year before (the
+	// year shown in January).
+	target := "85,00%"
+	if year != strconv.Itoa(time.Now().In(survey.Zone).Year()) {
+		target = "80,00%"
+	}
+	for _, want := range []string{"Kết quả năm " + year + ": UBND thành phố Cần Thơ", "Chỉ tiêu năm: " + target + " (chỉ tiêu riêng)",
 		"Các đơn vị trực thuộc", "kế thừa từ UBND thành phố Cần Thơ", "Cùng kỳ năm trước", "Khoảng tin cậy 95%"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("year view lacks %q", want)

@@ -94,11 +94,23 @@ func (r *Reports) standing(ctx context.Context, p plan, a *survey.Agency, def *s
 	if err != nil {
 		return nil, err
 	}
-	last, err := r.Rolling(ctx, a, def, strconv.Itoa(year-1)+month[4:], n)
+	last, err := r.Rolling(ctx, a, def, lastYear(month), n)
 	if err != nil {
 		return nil, err
 	}
-	s := &Standing{Agency: a, Year: year, From: cur.From, To: month, Period: cur, LastYear: last,
+	return judge(p, a, year, cur, last), nil
+}
+
+// lastYear is the same month a year earlier.
+func lastYear(month string) string {
+	y, _ := strconv.Atoi(month[:4])
+	return strconv.Itoa(y-1) + month[4:]
+}
+
+// judge puts a period and the same months of the year before against the
+// target in force.
+func judge(p plan, a *survey.Agency, year int, cur, last *Rolling) *Standing {
+	s := &Standing{Agency: a, Year: year, From: cur.From, To: cur.To, Period: cur, LastYear: last,
 		Change: CompareScores(cur.Score, last.Score), Verdict: score.VerdictUnknown}
 	if tg, from, ok := survey.EffectiveTarget(p.tree, a.ID, p.own); ok {
 		s.Target, s.SetBy = &tg, from
@@ -108,7 +120,52 @@ func (r *Reports) standing(ctx context.Context, p plan, a *survey.Agency, def *s
 			s.Gap = idx.Value - tg.Index
 		}
 	}
-	return s, nil
+	return s
+}
+
+// pooledShares pools the n months ending with month for each of agencies
+// (each month with its subtree as it stood then) from the per-item shares
+// a ranking reads (sqlite.ItemShares): one scan per month serves every
+// agency, so a table of thousands of communes costs what one month's
+// ranking costs per month. The index, interval and n are exactly
+// Rolling's (score.FromShares); there is no breakdown below the index.
+// whole is all of them together, as the ranking's funnel needs it.
+func (r *Reports) pooledShares(ctx context.Context, tree *survey.Tree, agencies []*survey.Agency, def *survey.Definition, month string, n int) (out map[int64]*Rolling, whole score.Result, err error) {
+	months := Months(month, n)
+	k := len(agencies) // the last accumulator is everyone's
+	sums := make([]*sqlite.Tally, k+1)
+	items := make([]map[string]score.Share, k+1)
+	for i := range sums {
+		sums[i], items[i] = &sqlite.Tally{Answers: map[string]map[string]int{}}, map[string]score.Share{}
+	}
+	for _, m := range months {
+		shares, err := r.db.ItemShares(ctx, m, def.ID)
+		if err != nil {
+			return nil, whole, err
+		}
+		for i, a := range agencies {
+			ids := tree.SubtreeIn(a.ID, m)
+			for _, j := range []int{i, k} {
+				_, got, _ := sumShares(ids, shares, sums[j])
+				for q, sh := range got {
+					o := items[j][q]
+					items[j][q] = score.Share{Valid: o.Valid + sh.Valid, Satisfied: o.Satisfied + sh.Satisfied}
+				}
+			}
+		}
+	}
+	results := make([]score.Result, k+1)
+	for i := range results {
+		if results[i], err = score.FromShares(def, sums[i].Responses, items[i], sums[i].Moments[score.IndexNode]); err != nil {
+			return nil, whole, err
+		}
+	}
+	out = make(map[int64]*Rolling, k)
+	for i, a := range agencies {
+		out[a.ID] = &Rolling{From: months[0], To: month, Score: &Score{Agency: a, Month: month, Definition: def, Result: results[i],
+			Tally: sums[i], Excluded: sums[i].Excluded, SharesOnly: true}}
+	}
+	return out, results[k], nil
 }
 
 // YearTable is the children of an agency (the province's top level when
@@ -136,9 +193,26 @@ func (r *Reports) Year(ctx context.Context, parent *survey.Agency, def *survey.D
 	t := &YearTable{Parent: parent, Month: month}
 	all := &sqlite.Tally{Answers: map[string]map[string]int{}}
 	var entries []score.RankEntry
-	for _, a := range p.tree.ChildrenIn(parentID, month) {
-		s, err := r.standing(ctx, p, a, def, month)
-		if err != nil {
+	children := p.tree.ChildrenIn(parentID, month)
+	year, n, err := YearOf(month)
+	if err != nil {
+		return nil, err
+	}
+	var cur, last map[int64]*Rolling
+	var whole score.Result
+	if def.Method != survey.MethodND61 { // nd61 reports points per dossier too: full tallies, agency by agency
+		if cur, whole, err = r.pooledShares(ctx, p.tree, children, def, month, n); err != nil {
+			return nil, err
+		}
+		if last, _, err = r.pooledShares(ctx, p.tree, children, def, lastYear(month), n); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range children {
+		var s *Standing
+		if cur != nil {
+			s = judge(p, a, year, cur[a.ID], last[a.ID])
+		} else if s, err = r.standing(ctx, p, a, def, month); err != nil {
 			return nil, err
 		}
 		t.Rows = append(t.Rows, s)
@@ -146,9 +220,10 @@ func (r *Reports) Year(ctx context.Context, parent *survey.Agency, def *survey.D
 		idx, ci := s.Period.Headline()
 		entries = append(entries, score.RankEntry{Code: a.Code, DefinitionID: def.ID, Responses: s.Period.Result.Responses, Index: idx, CI95: ci})
 	}
-	whole, err := score.Compute(def, all.Counts(def))
-	if err != nil {
-		return nil, err
+	if cur == nil {
+		if whole, err = score.Compute(def, all.Counts(def)); err != nil {
+			return nil, err
+		}
 	}
 	p0, _ := whole.Headline()
 	spread := score.OneAnswerSpread(p0.Value)

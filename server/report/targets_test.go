@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"math"
 	"testing"
 
 	"github.com/sipas-vn/sipas/server/score"
@@ -109,5 +110,45 @@ func TestYearTableInheritsTargetsAndListsThoseBelow(t *testing.T) {
 	}
 	if pos, of := yt.Position(yt.Rank.Ranked[0].Code); pos != 1 || of != len(yt.Rank.Ranked) {
 		t.Errorf("position of the first: %d of %d", pos, of)
+	}
+}
+
+// TestYearTableAgreesWithEachAgencysStanding: the table's fast path (the
+// months' item shares, one scan a month for every child) gives each child
+// exactly the pooled index, interval and n of its own year so far, for the
+// SIPAS-style index and the quick rating alike (nd61 rows are Standing's
+// own path).
+func TestYearTableAgreesWithEachAgencysStanding(t *testing.T) {
+	r, db, _ := demoReports(t)
+	ctx := context.Background()
+	city, err := db.AgencyByCode(ctx, "H17")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, def := range []*survey.Definition{r.surveys.Default(), mustGet(t, r, "nhanh")} {
+		yt, err := r.Year(ctx, city, def, "2026-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for _, row := range yt.Rows {
+			own, err := r.Standing(ctx, row.Agency, def, "2026-10")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, pair := range [][2]*Rolling{{row.Period, own.Period}, {row.LastYear, own.LastYear}} {
+				i1, c1 := pair[0].Headline()
+				i2, c2 := pair[1].Headline()
+				if i1.Valid != i2.Valid || math.Abs(i1.Value-i2.Value) > 1e-9 || pair[0].Result.Responses != pair[1].Result.Responses ||
+					(c1 == nil) != (c2 == nil) || c1 != nil && (math.Abs(c1.Lo-c2.Lo) > 1e-9 || math.Abs(c1.Hi-c2.Hi) > 1e-9) {
+					t.Errorf("%s %s %s–%s: table %v %v n=%d, own %v %v n=%d", def.ID, row.Agency.Code, pair[0].From, pair[0].To,
+						i1, c1, pair[0].Result.Responses, i2, c2, pair[1].Result.Responses)
+				}
+				checked += pair[0].Result.Responses
+			}
+		}
+		if checked == 0 {
+			t.Errorf("%s: no responses compared", def.ID)
+		}
 	}
 }

@@ -112,6 +112,13 @@ func TestYearViewPoolsRespondentsAndJudgesTheTarget(t *testing.T) {
 			t.Errorf("year page lacks %q", want)
 		}
 	}
+	// January alone: one month, no chart, still a page.
+	if rec := f.get(t, "head", "/dashboard/agency/H17.50/year?month=2026-01"); rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "<svg class=\"chart trend\"") {
+		t.Errorf("the year up to January: %d", rec.Code)
+	}
+	if rec := f.get(t, "head", "/dashboard/agency/H17.50/year?year=2027"); rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusBadRequest {
+		t.Errorf("a year not begun: %d", rec.Code)
+	}
 	if rec := f.get(t, "head", "/dashboard/agency/H17/year"); rec.Code != http.StatusForbidden {
 		t.Errorf("the head of H17.50 opened the city's year: %d", rec.Code)
 	}
