@@ -59,10 +59,12 @@ func TestYearReportAndTargetsInABrowser(t *testing.T) {
 		t.Error("the printable report lacks its heading")
 	}
 	b.axe("year print")
+	b.shot("year-print")
 
 	b.do(chromedp.Navigate(e.URL + "/admin/targets?lang=vi"))
 	b.waitJS(`document.querySelector('#targets') !== null`, 10*time.Second)
 	b.axe("targets")
+	b.shot("targets")
 	b.do(chromedp.SendKeys(chromedp.CSS(`[id="index-H17.10"]`), "88,5"))
 	b.formClick(`form[method=post] button[type=submit]`)
 	b.waitJS(`document.querySelector('.flash') !== null`, 10*time.Second)

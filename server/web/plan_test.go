@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,9 @@ import (
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
+
+// messageID is a plan message ID shown instead of its text.
+var messageID = regexp.MustCompile(`\b(plan|error\.target)\.[a-z_]+(\.[a-z_]+)*\b`)
 
 // TestTargetsTableSetsManyAtOnceAndAudits: the province sets several
 // targets in one form; the rest inherit and say from where; a wrong row
@@ -41,6 +45,9 @@ func TestTargetsTableSetsManyAtOnceAndAudits(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("targets page lacks %q", want)
 		}
+	}
+	if body := f.get(t, "admin", "/admin/agencies/H17.51?lang=vi").Body.String(); !strings.Contains(body, "Chỉ tiêu năm: 85,00% (kế thừa từ UBND thành phố Cần Thơ)") {
+		t.Error("the agency's administration page does not show its inherited target")
 	}
 	// The same form again changes nothing; clearing H17.50 makes it inherit.
 	f.post(t, "province", "/admin/targets", form)
@@ -118,6 +125,13 @@ func TestYearViewPoolsRespondentsAndJudgesTheTarget(t *testing.T) {
 	}
 	if rec := f.get(t, "head", "/dashboard/agency/H17.50/year?year=2027"); rec.Code != http.StatusUnprocessableEntity && rec.Code != http.StatusBadRequest {
 		t.Errorf("a year not begun: %d", rec.Code)
+	}
+	for _, lang := range []string{"vi", "en"} {
+		for _, path := range []string{"/dashboard/agency/H17.50/year", "/dashboard/agency/H17.50/year/print", "/dashboard/agency/H17.50"} {
+			if m := messageID.FindString(f.get(t, "head", path+"?lang="+lang).Body.String()); m != "" {
+				t.Errorf("%s (%s) shows the message ID %s", path, lang, m)
+			}
+		}
 	}
 	if rec := f.get(t, "head", "/dashboard/agency/H17/year"); rec.Code != http.StatusForbidden {
 		t.Errorf("the head of H17.50 opened the city's year: %d", rec.Code)

@@ -68,7 +68,7 @@ func (s *Server) targetsView(c echo.Context, year int, typed map[string]string) 
 	f := fmtr{l}
 	p := &targetsPage{adminBase: s.base(c, "plan.targets.title"), Year: year, Back: "/dashboard/province"}
 	if p.User.Role == survey.RoleAdmin {
-		p.Back, p.Audit = "/admin", "/admin/audit?action=target.set"
+		p.Back, p.Audit = "/admin", "/admin/audit?action=target."
 	}
 	now, _, _ := report.YearOf(survey.Month(s.Clock.Now()))
 	for y := now + 1; y >= now-3; y-- {
@@ -225,4 +225,24 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// agencyTarget words an agency's target for the year being collected, for
+// its administration page, with a link to the year's table.
+func (s *Server) agencyTarget(c echo.Context, a *survey.Agency) (string, string, error) {
+	month := survey.Month(s.Clock.Now())
+	t, from, err := s.Reports.TargetOf(c.Request().Context(), a, month)
+	if err != nil {
+		return "", "", err
+	}
+	l := s.localizer(c)
+	link := "/admin/targets?year=" + month[:4]
+	if t == nil {
+		return l.T("plan.verdict.no_target"), link, nil
+	}
+	src := l.T("plan.source.own")
+	if from.ID != a.ID {
+		src = l.T("plan.source.inherited", map[string]any{"Agency": from.Name.In(l.Lang())})
+	}
+	return l.T("plan.target", map[string]any{"Target": l.Percent(t.Index, 2), "Source": src}), link, nil
 }
