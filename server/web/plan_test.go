@@ -49,8 +49,17 @@ func TestTargetsTableSetsManyAtOnceAndAudits(t *testing.T) {
 	if body := f.get(t, "admin", "/admin/agencies/H17.51?lang=vi").Body.String(); !strings.Contains(body, "Chỉ tiêu năm: 85,00% (kế thừa từ UBND thành phố Cần Thơ)") {
 		t.Error("the agency's administration page does not show its inherited target")
 	}
-	// The same form again changes nothing; clearing H17.50 makes it inherit.
-	f.post(t, "province", "/admin/targets", form)
+	// The same form again changes nothing, even as large as a province of
+	// a thousand agencies would post (over a form page's 32 KB); clearing
+	// H17.50 makes it inherit.
+	big := url.Values{}
+	for k, v := range form {
+		big[k] = v
+	}
+	big.Set("padding", strings.Repeat("x", 60<<10))
+	if rec := f.post(t, "province", "/admin/targets", big); rec.Code != http.StatusSeeOther {
+		t.Errorf("a 60 KB table of targets: %d", rec.Code)
+	}
 	delete(form, "index-H17.50")
 	delete(form, "rate-H17.50")
 	if rec := f.post(t, "province", "/admin/targets", form); rec.Code != http.StatusSeeOther {

@@ -25,6 +25,11 @@ type targetsPage struct {
 	Audit string // the audit log of targets, for admins (who may read it)
 }
 
+// targetsMaxBody bounds the table of targets posted at once: two boxes per
+// open agency, some 60 bytes a row, room for some 15,000 agencies (a form
+// page's own limit would stop at about 500).
+const targetsMaxBody = 1 << 20
+
 // targetRow is one agency of the table.
 type targetRow struct {
 	Code, Name string
