@@ -66,7 +66,7 @@ func (s *Server) base(c echo.Context, titleID string) adminBase {
 	if ck, err := c.Cookie(flashCookie); err == nil && ck.Value != "" {
 		if v, err := url.QueryUnescape(ck.Value); err == nil {
 			id, arg, _ := strings.Cut(v, "|")
-			if strings.HasPrefix(id, "admin.flash.") {
+			if strings.HasPrefix(id, "admin.flash.") || strings.HasPrefix(id, "alerts.flash.") {
 				b.Flash = l.T(id, map[string]any{"Name": arg})
 			}
 		}
