@@ -93,6 +93,9 @@ func (s *Service) sendDigest(ctx context.Context, sub *survey.Subscription, aler
 		return err
 	}
 	opts := []mail.Option{mail.WithPort(p), mail.WithTLSPolicy(mail.TLSOpportunistic), mail.WithTimeout(30 * time.Second)}
+	if s.mailTLS != nil {
+		opts = append(opts, mail.WithTLSConfig(s.mailTLS))
+	}
 	if s.set.SMTP.User != "" {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
 			mail.WithUsername(s.set.SMTP.User), mail.WithPassword(s.set.SMTP.Password))

@@ -6,6 +6,7 @@ package alert
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -30,6 +31,7 @@ type Deps struct {
 	Clock    survey.Clock
 	Logger   *slog.Logger
 	HTTP     *http.Client // webhooks; default: 10 s timeout
+	MailTLS  *tls.Config  // STARTTLS to the relay; nil = the system's roots and the relay's host name
 	Rates    RateSource   // rule 4; nil = the rule is off
 	Settings Settings
 }
@@ -44,6 +46,7 @@ type Service struct {
 	clock   survey.Clock
 	log     *slog.Logger
 	http    *http.Client
+	mailTLS *tls.Config
 	rates   RateSource
 	set     Settings
 
@@ -65,7 +68,7 @@ func New(d Deps) (*Service, error) {
 		d.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
 	return &Service{db: d.DB, reports: d.Reports, surveys: d.Surveys, i18n: d.I18n, mail: mt, clock: d.Clock,
-		log: d.Logger, http: d.HTTP, rates: d.Rates, set: d.Settings}, nil
+		log: d.Logger, http: d.HTTP, mailTLS: d.MailTLS, rates: d.Rates, set: d.Settings}, nil
 }
 
 // Settings returns the settings in force (the admin page shows them).
