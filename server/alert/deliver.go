@@ -19,8 +19,8 @@ import (
 )
 
 // Retries: an attempt that fails is tried again after retryBase, doubling
-// each time up to retryMax, and given up after maxAttempts (about 2 hours
-// of trying in all), so a receiver down for a lunch break loses nothing.
+// each time up to retryMax, and given up after maxAttempts (about an hour
+// of trying in all), so a receiver restarted or briefly down loses nothing.
 const (
 	retryBase   = 30 * time.Second
 	retryMax    = 30 * time.Minute
