@@ -14,23 +14,6 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// dashboardRoutes are the dashboard's pages, exports and the comment mark.
-// Every one needs a signed-in user; the handlers check the agency against
-// the user's scope (canSee), so an export is guarded exactly like its page.
-func (s *Server) dashboardRoutes(e *echo.Echo) {
-	user := s.requireUser()
-	e.GET("/dashboard", s.dashboardHome, user)
-	e.GET("/dashboard/province", s.provincePage, s.requireUser(survey.RoleAdmin, survey.RoleProvince))
-	e.GET("/dashboard/agency/:code", s.scorecardPage, user)
-	e.GET("/dashboard/agency/:code/print", s.printPage, user)
-	e.GET("/dashboard/agency/:code/comments", s.commentsPage, user)
-	e.POST("/dashboard/agency/:code/comments/:id", s.markComment, s.requireUser(commentMarkers...))
-	e.GET("/dashboard/agency/:code/export.csv", s.exportScoreCSV, user)
-	e.GET("/dashboard/agency/:code/export.xlsx", s.exportScoreXLSX, user)
-	e.GET("/dashboard/agency/:code/responses.csv", s.exportResponsesCSV, user)
-	e.GET("/dashboard/agency/:code/responses.xlsx", s.exportResponsesXLSX, user)
-}
-
 // dashboardHome sends people where they start: agency heads to their
 // agency's scorecard, the province and admins to the comparison. The
 // picker's GET form also lands here, carrying agency, month and survey.

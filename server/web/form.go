@@ -25,19 +25,7 @@ import (
 //	/f/<draft>/<n> page n of a form in progress; /f/<draft>/done thanks
 //
 // QR codes carry the URL upper-cased, so /Q/ and /T/ lead to the same pages.
-func (s *Server) formRoutes(e *echo.Echo) {
-	for _, p := range []string{"/q", "/Q"} {
-		e.GET(p+"/:counter", s.formPoster)
-		e.POST(p+"/:counter", s.formPoster)
-	}
-	for _, p := range []string{"/t", "/T"} {
-		e.GET(p, s.formCodeEntry)
-		e.GET(p+"/:code", s.formToken)
-		e.POST(p+"/:code", s.formToken)
-	}
-	e.GET("/f/:draft/:step", s.formDraft)
-	e.POST("/f/:draft/:step", s.formDraft)
-}
+// The routes are in routes.go.
 
 // formCtx is what every page of one form needs: the questionnaire, where the
 // rating goes, the language, and the draft once the first page was posted.

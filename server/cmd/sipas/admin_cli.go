@@ -17,23 +17,6 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// adminUsage lists the administration commands; main's usage text shows it.
-const adminUsage = `  sipas agency import FILE       create or update agencies from a CSV file (all rows or none)
-  sipas agency export            print every agency as CSV: code,legacy_code,name_vi,name_en,kind,parent_code
-  sipas agency add --code C --name-vi N --kind K [--name-en N] [--parent C] [--legacy-code C]
-  sipas agency move CODE --parent CODE   (--parent "" makes it a root)
-  sipas agency close CODE --date YYYY-MM-DD
-  sipas agency merge CODE --into CODE --date YYYY-MM-DD
-  sipas counter add --agency C --code C --name-vi N [--number N] [--name-en N] [--idle 45] [--idle-warning 20]
-  sipas officer add --agency C --code C --name N [--title T] [--counter C]
-  sipas user invite --username U --role admin|province|agency_head [--agency CODE] [--name N]
-                                 print a one-time link (7 days) to set a password
-  sipas user reset USERNAME      clear the password and print a new one-time link
-  sipas user disable USERNAME
-  sipas apikey list | revoke ID
-  sipas device list | revoke ID
-`
-
 // adminCmd is one administration command: its string flags ("name=default")
 // and what it does with them and its positional argument.
 type adminCmd struct {
@@ -59,31 +42,24 @@ var adminCmds = map[string]adminCmd{
 	"device revoke": {nil, deviceRevoke},
 }
 
-// adminCommand runs the administration subcommands; handled is false for a
-// command that is not one of them. Each writes the audit log as "cli".
-func adminCommand(ctx context.Context, cmd string, args []string, stdout io.Writer, getenv func(string) string) (handled bool, err error) {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	c, ok := adminCmds[cmd+" "+sub]
-	if !ok {
-		if cmd == "agency" || cmd == "user" || cmd == "officer" {
-			return true, fmt.Errorf("unknown command %q; the administration commands are:\n%s", strings.TrimSpace(cmd+" "+sub), adminUsage)
+// admin adapts the administration command of that name (adminCmds): it
+// parses the command's flags, opens the database and writes the audit log
+// as "cli".
+func admin(name string) runFunc {
+	return func(ctx context.Context, args []string, stdout, _ io.Writer, getenv func(string) string) error {
+		c := adminCmds[name]
+		b, err := i18n.New(assets.FS, "vi")
+		if err != nil {
+			return err
 		}
-		return false, nil
+		a := &adminCLI{name: name, getenv: getenv, out: stdout, l: b.Localizer(getenv("SIPAS_LANG")), vals: map[string]*string{}}
+		pos, err := a.open(ctx, args, c.flags)
+		if err != nil {
+			return err
+		}
+		defer a.env.db.Close()
+		return a.explain(c.run(ctx, a, pos))
 	}
-	b, err := i18n.New(assets.FS, "vi")
-	if err != nil {
-		return true, err
-	}
-	a := &adminCLI{name: cmd + " " + sub, getenv: getenv, out: stdout, l: b.Localizer(getenv("SIPAS_LANG")), vals: map[string]*string{}}
-	pos, err := a.open(ctx, args, c.flags)
-	if err != nil {
-		return true, err
-	}
-	defer a.env.db.Close()
-	return true, a.explain(c.run(ctx, a, pos))
 }
 
 // adminCLI is one run of an administration command: flags, database, output.
