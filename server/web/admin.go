@@ -137,6 +137,19 @@ func (s *Server) agencyOptions(c echo.Context) ([]agencyOption, error) {
 	return out, nil
 }
 
+// agencyCodes maps every agency's ID to its code, for lists of scopes.
+func (s *Server) agencyCodes(c echo.Context) (map[int64]string, error) {
+	all, err := s.DB.Agencies(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, a := range all {
+		out[a.ID] = a.Code
+	}
+	return out, nil
+}
+
 // agencyIDByCode resolves an optional agency code from a form: "" is 0.
 func (s *Server) agencyIDByCode(c echo.Context, code, field string) (int64, error) {
 	if code == "" {

@@ -130,18 +130,6 @@ func (s *Server) adminSubscriptions(c echo.Context) error {
 	return s.render(c, http.StatusOK, "admin_alert_subs", p)
 }
 
-func (s *Server) agencyCodes(c echo.Context) (map[int64]string, error) {
-	all, err := s.DB.Agencies(c.Request().Context())
-	if err != nil {
-		return nil, err
-	}
-	out := map[int64]string{}
-	for _, a := range all {
-		out[a.ID] = a.Code
-	}
-	return out, nil
-}
-
 type adminSubscriptionPage struct {
 	adminBase
 	Account *sqlite.UserInfo
