@@ -110,6 +110,10 @@ func TestRulesRaiseEachAlertOnceToTheAgencysSubtree(t *testing.T) {
 	p.respond(t, p.a, ict(2026, 10, 16, 9, 0), 10, 3, "")
 	p.respond(t, p.a, ict(2026, 11, 15, 9, 0), 15, 5, "")
 	p.respond(t, p.a, ict(2026, 11, 16, 9, 0), 35, 2, "")
+	p.respond(t, p.b, ict(2026, 5, 10, 9, 0), 40, 5, "") // B: the third quarter fell against the second
+	p.respond(t, p.b, ict(2026, 5, 11, 9, 0), 10, 3, "")
+	p.respond(t, p.b, ict(2026, 8, 10, 9, 0), 15, 5, "")
+	p.respond(t, p.b, ict(2026, 8, 11, 9, 0), 35, 2, "")
 	p.respond(t, p.a, ict(2026, 12, 2, 8, 0), 1, 2, "Chờ quá lâu, không ai hướng dẫn")
 	p.respond(t, p.a, ict(2026, 12, 2, 8, 10), 1, 5, "Cán bộ tận tình")
 	p.respond(t, p.b, ict(2026, 12, 2, 8, 20), 1, 4, "Ổn")
@@ -149,6 +153,8 @@ func TestRulesRaiseEachAlertOnceToTheAgencysSubtree(t *testing.T) {
 	want := map[string][]deliveryKey{
 		"index_drop:P.A:2026-11": headA,
 		"index_drop:P:2026-11":   {{"tinh", "webhook"}},
+		"index_drop:P.B:2026-Q3": {{"lanhdao-b", "email"}, {"tinh", "webhook"}},
+		"index_drop:P:2026-Q3":   {{"tinh", "webhook"}},
 		"tablet_silent:" + strconv.FormatInt(p.device.ID, 10) + ":2026-12-01T02:00:00Z": headA,
 		lowKey: headA,
 	}
@@ -158,6 +164,14 @@ func TestRulesRaiseEachAlertOnceToTheAgencysSubtree(t *testing.T) {
 	for k, w := range want {
 		if !slices.Equal(got[k], w) {
 			t.Errorf("%s delivered to %v, want %v", k, got[k], w)
+		}
+	}
+	l := p.bundle.Localizer("vi")
+	for _, a := range log {
+		if a.Key == "index_drop:P.B:2026-Q3" {
+			if got := Describe(l, a.Alert); !strings.Contains(got, "Sở Xây dựng (P.B): chỉ số hài lòng quý 3/2026 là") || !strings.Contains(got, "so với quý 2/2026") {
+				t.Errorf("quarter summary %q", got)
+			}
 		}
 	}
 	// The tablet is heard from again, then silent for another spell: a new alert.

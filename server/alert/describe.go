@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/i18n"
@@ -20,7 +21,7 @@ func Describe(l *i18n.Localizer, a *survey.Alert) string {
 	data := map[string]any{"Agency": agency, "Code": d.AgencyCode}
 	switch a.Rule {
 	case survey.RuleIndexDrop:
-		data["Month"], data["Previous"] = l.Month(d.Month), l.Month(d.Previous)
+		data["Month"], data["Previous"] = periodName(l, d.Month), periodName(l, d.Previous)
 		data["Index"], data["Delta"] = l.Percent(d.Index, 2), l.Number(d.Delta, 2)
 		data["Lo"], data["Hi"] = l.Number(d.Lo, 2), l.Number(d.Hi, 2)
 	case survey.RuleTabletSilent:
@@ -39,4 +40,14 @@ func Describe(l *i18n.Localizer, a *survey.Alert) string {
 		data["By"] = d.Requested
 	}
 	return l.T("alerts.rule."+string(a.Rule)+".line", data)
+}
+
+// periodName names a month ("YYYY-MM") or a quarter ("YYYY-Qn") in the
+// reader's language.
+func periodName(l *i18n.Localizer, p string) string {
+	var year, q int
+	if n, _ := fmt.Sscanf(p, "%d-Q%d", &year, &q); n == 2 {
+		return l.T("alerts.quarter", map[string]any{"Quarter": q, "Year": year})
+	}
+	return l.Month(p)
 }

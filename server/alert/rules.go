@@ -22,11 +22,28 @@ func previousMonth(now time.Time) string {
 	return survey.Month(first.AddDate(0, 0, -1))
 }
 
-// checkIndexDrops raises an alert for every agency whose headline index in
-// the last complete month fell below the month before by more than noise:
-// the same verdict the dashboard shows (report.CompareScores).
+// quarters are the last complete quarter before now (ICT) and the one
+// before it, each as its first and last month and a label "YYYY-Qn".
+func quarters(now time.Time) (cur, prev quarter) {
+	l := now.In(survey.Zone)
+	first := time.Date(l.Year(), time.Month((int(l.Month())-1)/3*3+1), 1, 0, 0, 0, 0, survey.Zone)
+	q := func(start time.Time) quarter {
+		return quarter{from: survey.Month(start), to: survey.Month(start.AddDate(0, 2, 0)),
+			label: fmt.Sprintf("%d-Q%d", start.Year(), (int(start.Month())-1)/3+1)}
+	}
+	return q(first.AddDate(0, -3, 0)), q(first.AddDate(0, -6, 0))
+}
+
+type quarter struct{ from, to, label string }
+
+// checkIndexDrops raises an alert for every agency whose headline index
+// fell below the period before by more than noise, the same verdict the
+// dashboard shows (report.CompareScores): the last complete month against
+// the month before, and the last complete quarter against the quarter
+// before (three months pooled over respondents).
 func (s *Service) checkIndexDrops(ctx context.Context, now time.Time, tree *survey.Tree) error {
 	month := previousMonth(now)
+	curQ, prevQ := quarters(now)
 	for _, a := range tree.All() {
 		if !a.ExistedIn(month) {
 			continue
@@ -39,22 +56,37 @@ func (s *Service) checkIndexDrops(ctx context.Context, now time.Time, tree *surv
 		if err != nil {
 			return err
 		}
-		prev, cur := series[0], series[1]
-		ch := report.CompareScores(cur, prev)
-		if !ch.Valid || !ch.Significant || ch.Delta >= 0 {
-			continue
+		if err := s.raiseDrop(ctx, tree, now, a, "month", series[1], month, series[0], series[0].Month); err != nil {
+			return err
 		}
-		idx, _ := cur.Headline()
-		err = s.raise(ctx, tree, &survey.Alert{
-			Key: fmt.Sprintf("index_drop:%s:%s", a.Code, month), Rule: survey.RuleIndexDrop, AgencyID: a.ID, RaisedAt: now,
-			Detail: survey.AlertDetail{AgencyCode: a.Code, AgencyName: a.Name, Month: month, Previous: prev.Month,
-				Index: idx.Value, Delta: ch.Delta, Lo: ch.Lo, Hi: ch.Hi},
-		})
+		cur, err := s.reports.Period(ctx, a, def, curQ.from, curQ.to)
 		if err != nil {
+			return err
+		}
+		prev, err := s.reports.Period(ctx, a, def, prevQ.from, prevQ.to)
+		if err != nil {
+			return err
+		}
+		if err := s.raiseDrop(ctx, tree, now, a, "quarter", cur, curQ.label, prev, prevQ.label); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// raiseDrop raises an index_drop alert when cur fell below prev beyond noise.
+func (s *Service) raiseDrop(ctx context.Context, tree *survey.Tree, now time.Time, a *survey.Agency, period string,
+	cur *report.Score, curLabel string, prev *report.Score, prevLabel string) error {
+	ch := report.CompareScores(cur, prev)
+	if !ch.Valid || !ch.Significant || ch.Delta >= 0 {
+		return nil
+	}
+	idx, _ := cur.Headline()
+	return s.raise(ctx, tree, &survey.Alert{
+		Key: fmt.Sprintf("index_drop:%s:%s", a.Code, curLabel), Rule: survey.RuleIndexDrop, AgencyID: a.ID, RaisedAt: now,
+		Detail: survey.AlertDetail{AgencyCode: a.Code, AgencyName: a.Name, Period: period, Month: curLabel, Previous: prevLabel,
+			Index: idx.Value, Delta: ch.Delta, Lo: ch.Lo, Hi: ch.Hi},
+	})
 }
 
 func (s *Service) definitionFor(ctx context.Context, a *survey.Agency) (*survey.Definition, error) {

@@ -36,9 +36,10 @@ type Alert struct {
 type AlertDetail struct {
 	AgencyCode string  `json:"agency_code,omitempty"`
 	AgencyName Text    `json:"agency_name,omitempty"`
-	Month      string  `json:"month,omitempty"`     // index_drop: the month that fell (YYYY-MM)
-	Previous   string  `json:"previous,omitempty"`  // index_drop: the month compared with
-	Index      float64 `json:"index,omitempty"`     // index_drop: the month's index, 0–100
+	Period     string  `json:"period,omitempty"`    // index_drop: "month" or "quarter"
+	Month      string  `json:"month,omitempty"`     // index_drop: the month (YYYY-MM) or quarter (YYYY-Qn) that fell
+	Previous   string  `json:"previous,omitempty"`  // index_drop: the month or quarter compared with
+	Index      float64 `json:"index,omitempty"`     // index_drop: the period's index, 0–100
 	Delta      float64 `json:"delta,omitempty"`     // index_drop: change in points (negative)
 	Lo         float64 `json:"lo,omitempty"`        // index_drop: 95% interval of the change
 	Hi         float64 `json:"hi,omitempty"`        //
