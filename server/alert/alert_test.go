@@ -110,6 +110,10 @@ func TestRulesRaiseEachAlertOnceToTheAgencysSubtree(t *testing.T) {
 	p.respond(t, p.a, ict(2026, 10, 16, 9, 0), 10, 3, "")
 	p.respond(t, p.a, ict(2026, 11, 15, 9, 0), 15, 5, "")
 	p.respond(t, p.a, ict(2026, 11, 16, 9, 0), 35, 2, "")
+	p.respond(t, p.b, ict(2026, 10, 20, 9, 0), 3, 5, "") // B: 50% then 33% of six: within noise, no alert
+	p.respond(t, p.b, ict(2026, 10, 21, 9, 0), 3, 3, "")
+	p.respond(t, p.b, ict(2026, 11, 20, 9, 0), 2, 5, "")
+	p.respond(t, p.b, ict(2026, 11, 21, 9, 0), 4, 3, "")
 	p.respond(t, p.b, ict(2026, 5, 10, 9, 0), 40, 5, "") // B: the third quarter fell against the second
 	p.respond(t, p.b, ict(2026, 5, 11, 9, 0), 10, 3, "")
 	p.respond(t, p.b, ict(2026, 8, 10, 9, 0), 15, 5, "")
@@ -465,5 +469,33 @@ func TestResponseRateUnderTheThresholdRaisesOnce(t *testing.T) {
 	l := p.bundle.Localizer("vi")
 	if got := Describe(l, log[0].Alert); !strings.Contains(got, "tỷ lệ phản hồi Tháng 11/2026 là 10,0%, dưới ngưỡng 30%") {
 		t.Errorf("summary %q", got)
+	}
+}
+
+// TestNothingGoesToAUserDisabledAfterTheAlert: a delivery queued for an
+// account disabled since is not sent, and the log says why.
+func TestNothingGoesToAUserDisabledAfterTheAlert(t *testing.T) {
+	p := newPlace(t)
+	ctx := context.Background()
+	hook := &hookReceiver{}
+	srv := httptest.NewServer(hook)
+	t.Cleanup(srv.Close)
+	p.subscribe(t, survey.Subscription{UserID: p.headA, WebhookURL: srv.URL, WebhookSecret: "k"})
+	p.respond(t, p.a, ict(2026, 12, 2, 8, 0), 1, 1, "Không ai ở quầy")
+	p.heard(t)
+	s := p.service(t, DefaultSettings())
+	if err := s.Evaluate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.db.SetUserDisabled(ctx, p.headA, true, sqlite.CLI, p.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Deliver(ctx); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := p.db.AlertLog(ctx, 10)
+	if hook.count() != 0 || len(log) != 1 || len(log[0].Deliveries) != 1 ||
+		log[0].Deliveries[0].Status != sqlite.DeliveryFailed || log[0].Deliveries[0].LastError != "unsubscribed" {
+		t.Errorf("%d webhooks; log %+v", hook.count(), log[0].Deliveries)
 	}
 }

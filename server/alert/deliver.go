@@ -92,14 +92,14 @@ func (s *Service) deliverWebhooks(ctx context.Context) error {
 	for _, d := range due {
 		sub, ok := subs[d.UserID]
 		if !ok {
-			if sub, err = s.db.Subscription(ctx, d.UserID); err != nil && !errors.Is(err, survey.ErrNotFound) {
+			if sub, err = s.subscription(ctx, d.UserID); err != nil && !errors.Is(err, ErrNotSubscribed) {
 				return err
 			}
 			subs[d.UserID] = sub
 		}
 		var res sqlite.DeliveryResult
 		if sub == nil || sub.WebhookURL == "" {
-			res = sqlite.DeliveryResult{Status: sqlite.DeliveryFailed, Err: "unsubscribed"}
+			res = unsubscribed
 		} else if err := s.post(ctx, d, sub, now); err != nil {
 			res = failure(d.Attempts+1, now, err)
 		} else {
@@ -174,13 +174,13 @@ func (s *Service) deliverDigests(ctx context.Context) error {
 		for i, d := range ds {
 			ids[i], alerts[i], attempts = d.ID, d.Alert, max(attempts, d.Attempts)
 		}
-		sub, err := s.db.Subscription(ctx, uid)
-		if err != nil && !errors.Is(err, survey.ErrNotFound) {
+		sub, err := s.subscription(ctx, uid)
+		if err != nil && !errors.Is(err, ErrNotSubscribed) {
 			return err
 		}
 		var res sqlite.DeliveryResult
 		if sub == nil || !sub.EmailOn || sub.Email == "" {
-			res = sqlite.DeliveryResult{Status: sqlite.DeliveryFailed, Err: "unsubscribed"}
+			res = unsubscribed
 		} else if err := s.sendDigest(ctx, sub, alerts, now); err != nil {
 			res = failure(attempts+1, now, err)
 		} else {
@@ -192,3 +192,24 @@ func (s *Service) deliverDigests(ctx context.Context) error {
 	}
 	return nil
 }
+
+// subscription is what a user receives now; ErrNotSubscribed when they
+// have no subscription or their account was disabled after the alert was
+// raised.
+func (s *Service) subscription(ctx context.Context, userID int64) (*survey.Subscription, error) {
+	u, err := s.db.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled {
+		return nil, ErrNotSubscribed
+	}
+	sub, err := s.db.Subscription(ctx, userID)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil, ErrNotSubscribed
+	}
+	return sub, err
+}
+
+// unsubscribed is the outcome of a delivery nobody is subscribed to any more.
+var unsubscribed = sqlite.DeliveryResult{Status: sqlite.DeliveryFailed, Err: "unsubscribed"}
