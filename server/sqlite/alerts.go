@@ -330,10 +330,3 @@ func (db *DB) CommentedResponses(ctx context.Context, afterID int64, since time.
 	}
 	return out, rows.Err()
 }
-
-// LastResponseID is the highest response ID stored (0 when none).
-func (db *DB) LastResponseID(ctx context.Context) (int64, error) {
-	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM responses`).Scan(&id)
-	return id, err
-}
