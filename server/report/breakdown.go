@@ -73,20 +73,27 @@ func (r *Reports) Staff(ctx context.Context, a *survey.Agency) (map[int64]*surve
 	if err != nil {
 		return nil, nil, err
 	}
-	counters, officers := map[int64]*survey.Counter{}, map[int64]*survey.Officer{}
+	in := map[int64]bool{}
 	for _, id := range ids {
-		cs, err := r.db.Counters(ctx, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, c := range cs {
+		in[id] = true
+	}
+	// Two queries for the whole province beat two per agency of the subtree.
+	cs, err := r.db.Counters(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	os, err := r.db.Officers(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	counters, officers := map[int64]*survey.Counter{}, map[int64]*survey.Officer{}
+	for _, c := range cs {
+		if in[c.AgencyID] {
 			counters[c.ID] = c
 		}
-		os, err := r.db.Officers(ctx, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, o := range os {
+	}
+	for _, o := range os {
+		if in[o.AgencyID] {
 			officers[o.ID] = o
 		}
 	}
