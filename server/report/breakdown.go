@@ -5,20 +5,19 @@ import (
 	"sort"
 
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // Breakdown scores an agency's subtree for one month split by one dimension
-// (sqlite.ByCounter, ByOfficer, ByChannel or ByAgency), from the rollups
+// (ByCounter, ByOfficer, ByChannel or ByAgency), from the rollups
 // only. Keys are the dimension's value as text; "0" is "none" for counters
 // and officers (a response without one).
-func (r *Reports) Breakdown(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, by sqlite.GroupBy) (map[string]*Score, error) {
+func (r *Reports) Breakdown(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, by GroupBy) (map[string]*Score, error) {
 	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, by)
+	ts, err := r.tallies(ctx, ids, def.ID, month, month, by)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +50,7 @@ func (r *Reports) Days(ctx context.Context, a *survey.Agency, def *survey.Defini
 	if err != nil {
 		return nil, err
 	}
-	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, sqlite.ByDay)
+	ts, err := r.tallies(ctx, ids, def.ID, month, month, ByDay)
 	if err != nil {
 		return nil, err
 	}
