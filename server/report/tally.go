@@ -11,16 +11,9 @@ import (
 
 // Tally is the raw counts of one group of a scope: responses, the partial
 // ones, comments, every answer by value, and the per-respondent sums the
-// intervals need. Score carries it beside the formulas' Result.
-type Tally struct {
-	Responses   int
-	Excluded    int // flagged responses left out
-	Partial     int
-	Unsatisfied int
-	WithComment int
-	Answers     map[string]map[string]int // question → value ("1".."5", "NA", option code) → answers
-	Moments     map[string]score.Moments  // plan node → per-respondent sums (score.Plan)
-}
+// intervals need. Score carries it beside the formulas' Result. It has the
+// fields of the storage's row and report's own methods.
+type Tally sqlite.TallyRow
 
 func newTally() *Tally {
 	return &Tally{Answers: map[string]map[string]int{}, Moments: map[string]score.Moments{}}
