@@ -425,7 +425,7 @@ func TestTestAlertGoesAtOnceAndIsAudited(t *testing.T) {
 	t.Cleanup(srv.Close)
 	p.subscribe(t, survey.Subscription{UserID: p.headA, Email: "a@cantho.gov.vn", EmailOn: true, WebhookURL: srv.URL, WebhookSecret: "k"})
 	s := p.service(t, mailOn(ms.Addr), func(d *Deps) { d.MailTLS = ms.Client })
-	admin := sqlite.Actor{UserID: p.viewer, Name: "tinh"}
+	admin := survey.Actor{UserID: p.viewer, Name: "tinh"}
 	if _, err := s.SendTest(ctx, p.headA, admin); err != nil {
 		t.Fatal(err)
 	}
@@ -487,7 +487,7 @@ func TestNothingGoesToAUserDisabledAfterTheAlert(t *testing.T) {
 	if err := s.Evaluate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.db.SetUserDisabled(ctx, p.headA, true, sqlite.CLI, p.clock.Now()); err != nil {
+	if err := p.db.SetUserDisabled(ctx, p.headA, true, survey.CLI, p.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Deliver(ctx); err != nil {

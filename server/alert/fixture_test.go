@@ -78,8 +78,8 @@ func newPlace(t *testing.T) *place {
 	p.prov = p.agency(t, "P", "UBND tỉnh", 0)
 	p.a = p.agency(t, "P.A", "Sở Tư pháp", p.prov.ID)
 	p.b = p.agency(t, "P.B", "Sở Xây dựng", p.prov.ID)
-	p.counter = &survey.Counter{AgencyID: p.a.ID, Code: "CT-A1", Number: 1, Name: survey.Text{"vi": "Quầy 1"}, Active: true}
-	if err := db.CreateCounter(ctx, p.counter); err != nil {
+	p.counter = &survey.Counter{AgencyID: p.a.ID, Code: "CT-A1", Number: 1, Name: survey.Text{"vi": "Quầy 1"}, IdleSeconds: 45, IdleWarning: 15, Active: true}
+	if err := db.CreateCounter(ctx, p.counter, survey.CLI, p.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if p.device, _, _, err = db.AddDevice(ctx, p.counter.ID, ict(2026, 11, 30, 8, 0)); err != nil {
@@ -105,7 +105,7 @@ func (p *place) agency(t *testing.T, code, name string, parent int64) *survey.Ag
 	if parent == 0 {
 		a.Kind = survey.KindProvincePC
 	}
-	if err := p.db.CreateAgency(context.Background(), a); err != nil {
+	if err := p.db.CreateAgency(context.Background(), a, survey.CLI, p.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -128,7 +128,7 @@ func (p *place) subscribe(t *testing.T, s survey.Subscription) {
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.db.SaveSubscription(context.Background(), &s, sqlite.CLI, p.clock.Now()); err != nil {
+	if err := p.db.SaveSubscription(context.Background(), &s, survey.CLI, p.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

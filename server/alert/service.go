@@ -190,7 +190,7 @@ var ErrNotSubscribed = survey.FieldError("user", "alerts.error.not_subscribed", 
 
 // SendTest raises a test alert for one user, audited, and sends it at once
 // on every channel they have.
-func (s *Service) SendTest(ctx context.Context, userID int64, by sqlite.Actor) (*survey.Alert, error) {
+func (s *Service) SendTest(ctx context.Context, userID int64, by survey.Actor) (*survey.Alert, error) {
 	sub, err := s.db.Subscription(ctx, userID)
 	if errors.Is(err, survey.ErrNotFound) {
 		return nil, ErrNotSubscribed

@@ -108,7 +108,7 @@ func (db *DB) Subscription(ctx context.Context, userID int64) (*survey.Subscript
 
 // SaveSubscription creates or replaces a user's subscription and records
 // the change in the audit log, without the webhook secret.
-func (db *DB) SaveSubscription(ctx context.Context, s *survey.Subscription, by Actor, now time.Time) error {
+func (db *DB) SaveSubscription(ctx context.Context, s *survey.Subscription, by survey.Actor, now time.Time) error {
 	before, err := db.Subscription(ctx, s.UserID)
 	if err != nil && !errors.Is(err, survey.ErrNotFound) {
 		return err

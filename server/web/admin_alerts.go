@@ -97,7 +97,7 @@ func (s *Server) adminAlertTest(c echo.Context) error {
 }
 
 type subscriptionRow struct {
-	User  *sqlite.UserInfo
+	User  *survey.UserInfo
 	Scope string
 	Sub   *survey.Subscription // nil = none
 }
@@ -132,7 +132,7 @@ func (s *Server) adminSubscriptions(c echo.Context) error {
 
 type adminSubscriptionPage struct {
 	adminBase
-	Account *sqlite.UserInfo
+	Account *survey.UserInfo
 	Sub     *survey.Subscription
 	HasHook bool   // a webhook and its secret are stored
 	Secret  string // a new webhook secret, shown on this answer only
