@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -22,7 +21,7 @@ var targetSpecs = []struct {
 }
 
 // demoActor is who the demo's audit entries name.
-var demoActor = sqlite.Actor{Name: "demo"}
+var demoActor = survey.Actor{Name: "demo"}
 
 // targets sets the plan of the demo's year and the year before.
 func (s *seeder) targets(ctx context.Context) error {

@@ -619,7 +619,7 @@ func TestRevokedTabletAsksForPairingAgain(t *testing.T) {
 	if err != nil || len(devs) != 1 {
 		t.Fatalf("devices %v %v", devs, err)
 	}
-	if err := e.db.RevokeDevice(context.Background(), devs[0].ID, time.Now()); err != nil {
+	if err := e.db.RevokeDevice(context.Background(), devs[0].ID, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The server notices within its device cache's lifetime (10 s).

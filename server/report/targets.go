@@ -7,7 +7,6 @@ import (
 	"strconv"
 
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -133,10 +132,10 @@ func judge(p plan, a *survey.Agency, year int, cur, last *Rolling) *Standing {
 func (r *Reports) pooledShares(ctx context.Context, tree *survey.Tree, agencies []*survey.Agency, def *survey.Definition, month string, n int) (out map[int64]*Rolling, whole score.Result, err error) {
 	months := Months(month, n)
 	k := len(agencies) // the last accumulator is everyone's
-	sums := make([]*sqlite.Tally, k+1)
+	sums := make([]*Tally, k+1)
 	items := make([]map[string]score.Share, k+1)
 	for i := range sums {
-		sums[i], items[i] = &sqlite.Tally{Answers: map[string]map[string]int{}}, map[string]score.Share{}
+		sums[i], items[i] = newTally(), map[string]score.Share{}
 	}
 	for _, m := range months {
 		shares, err := r.db.ItemShares(ctx, m, def.ID)
@@ -191,7 +190,7 @@ func (r *Reports) Year(ctx context.Context, parent *survey.Agency, def *survey.D
 		parentID = parent.ID
 	}
 	t := &YearTable{Parent: parent, Month: month}
-	all := &sqlite.Tally{Answers: map[string]map[string]int{}}
+	all := newTally()
 	var entries []score.RankEntry
 	children := p.tree.ChildrenIn(parentID, month)
 	year, n, err := YearOf(month)

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -71,7 +70,7 @@ func TestYearTableInheritsTargetsAndListsThoseBelow(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A demanding city target makes several agencies clearly below it.
-	if _, err := db.SetTarget(ctx, survey.Target{AgencyID: city.ID, Year: 2026, Index: 97}, sqlite.CLI, now); err != nil {
+	if _, err := db.SetTarget(ctx, survey.Target{AgencyID: city.ID, Year: 2026, Index: 97}, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
 	yt, err := r.Year(ctx, city, r.surveys.Default(), "2026-10")

@@ -57,7 +57,7 @@ func targetLabel(code string, year int) string { return "agency:" + code + "/" +
 // caller) and logs the change with the state before. It reports whether
 // anything changed: setting the same figures again writes nothing, so a
 // table of targets saved at once logs only the rows edited.
-func (db *DB) SetTarget(ctx context.Context, t survey.Target, by Actor, now time.Time) (changed bool, err error) {
+func (db *DB) SetTarget(ctx context.Context, t survey.Target, by survey.Actor, now time.Time) (changed bool, err error) {
 	err = db.tx(ctx, func(tx *sqlTx) error {
 		a, err := agencyTx(ctx, tx, t.AgencyID)
 		if err != nil {
@@ -85,7 +85,7 @@ func (db *DB) SetTarget(ctx context.Context, t survey.Target, by Actor, now time
 
 // ClearTarget removes an agency's own target for a year, so that it
 // inherits its parent's again, and logs it. Clearing none is no change.
-func (db *DB) ClearTarget(ctx context.Context, agencyID int64, year int, by Actor, now time.Time) (changed bool, err error) {
+func (db *DB) ClearTarget(ctx context.Context, agencyID int64, year int, by survey.Actor, now time.Time) (changed bool, err error) {
 	err = db.tx(ctx, func(tx *sqlTx) error {
 		a, err := agencyTx(ctx, tx, agencyID)
 		if err != nil {

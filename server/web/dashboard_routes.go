@@ -10,7 +10,6 @@ import (
 
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -49,7 +48,7 @@ type dashScope struct {
 	Agency *survey.Agency
 	Def    *survey.Definition
 	Month  string
-	Sess   *sqlite.Session
+	Sess   *survey.Session
 	L      *i18n.Localizer
 	// Explicit: the questionnaire was chosen in the URL; links keep it.
 	// Otherwise they leave it out, so switching agency picks the new one's own.

@@ -108,7 +108,7 @@ func TestYearViewPoolsRespondentsAndJudgesTheTarget(t *testing.T) {
 	}
 	idx, ci := res.SIPAS.Index, res.SIPAS.CI95
 	target := ci.Hi + 1 // the whole interval below it
-	if _, err := f.s.DB.SetTarget(ctx, survey.Target{AgencyID: f.agencies["H17"].ID, Year: 2026, Index: target}, sqlite.CLI, f.s.Clock.Now()); err != nil {
+	if _, err := f.s.DB.SetTarget(ctx, survey.Target{AgencyID: f.agencies["H17"].ID, Year: 2026, Index: target}, survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if v := score.TargetVerdict(idx, ci, target); v != score.VerdictBelow {

@@ -158,7 +158,7 @@ func agencyImport(ctx context.Context, a *adminCLI, file string) error {
 		return err
 	}
 	defer f.Close()
-	res, err := a.db().ImportAgencies(ctx, f, sqlite.CLI, a.now)
+	res, err := a.db().ImportAgencies(ctx, f, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func agencyAdd(ctx context.Context, a *adminCLI, _ string) error {
 		}
 		ag.ParentID = p.ID
 	}
-	if err := a.db().CreateAgencyAudited(ctx, ag, sqlite.CLI, a.now); err != nil {
+	if err := a.db().CreateAgency(ctx, ag, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s created\n", ag.Code)
@@ -196,7 +196,7 @@ func agencyMove(ctx context.Context, a *adminCLI, code string) error {
 		}
 		pid = p.ID
 	}
-	if err := a.db().MoveAgency(ctx, ag.ID, pid, sqlite.CLI, a.now); err != nil {
+	if err := a.db().MoveAgency(ctx, ag.ID, pid, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s moved under %q\n", ag.Code, a.f("parent"))
@@ -208,7 +208,7 @@ func agencyClose(ctx context.Context, a *adminCLI, code string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db().CloseAgency(ctx, ag.ID, a.f("date"), sqlite.CLI, a.now); err != nil {
+	if err := a.db().CloseAgency(ctx, ag.ID, a.f("date"), survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s closed on %s\n", ag.Code, a.f("date"))
@@ -224,7 +224,7 @@ func agencyMerge(ctx context.Context, a *adminCLI, code string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db().MergeAgency(ctx, ag.ID, succ.ID, a.f("date"), sqlite.CLI, a.now); err != nil {
+	if err := a.db().MergeAgency(ctx, ag.ID, succ.ID, a.f("date"), survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s merged into %s on %s\n", ag.Code, succ.Code, a.f("date"))
@@ -246,7 +246,7 @@ func counterAdd(ctx context.Context, a *adminCLI, _ string) error {
 	if c.IdleWarning, err = a.n("idle-warning"); err != nil {
 		return err
 	}
-	if err := a.db().CreateCounterAudited(ctx, c, sqlite.CLI, a.now); err != nil {
+	if err := a.db().CreateCounter(ctx, c, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "counter %s created at %s; poster: %s/posters/counter/%s\n", c.Code, ag.Code, a.env.baseURL, c.Code)
@@ -266,7 +266,7 @@ func officerAdd(ctx context.Context, a *adminCLI, _ string) error {
 		}
 		o.CounterID = c.ID
 	}
-	if err := a.db().CreateOfficerAudited(ctx, o, sqlite.CLI, a.now); err != nil {
+	if err := a.db().CreateOfficer(ctx, o, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "officer %s created at %s\n", o.Code, ag.Code)
@@ -274,7 +274,7 @@ func officerAdd(ctx context.Context, a *adminCLI, _ string) error {
 }
 
 func userInvite(ctx context.Context, a *adminCLI, _ string) error {
-	u := &sqlite.UserInfo{Username: a.f("username"), DisplayName: a.f("name"), Role: survey.Role(a.f("role"))}
+	u := &survey.UserInfo{Username: a.f("username"), DisplayName: a.f("name"), Role: survey.Role(a.f("role"))}
 	if a.f("agency") != "" {
 		ag, err := a.agency(ctx, a.f("agency"))
 		if err != nil {
@@ -282,7 +282,7 @@ func userInvite(ctx context.Context, a *adminCLI, _ string) error {
 		}
 		u.AgencyID = ag.ID
 	}
-	token, err := a.db().InviteUser(ctx, u, sqlite.CLI, a.now)
+	token, err := a.db().InviteUser(ctx, u, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func userReset(ctx context.Context, a *adminCLI, name string) error {
 	if err != nil {
 		return err
 	}
-	token, err := a.db().ResetUser(ctx, u.ID, sqlite.CLI, a.now)
+	token, err := a.db().ResetUser(ctx, u.ID, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func userDisable(ctx context.Context, a *adminCLI, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db().SetUserDisabled(ctx, u.ID, true, sqlite.CLI, a.now); err != nil {
+	if err := a.db().SetUserDisabled(ctx, u.ID, true, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "user %s disabled\n", u.Username)
@@ -320,7 +320,7 @@ func apikeyRevoke(ctx context.Context, a *adminCLI, pos string) error {
 	if err != nil {
 		return errors.New("usage: sipas apikey revoke ID")
 	}
-	if err := a.db().RevokeAPIKey(ctx, id, sqlite.CLI, a.now); err != nil {
+	if err := a.db().RevokeAPIKey(ctx, id, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "API key %d revoked\n", id)
@@ -332,7 +332,7 @@ func deviceRevoke(ctx context.Context, a *adminCLI, pos string) error {
 	if err != nil {
 		return errors.New("usage: sipas device revoke ID")
 	}
-	if err := a.db().RevokeDeviceAudited(ctx, id, sqlite.CLI, a.now); err != nil {
+	if err := a.db().RevokeDevice(ctx, id, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "device %d revoked\n", id)

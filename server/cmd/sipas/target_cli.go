@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -50,7 +49,7 @@ func targetSet(ctx context.Context, a *adminCLI, _ string) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	changed, err := a.db().SetTarget(ctx, t, sqlite.CLI, a.now)
+	changed, err := a.db().SetTarget(ctx, t, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
@@ -67,7 +66,7 @@ func targetClear(ctx context.Context, a *adminCLI, _ string) error {
 	if err != nil {
 		return err
 	}
-	changed, err := a.db().ClearTarget(ctx, ag.ID, year, sqlite.CLI, a.now)
+	changed, err := a.db().ClearTarget(ctx, ag.ID, year, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
