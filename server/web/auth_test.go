@@ -144,8 +144,10 @@ func TestUnknownUsersCostTheSameBcryptWork(t *testing.T) {
 		}
 	}
 	timeOf := func(username string, addr int) time.Duration {
+		// The best of five: a busy machine only ever adds time, so the
+		// fastest run is the closest to the work itself.
 		best := time.Hour
-		for i := range 2 {
+		for i := range 5 {
 			start := time.Now()
 			_, rec := signInFrom(t, s, username, "sai", fmt.Sprintf("198.51.100.%d", addr*10+i))
 			if rec.Code != http.StatusUnauthorized {
