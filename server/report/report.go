@@ -53,6 +53,9 @@ type Score struct {
 	// (score.FromShares): index, interval and n are exact; there is no
 	// element breakdown, and Tally holds only the response counts.
 	SharesOnly bool
+	// Dossiers holds the response rates and the QĐ 766 indicator; nil
+	// when no dossier counts were reported for the scope and month.
+	Dossiers *Dossiers
 }
 
 // Request names what to score; Survey may be empty (the agency's own).
@@ -112,7 +115,11 @@ func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Defin
 	if err != nil {
 		return nil, err
 	}
-	return &Score{Agency: a, Month: month, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}, nil
+	sc := &Score{Agency: a, Month: month, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}
+	if sc.Dossiers, err = r.dossiers(ctx, ids, def, month); err != nil {
+		return nil, err
+	}
+	return sc, nil
 }
 
 // Months returns the n months ending with month, oldest first.

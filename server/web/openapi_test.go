@@ -319,6 +319,7 @@ func contractCases(t *testing.T, e *contractEnv) []apiCase {
 	sameID := uuid.NewString()
 	usedCode := e.dossierCode(t)
 	tokenBody := func(b string) apiRequest { return postJSON("/api/v1/tokens", b, bearerHeader(e.key)...) }
+	countBody := func(b string) apiRequest { return postJSON("/api/v1/dossier-counts", b, bearerHeader(e.key)...) }
 	heartbeat := func(b string, header ...string) apiRequest { return postJSON("/api/v1/kiosk/heartbeat", b, header...) }
 	pair := func(b string) apiRequest { return postJSON("/api/v1/kiosk/pair", b) }
 
@@ -375,6 +376,23 @@ func contractCases(t *testing.T, e *contractEnv) []apiCase {
 		{name: "API key guessing", req: postJSON("/api/v1/tokens", `{"counter":"CT-01","dossier":"HS-1"}`, bearerHeader("sk_nope")...), status: 429, valid: true,
 			prep: repeat(10, postJSON("/api/v1/tokens", `{"counter":"CT-01","dossier":"HS-1"}`, bearerHeader("sk_nope")...))},
 		{name: "token request, database down", req: postJSON("/api/v1/tokens", `{"counter":"CT-01","dossier":"HS-1"}`, bearerHeader("sk_any")...),
+			status: 500, valid: true, broken: true},
+
+		{name: "report a day's dossiers", req: countBody(`{"counter":"CT-01","date":"2026-11-26","received":42}`), status: 200, valid: true},
+		{name: "report a day's dossiers with the QĐ 766 inputs", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":42,"handled":40,"late":2,"complaints":1}`),
+			status: 200, valid: true},
+		{name: "dossier count with an unknown field", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":1,"ngay":"x"}`), status: 400, rejected: true},
+		{name: "dossier count without a key", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`), status: 401, rejected: true},
+		{name: "dossier count without the scope", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader(e.scopeless)...),
+			status: 403, valid: true},
+		{name: "oversized dossier count", req: countBody(`{"counter":"` + big + `","date":"2026-11-27","received":1}`), status: 413, rejected: true},
+		{name: "dossier count without received", req: countBody(`{"counter":"CT-01","date":"2026-11-27"}`), status: 422, rejected: true},
+		{name: "negative dossier count", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":-1}`), status: 422, rejected: true},
+		{name: "more late dossiers than handled", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":5,"handled":3,"late":4}`), status: 422, valid: true},
+		{name: "dossier count of an unknown counter", req: countBody(`{"counter":"NOPE","date":"2026-11-27","received":1}`), status: 422, valid: true},
+		{name: "dossier count, key guessing", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader("sk_nope")...),
+			status: 429, valid: true, prep: repeat(10, postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader("sk_nope")...))},
+		{name: "dossier count, database down", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader("sk_any")...),
 			status: 500, valid: true, broken: true},
 
 		{name: "pair a tablet", req: pair(`{"code":"` + e.pairing + `","app_version":"1.0.0"}`), status: 201, valid: true},

@@ -72,6 +72,7 @@ func (s *Server) routes() {
 	api.GET("/surveys/:id", s.getSurvey)
 	api.POST("/responses", s.submitResponse)
 	api.POST("/tokens", s.issueToken)
+	api.POST("/dossier-counts", s.putDossierCount)
 	api.POST("/kiosk/pair", s.kioskPair)
 	api.GET("/kiosk/config", s.kioskConfig)
 	api.POST("/kiosk/heartbeat", s.kioskHeartbeat)
