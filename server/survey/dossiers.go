@@ -16,9 +16,9 @@ type DossierCount struct {
 	Complaints *int // of those handled, with a complaint or petition
 }
 
-// maxDossiersADay bounds every count: a counter handling more than this in
+// MaxDossiersADay bounds every count: a counter handling more than this in
 // a day is a typing error, not a busy day.
-const maxDossiersADay = 100000
+const MaxDossiersADay = 100000
 
 // Validate checks each field; the first field at fault is reported.
 func (d DossierCount) Validate() error {
@@ -28,15 +28,15 @@ func (d DossierCount) Validate() error {
 	if _, err := d.Day(); err != nil {
 		return FieldError("date", "error.dossiers.date", nil)
 	}
-	if d.Received < 0 || d.Received > maxDossiersADay {
-		return FieldError("received", "error.dossiers.count", map[string]any{"Max": maxDossiersADay})
+	if d.Received < 0 || d.Received > MaxDossiersADay {
+		return FieldError("received", "error.dossiers.count", map[string]any{"Max": MaxDossiersADay})
 	}
 	for _, f := range []struct {
 		name string
 		v    *int
 	}{{"handled", d.Handled}, {"late", d.Late}, {"complaints", d.Complaints}} {
-		if f.v != nil && (*f.v < 0 || *f.v > maxDossiersADay) {
-			return FieldError(f.name, "error.dossiers.count", map[string]any{"Max": maxDossiersADay})
+		if f.v != nil && (*f.v < 0 || *f.v > MaxDossiersADay) {
+			return FieldError(f.name, "error.dossiers.count", map[string]any{"Max": MaxDossiersADay})
 		}
 	}
 	if d.Handled == nil {

@@ -31,6 +31,8 @@ const adminUsage = `  sipas agency import FILE       create or update agencies f
   sipas user reset USERNAME      clear the password and print a new one-time link
   sipas user disable USERNAME
   sipas apikey list | revoke ID
+  sipas dossiers import FILE     dossiers per counter and day from a CSV file (all rows or none):
+                                 counter,date,received[,handled,late,complaints]
   sipas device list | revoke ID
 `
 
@@ -42,21 +44,22 @@ type adminCmd struct {
 }
 
 var adminCmds = map[string]adminCmd{
-	"agency import": {nil, agencyImport},
-	"agency export": {nil, func(ctx context.Context, a *adminCLI, _ string) error { return a.db().ExportAgencies(ctx, a.out) }},
-	"agency add":    {[]string{"code", "name-vi", "name-en", "kind", "parent", "legacy-code"}, agencyAdd},
-	"agency move":   {[]string{"parent"}, agencyMove},
-	"agency close":  {[]string{"date"}, agencyClose},
-	"agency merge":  {[]string{"into", "date"}, agencyMerge},
-	"counter add":   {[]string{"agency", "code", "name-vi", "name-en", "number=0", "idle=45", "idle-warning=20"}, counterAdd},
-	"officer add":   {[]string{"agency", "code", "name", "title", "counter"}, officerAdd},
-	"user invite":   {[]string{"username", "role", "agency", "name"}, userInvite},
-	"user reset":    {nil, userReset},
-	"user disable":  {nil, userDisable},
-	"apikey list":   {nil, apikeyList},
-	"apikey revoke": {nil, apikeyRevoke},
-	"device list":   {nil, deviceList},
-	"device revoke": {nil, deviceRevoke},
+	"agency import":   {nil, agencyImport},
+	"agency export":   {nil, func(ctx context.Context, a *adminCLI, _ string) error { return a.db().ExportAgencies(ctx, a.out) }},
+	"agency add":      {[]string{"code", "name-vi", "name-en", "kind", "parent", "legacy-code"}, agencyAdd},
+	"agency move":     {[]string{"parent"}, agencyMove},
+	"agency close":    {[]string{"date"}, agencyClose},
+	"agency merge":    {[]string{"into", "date"}, agencyMerge},
+	"counter add":     {[]string{"agency", "code", "name-vi", "name-en", "number=0", "idle=45", "idle-warning=20"}, counterAdd},
+	"officer add":     {[]string{"agency", "code", "name", "title", "counter"}, officerAdd},
+	"user invite":     {[]string{"username", "role", "agency", "name"}, userInvite},
+	"user reset":      {nil, userReset},
+	"user disable":    {nil, userDisable},
+	"apikey list":     {nil, apikeyList},
+	"apikey revoke":   {nil, apikeyRevoke},
+	"device list":     {nil, deviceList},
+	"device revoke":   {nil, deviceRevoke},
+	"dossiers import": {nil, dossiersImport},
 }
 
 // adminCommand runs the administration subcommands; handled is false for a
@@ -68,7 +71,7 @@ func adminCommand(ctx context.Context, cmd string, args []string, stdout io.Writ
 	}
 	c, ok := adminCmds[cmd+" "+sub]
 	if !ok {
-		if cmd == "agency" || cmd == "user" || cmd == "officer" {
+		if cmd == "agency" || cmd == "user" || cmd == "officer" || cmd == "dossiers" {
 			return true, fmt.Errorf("unknown command %q; the administration commands are:\n%s", strings.TrimSpace(cmd+" "+sub), adminUsage)
 		}
 		return false, nil
@@ -184,6 +187,23 @@ func agencyImport(ctx context.Context, a *adminCLI, file string) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "imported %s: %d created, %d updated, %d unchanged\n", file, res.Created, res.Updated, res.Unchanged)
+	return nil
+}
+
+func dossiersImport(ctx context.Context, a *adminCLI, file string) error {
+	if file == "" {
+		return errors.New("usage: sipas dossiers import FILE")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n, err := a.db().ImportDossierCounts(ctx, f, sqlite.CLI, a.now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "imported %s: %d counter-days stored\n", file, n)
 	return nil
 }
 
