@@ -52,6 +52,9 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// LowResponseRate: a score whose response rate is under this fraction
+	// carries a warning (SIPAS_LOW_RESPONSE_RATE); 0 = web's default.
+	LowResponseRate float64
 }
 
 // DBPath is the database file in the data folder.
@@ -175,7 +178,7 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
-		ProvinceOfficers: cfg.ProvinceOfficers,
+		ProvinceOfficers: cfg.ProvinceOfficers, LowResponseRate: cfg.LowResponseRate,
 	})
 	if err != nil {
 		a.Collect.Close()

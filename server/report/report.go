@@ -164,6 +164,14 @@ func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Defi
 		}
 		out = append(out, &Score{Agency: a, Month: m, Definition: def, Result: res, Tally: t, Excluded: t.Excluded})
 	}
+	// The month shown carries its dossier figures, as Score's does; the
+	// earlier points of a trend do not show them.
+	if len(runs) > 0 {
+		last := out[len(out)-1]
+		if last.Dossiers, err = r.dossiers(ctx, runs[len(runs)-1].ids, def, last.Month); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/google/uuid"
 
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -238,6 +239,19 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	submit("CT-01", "sipas-dv-2023", map[string]any{"TC1": 4, "TT1": 5, "KQ1": 3}, 11)
 	submit("CT-01", "nd61", map[string]any{"ND1": 2, "ND2": 1, "ND3": 0, "ND8": nil}, 9)
 	submit("CT-01", "nd61", map[string]any{"ND1": 1, "ND2": 2, "ND3": 2, "ND9": 1}, 14)
+	// A dossier-bound nd61 rating and a month of dossier counts, so that the
+	// scores carry response rates and the QĐ 766 indicator.
+	nd61, _ := s.Surveys.Get("nd61")
+	b := body(t, s, map[string]any{"counter": nil, "token": e.dossierCode(t), "survey": "nd61", "version": nd61.Version,
+		"answers": map[string]any{"ND1": 1, "ND5": 2, "ND7": 0}})
+	if rec := serve(s, apiRequest{http.MethodPost, "/api/v1/responses", b, nil}, "198.18.9.1:40000"); rec.Code != http.StatusCreated {
+		t.Fatalf("seeding a dossier-bound rating: %d %s", rec.Code, rec.Body)
+	}
+	handled, late, complaints := 90, 3, 1
+	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{{Counter: "CT-01", Date: "2026-11-20", Received: 400,
+		Handled: &handled, Late: &late, Complaints: &complaints}}, nil, sqlite.CLI, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.DB.NewRollup(s.Surveys).CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,49 @@ type scoreJSON struct {
 	NA        int           `json:"na"`
 	Elements  []elementJSON `json:"elements"`
 	ND61      *nd61JSON     `json:"nd61,omitempty"`
+	// Only where dossier counts were reported for the scope and month
+	// (docs/decisions/0015): nothing, rather than 0 %, elsewhere.
+	ResponseRate *rateJSON  `json:"response_rate,omitempty"`
+	CodeRate     *rateJSON  `json:"code_rate,omitempty"`
+	QD766        *qd766JSON `json:"qd766,omitempty"`
+}
+
+// rateJSON is a share with what it is made of: rate = 100 · numerator / denominator.
+type rateJSON struct {
+	Numerator   int          `json:"numerator"`
+	Denominator int          `json:"denominator"`
+	Rate        score.Figure `json:"rate"`
+	Low         bool         `json:"low"` // under SIPAS_LOW_RESPONSE_RATE: read the index with care
+}
+
+// qd766JSON is the QĐ 766/QĐ-TTg satisfaction indicator and its inputs.
+type qd766JSON struct {
+	Index        score.Figure `json:"index"`
+	Handled      int          `json:"handled"`
+	Late         int          `json:"late"`
+	Complaints   int          `json:"complaints"`
+	Rated        int          `json:"rated"`
+	NotSatisfied int          `json:"not_satisfied"`
+	Source       string       `json:"source"`
+}
+
+func toRateJSON(r *score.Rate, low float64) *rateJSON {
+	if r == nil {
+		return nil
+	}
+	return &rateJSON{Numerator: r.Num, Denominator: r.Den, Rate: r.Value, Low: r.Low(low)}
+}
+
+// addDossiers adds the response rates and the QĐ 766 indicator, when counts exist.
+func (out *scoreJSON) addDossiers(d *report.Dossiers, low float64) {
+	if d == nil {
+		return
+	}
+	out.ResponseRate, out.CodeRate = toRateJSON(d.Responses, low), toRateJSON(d.Codes, low)
+	if q := d.QD766; q != nil {
+		out.QD766 = &qd766JSON{Index: q.Index, Handled: q.Handled, Late: q.Late, Complaints: q.Complaints,
+			Rated: q.Rated, NotSatisfied: q.NotSatisfied, Source: score.QD766Source}
+	}
 }
 
 type placeJSON struct {
@@ -84,7 +127,7 @@ func ci(t score.Tally) *[2]float64 {
 
 // toScoreJSON flattens a report score into the API's shape: elements in
 // official order with their items, whatever the method.
-func toScoreJSON(s *report.Score, lang string) scoreJSON {
+func toScoreJSON(s *report.Score, lang string, low float64) scoreJSON {
 	def, res := s.Definition, s.Result
 	out := scoreJSON{
 		Agency: placeJSON{Code: s.Agency.Code, Name: s.Agency.Name.In(lang)}, Month: s.Month,
@@ -142,6 +185,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 	}
 	out.CI95, out.Mean, out.Counts, out.NA = ci(total), total.Mean, counts(total), total.NA
+	out.addDossiers(s.Dossiers, low)
 	return out
 }
 
@@ -219,7 +263,7 @@ func (s *Server) apiScores(c echo.Context) error {
 		return err
 	}
 	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
-	return c.JSON(http.StatusOK, toScoreJSON(sc, lang))
+	return c.JSON(http.StatusOK, toScoreJSON(sc, lang, s.LowResponseRate))
 }
 
 type rankingJSON struct {
