@@ -245,6 +245,10 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	if err != nil {
 		return nil, err
 	}
+	counted, err := r.db.DossierTotalsByAgency(ctx, month)
+	if err != nil {
+		return nil, err
+	}
 	rk := &Ranking{Parent: parent, Month: month, Survey: def, Scores: map[int64]*Score{}}
 	var entries []score.RankEntry
 	// The province is scored like each agency, from everything the ranked
@@ -272,7 +276,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 		if err != nil {
 			return nil, err
 		}
-		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil}
+		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil,
+			Dossiers: rates(counted, ids)}
 		rk.Scores[top.ID] = s
 		idx, ci := res.Headline()
 		entries = append(entries, score.RankEntry{Code: top.Code, DefinitionID: def.ID, Responses: res.Responses, Index: idx, CI95: ci})

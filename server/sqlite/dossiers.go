@@ -161,3 +161,51 @@ func (db *DB) DossierBoundRatings(ctx context.Context, agencies []int64, surveyI
 			AND r.excluded = 0 AND coalesce(r.dossier, '') <> ''`, string(its), string(zs), month, string(ids), surveyID).Scan(&rated, &notSatisfied)
 	return rated, notSatisfied, err
 }
+
+// DossierTotalsByAgency is DossierTotals for every agency with dossier
+// counts in the month, each agency on its own (not its subtree): a ranking
+// sums them over each ranked agency's subtree.
+func (db *DB) DossierTotalsByAgency(ctx context.Context, month string) (map[int64]*survey.DossierTotals, error) {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	out := map[int64]*survey.DossierTotals{}
+	get := func(id int64) *survey.DossierTotals {
+		if out[id] == nil {
+			out[id] = &survey.DossierTotals{}
+		}
+		return out[id]
+	}
+	scan := func(query string, fn func(id int64, a, b int)) error {
+		rows, err := tx.QueryContext(ctx, query, month)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var a, b int
+			if err := rows.Scan(&id, &a, &b); err != nil {
+				return err
+			}
+			fn(id, a, b)
+		}
+		return rows.Err()
+	}
+	if err := scan(`SELECT c.agency_id, count(*), sum(d.received) FROM dossier_counts d JOIN counters c ON c.id = d.counter_id
+		WHERE d.month = ? GROUP BY 1`, func(id int64, days, received int) { t := get(id); t.Days, t.Received = days, received }); err != nil {
+		return nil, err
+	}
+	if err := scan(`SELECT agency_id, sum(responses), 0 FROM rollup_responses WHERE month = ? AND excluded = 0 GROUP BY 1`,
+		func(id int64, n, _ int) { get(id).Responses = n }); err != nil {
+		return nil, err
+	}
+	err = scan(`SELECT c.agency_id, count(*), count(t.used_at) FROM dossier_tokens t JOIN counters c ON c.id = t.counter_id
+		WHERE strftime('%Y-%m', t.issued_at, '+7 hours') = ? GROUP BY 1`, func(id int64, issued, used int) {
+		t := get(id)
+		t.CodesIssued, t.CodesUsed = issued, used
+	})
+	return out, err
+}

@@ -160,3 +160,25 @@ func TestQD766OnlyWhereDossiersHandledWereCounted(t *testing.T) {
 		t.Errorf("received only: want a rate and no QĐ 766: %s", api)
 	}
 }
+
+// The province table shows each agency's response rate where counts exist,
+// flagged when low, and "no count" elsewhere (not 0 %).
+func TestProvinceTableShowsResponseRates(t *testing.T) {
+	f := newDashFixture(t)
+	seedQD766Example(t, f)
+	f.s.LowResponseRate = 0.2
+	page := f.get(t, "admin", "/dashboard/province?month=2026-11&survey=nd61&parent=H17").Body.String()
+	i := strings.Index(page, "UBND phường Vị Thanh</a>")
+	if i < 0 {
+		t.Fatalf("H17.53 not listed:\n%.3000s", page)
+	}
+	row := page[i:]
+	row = row[:strings.Index(row, "</li>")]
+	if !strings.Contains(row, "Tỷ lệ phản hồi 16,00%") || !strings.Contains(row, "thấp, cần thận trọng") {
+		t.Errorf("H17.53's entry lacks its low rate: %s", row)
+	}
+	j := strings.Index(page, "UBND phường Cái Răng</a>")
+	if j < 0 || strings.Contains(page[j:j+strings.Index(page[j:], "</li>")], "Tỷ lệ phản hồi") {
+		t.Errorf("an agency without counts shows a rate")
+	}
+}

@@ -284,6 +284,7 @@ type rankRowJSON struct {
 	Tier      string       `json:"tier,omitempty"`
 	Clearly   bool         `json:"clearly,omitempty"`
 	Reason    string       `json:"reason,omitempty"`
+	Rate      *rateJSON    `json:"response_rate,omitempty"`
 }
 
 // apiRanking is GET /api/v1/rankings?month=&survey=[&parent=]: the agencies
@@ -341,6 +342,9 @@ func (s *Server) apiRanking(c echo.Context) error {
 		sc := byCode[code]
 		idx, c := sc.Headline()
 		r := rankRowJSON{Agency: placeJSON{Code: code, Name: sc.Agency.Name.In(lang)}, Responses: sc.Result.Responses, Index: idx}
+		if sc.Dossiers != nil {
+			r.Rate = toRateJSON(sc.Dossiers.Responses, s.LowResponseRate)
+		}
 		if c != nil {
 			r.CI95 = &[2]float64{c.Lo, c.Hi}
 		}
