@@ -1,12 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -180,5 +185,40 @@ func TestProvinceTableShowsResponseRates(t *testing.T) {
 	j := strings.Index(page, "UBND phường Cái Răng</a>")
 	if j < 0 || strings.Contains(page[j:j+strings.Index(page[j:], "</li>")], "Tỷ lệ phản hồi") {
 		t.Errorf("an agency without counts shows a rate")
+	}
+}
+
+// The score exports carry the response rate, codes used and QĐ 766 rows
+// where counts exist, in the table's own columns.
+func TestExportsCarryTheDossierRows(t *testing.T) {
+	f := newDashFixture(t)
+	seedQD766Example(t, f)
+	rec := f.get(t, "admin", "/dashboard/agency/H17.53/export.csv?month=2026-11")
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(rec.Body.Bytes(), []byte(utf8BOM)))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := rows[0]
+	code, n, sat, idx := slices.Index(h, "Mã"), slices.Index(h, "Số câu trả lời hợp lệ"), slices.Index(h, "Số câu trả lời hài lòng"), slices.Index(h, "Chỉ số (%)")
+	byCode := map[string][]string{}
+	for _, r := range rows[1:] {
+		byCode[r[code]] = r
+	}
+	if r := byCode["response_rate"]; r == nil || r[n] != "100" || r[sat] != "16" || r[idx] != "16" {
+		t.Errorf("response rate row %v (columns %v)", r, h)
+	}
+	if r := byCode["code_rate"]; r == nil || r[n] != "4" || r[sat] != "1" || r[idx] != "25" {
+		t.Errorf("code rate row %v", r)
+	}
+	if r := byCode["qd766"]; r == nil || r[n] != "80" || r[idx] != "91.25" || !strings.Contains(r[slices.Index(h, "Tên")], "766/QĐ-TTg") {
+		t.Errorf("QĐ 766 row %v", r)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(f.get(t, "admin", "/dashboard/agency/H17.53/export.xlsx?month=2026-11").Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if xrows, err := x.GetRows("Chỉ số"); err != nil || len(xrows) != len(rows) || xrows[len(xrows)-1][code] != "qd766" {
+		t.Errorf("XLSX rows differ from the CSV's: %v", err)
 	}
 }
