@@ -57,6 +57,9 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.GET("/paper", s.adminPaper)
 	g.POST("/paper", s.adminPaperSubmit)
 
+	g.GET("/dossiers", s.adminDossiers)
+	g.POST("/dossiers", s.adminDossiersSave)
+
 	g.GET("/audit", s.adminAudit)
 	g.GET("/audit.csv", s.adminAuditExport)
 }
