@@ -209,3 +209,26 @@ func (db *DB) DossierTotalsByAgency(ctx context.Context, month string) (map[int6
 	})
 	return out, err
 }
+
+// SeedDossierCounts stores counts without audit entries, in one
+// transaction: for the demo seeder only, whose tens of thousands of
+// counter-days would otherwise flood the audit log. Counts are by counter ID.
+func (db *DB) SeedDossierCounts(ctx context.Context, counts map[int64][]survey.DossierCount, now time.Time) error {
+	return db.tx(ctx, func(tx *sqlTx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT INTO dossier_counts (counter_id, day, month, received, handled, late, complaints, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (counter_id, day) DO UPDATE SET received = excluded.received,
+			handled = excluded.handled, late = excluded.late, complaints = excluded.complaints, updated_at = excluded.updated_at`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for id, cs := range counts {
+			for _, d := range cs {
+				if _, err := st.ExecContext(ctx, id, d.Date, d.Date[:7], d.Received, d.Handled, d.Late, d.Complaints, ts(now)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
