@@ -84,17 +84,11 @@ func readDossierCSV(r io.Reader) (counts []survey.DossierCount, lines []int, err
 		}
 	}
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
+		rec, line, broken, ok := nextRecord(cr)
+		if broken != nil {
+			errs = append(errs, *broken)
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			errs = append(errs, ImportError{Line: line, Message: "admin.import.unreadable"})
+		if !ok {
 			break
 		}
 		if len(rec) != len(header) {
