@@ -55,6 +55,8 @@ type Config struct {
 	// LowResponseRate: a score whose response rate is under this fraction
 	// carries a warning (SIPAS_LOW_RESPONSE_RATE); 0 = web's default.
 	LowResponseRate float64
+	// Public turns the public results page on at start (SIPAS_PUBLIC=1).
+	Public bool
 }
 
 // DBPath is the database file in the data folder.
@@ -148,6 +150,11 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 	}
 	if cfg.Demo {
 		if err := seedDemo(ctx, db, cat, opt); err != nil {
+			return err
+		}
+	}
+	if cfg.Public { // a scripted install turns the page on; turning it off is an admin's act
+		if err := db.SetPublicResults(ctx, true, sqlite.Actor{Name: "config"}, opt.Clock.Now()); err != nil {
 			return err
 		}
 	}

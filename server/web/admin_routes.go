@@ -60,6 +60,8 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.GET("/dossiers", s.adminDossiers)
 	g.POST("/dossiers", s.adminDossiersSave)
 
+	g.POST("/public", s.adminPublic)
+
 	g.GET("/audit", s.adminAudit)
 	g.GET("/audit.csv", s.adminAuditExport)
 }

@@ -63,6 +63,9 @@ func (s *Server) routes() {
 	s.adminRoutes(e)
 	s.dashboardRoutes(e)
 
+	// Public results, when the province turns them on (404 otherwise).
+	e.GET("/ket-qua", s.publicResults)
+
 	// Printable A4 posters.
 	e.GET("/posters/counter/:code", s.counterPoster)
 	e.GET("/posters/agency/:code", s.agencyPosters)

@@ -39,6 +39,9 @@ type Config struct {
 	// LowResponseRate: under this response rate (a fraction) a score
 	// carries a warning about how far it can be trusted.
 	LowResponseRate float64
+	// Public turns the public results page (/ket-qua) on at start, for
+	// scripted installs; an administrator can turn it off again.
+	Public bool
 }
 
 // TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
@@ -83,6 +86,7 @@ var serveVars = []configVar{
 	{"acme-email", "SIPAS_ACME_EMAIL", "", "acme mode: contact address for the ACME account"},
 	{"http-addr", "SIPAS_HTTP_ADDR", "", "with TLS: plain-HTTP address (e.g. :80) that redirects to HTTPS and serves the CA to tablets"},
 	{"low-response-rate", "SIPAS_LOW_RESPONSE_RATE", "0.1", "response rate (responses ÷ dossiers received, a fraction) under which a score carries a warning"},
+	{"public", "SIPAS_PUBLIC", "0", "1 = turn the public results page /ket-qua on at start (off by default; admins can switch it)"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 }
 
@@ -148,6 +152,9 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	}
 	if c.ProvinceOfficers, err = parseBool(*vals["province-officers"]); err != nil {
 		return nil, fmt.Errorf("SIPAS_PROVINCE_OFFICERS / -province-officers %q is not 0 or 1", *vals["province-officers"])
+	}
+	if c.Public, err = parseBool(*vals["public"]); err != nil {
+		return nil, fmt.Errorf("SIPAS_PUBLIC / -public %q is not 0 or 1", *vals["public"])
 	}
 	if c.LowResponseRate, err = strconv.ParseFloat(*vals["low-response-rate"], 64); err != nil || !(c.LowResponseRate > 0 && c.LowResponseRate <= 1) {
 		return nil, fmt.Errorf("SIPAS_LOW_RESPONSE_RATE / -low-response-rate %q is not a fraction above 0 and at most 1, such as 0.1", *vals["low-response-rate"])
