@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -23,25 +22,20 @@ func (e *BatchError) Unwrap() error { return e.Err }
 
 // PutDossierCounts stores validated counts in one transaction, each one
 // replacing what was stored for its counter and day, with one audit entry
-// per count. Within, when not nil, limits the counters to those agencies (an
-// API key's subtree): a counter outside is an error. Nothing is stored
-// unless everything is.
-func (db *DB) PutDossierCounts(ctx context.Context, counts []survey.DossierCount, within []int64, by Actor, now time.Time) error {
+// per count. An unknown counter is an error (a BatchError naming the
+// item). Nothing is stored unless everything is.
+func (db *DB) PutDossierCounts(ctx context.Context, counts []survey.DossierCount, by Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		ids := map[string]int64{}
 		for i, d := range counts {
 			id, ok := ids[d.Counter]
 			if !ok {
-				var agency int64
-				err := tx.QueryRowContext(ctx, `SELECT id, agency_id FROM counters WHERE code = ?`, d.Counter).Scan(&id, &agency)
+				err := tx.QueryRowContext(ctx, `SELECT id FROM counters WHERE code = ?`, d.Counter).Scan(&id)
 				if errors.Is(err, sql.ErrNoRows) {
 					return &BatchError{i, survey.FieldError("counter", "error.counter.unknown", map[string]any{"Code": d.Counter})}
 				}
 				if err != nil {
 					return err
-				}
-				if within != nil && !slices.Contains(within, agency) {
-					return &BatchError{i, survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)}
 				}
 				ids[d.Counter] = id
 			}

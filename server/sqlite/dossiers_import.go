@@ -49,7 +49,7 @@ func (db *DB) ImportDossierCounts(ctx context.Context, r io.Reader, by Actor, no
 		slices.SortStableFunc(errs, func(a, b ImportError) int { return a.Line - b.Line })
 		return 0, errs
 	}
-	if err := db.PutDossierCounts(ctx, counts, nil, by, now); err != nil {
+	if err := db.PutDossierCounts(ctx, counts, by, now); err != nil {
 		var be *BatchError
 		var de *survey.Error
 		if errors.As(err, &be) && errors.As(be.Err, &de) { // a counter removed meanwhile

@@ -150,7 +150,7 @@ func (s *Server) adminDossiersSave(c echo.Context) error {
 		p.Errors = append(p.Errors, fieldError{ID: "received-" + p.Days[0].Date, Message: l.T("counts.admin.empty")})
 	}
 	if len(p.Errors) == 0 {
-		err := s.DB.PutDossierCounts(c.Request().Context(), counts, nil, s.actor(c), s.Clock.Now())
+		err := s.DB.PutDossierCounts(c.Request().Context(), counts, s.actor(c), s.Clock.Now())
 		if err != nil {
 			return err
 		}

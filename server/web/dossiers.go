@@ -49,13 +49,10 @@ func (s *Server) putDossierCount(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	var within []int64
-	if k.AgencyID != 0 {
-		if within, err = s.DB.Subtree(ctx, k.AgencyID); err != nil {
-			return err
-		}
+	if err := s.keyReachesCounter(c, k, d.Counter); err != nil {
+		return err
 	}
-	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{d}, within, sqlite.Actor{Name: "api:" + k.Name}, s.Clock.Now()); err != nil {
+	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{d}, sqlite.Actor{Name: "api:" + k.Name}, s.Clock.Now()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, req)

@@ -80,7 +80,7 @@ func seedQD766Example(t *testing.T, f *dashFixture) {
 	if err := f.s.DB.PutDossierCounts(ctx, []survey.DossierCount{
 		{Counter: counter, Date: "2026-11-02", Received: 60, Handled: n(50), Late: n(2), Complaints: n(1)},
 		{Counter: counter, Date: "2026-11-03", Received: 40, Handled: n(30), Late: n(2), Complaints: n(0)},
-	}, nil, sqlite.CLI, f.s.Clock.Now()); err != nil {
+	}, sqlite.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -157,7 +157,7 @@ func TestQD766OnlyWhereDossiersHandledWereCounted(t *testing.T) {
 		t.Errorf("October's API names QĐ 766 or a rate: %s", api)
 	}
 	if err := f.s.DB.PutDossierCounts(context.Background(), []survey.DossierCount{{Counter: f.counters["H17.53"].Code, Date: "2026-10-05", Received: 20}},
-		nil, sqlite.CLI, f.s.Clock.Now()); err != nil {
+		sqlite.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	api = f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-10&survey=nd61").Body.String()

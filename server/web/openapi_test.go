@@ -249,7 +249,7 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	}
 	handled, late, complaints := 90, 3, 1
 	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{{Counter: "CT-01", Date: "2026-11-20", Received: 400,
-		Handled: &handled, Late: &late, Complaints: &complaints}}, nil, sqlite.CLI, s.Clock.Now()); err != nil {
+		Handled: &handled, Late: &late, Complaints: &complaints}}, sqlite.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.DB.NewRollup(s.Surveys).CatchUp(ctx); err != nil {
