@@ -31,6 +31,7 @@ func TestPublicResultsInABrowser(t *testing.T) {
 	if res.StatusCode != 200 || len(body) >= 50<<10 || strings.Contains(string(body), "<script") {
 		t.Fatalf("GET /ket-qua: %d, %d bytes (want under 50 KB, no script)", res.StatusCode, len(body))
 	}
+	t.Logf("/ket-qua: %d bytes, %d rows", len(body), strings.Count(string(body), "<th scope=\"row\">"))
 	if res.Header.Get("ETag") == "" || !strings.Contains(res.Header.Get("Cache-Control"), "max-age") {
 		t.Errorf("not cacheable: %v", res.Header)
 	}

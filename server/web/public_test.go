@@ -1,9 +1,12 @@
 package web
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -113,4 +116,42 @@ func between(t *testing.T, s, from, to string) string {
 		t.Fatalf("no %q after %q", to, from)
 	}
 	return s[i : i+j]
+}
+
+// A province of 120 agencies, each with 30 respondents, stays under 50 KB
+// as sent (the page is compressed like every page) and names them all.
+func TestPublicResultsOfAWholeProvinceStaySmall(t *testing.T) {
+	f := newDashFixture(t)
+	ctx := context.Background()
+	city := f.agencies["H17"]
+	rs := f.sipasReplies("2026-10", 30)
+	for i := range 120 {
+		a := &survey.Agency{Code: "H17.9" + strconv.Itoa(100+i), Name: survey.Text{"vi": "UBND xã Thử Nghiệm số " + strconv.Itoa(i)}, Kind: survey.KindCommunePC, ParentID: city.ID}
+		if err := f.s.DB.CreateAgency(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		c := &survey.Counter{AgencyID: a.ID, Code: "TN-" + strconv.Itoa(i), Number: 1, Name: survey.Text{"vi": "Quầy 1"}, Active: true}
+		if err := f.s.DB.CreateCounter(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		f.counters[a.Code], f.officers[a.Code] = c, &survey.Officer{}
+		f.insert(t, a.Code, survey.DefaultID, rs)
+	}
+	if err := f.s.DB.SetPublicResults(ctx, true, sqlite.CLI, f.s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rec := get(t, f.s, "/ket-qua", "Accept-Encoding", "gzip")
+	sent := rec.Body.Len()
+	if rec.Header().Get("Content-Encoding") != "gzip" || sent >= 50<<10 {
+		t.Errorf("sent %d bytes, %q: want a compressed page under 50 KB", sent, rec.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(zr)
+	t.Logf("120 agencies: %d bytes sent, %d uncompressed", sent, len(page))
+	if n := strings.Count(string(page), "UBND xã Thử Nghiệm số "); n != 240 {
+		t.Errorf("%d mentions of the 120 agencies, want two each (table and trend)", n)
+	}
 }
