@@ -182,6 +182,17 @@ func TestProvinceTableShowsResponseRates(t *testing.T) {
 	if !strings.Contains(row, "Tỷ lệ phản hồi 16,00%") || !strings.Contains(row, "thấp, cần thận trọng") {
 		t.Errorf("H17.53's entry lacks its low rate: %s", row)
 	}
+	// A ranked agency (30 respondents or more) shows its rate in the table.
+	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-11", 40))
+	if err := f.s.DB.PutDossierCounts(context.Background(), []survey.DossierCount{{Counter: f.counters["H17.50"].Code, Date: "2026-11-05", Received: 80}},
+		sqlite.CLI, f.s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	ranked := f.get(t, "admin", "/dashboard/province?month=2026-11&survey="+survey.DefaultID+"&parent=H17").Body.String()
+	k := strings.Index(ranked, "UBND phường Ninh Kiều</a>")
+	if k < 0 || !strings.Contains(ranked[k:k+strings.Index(ranked[k:], "</tr>")], "<td>50,00%</td>") {
+		t.Errorf("H17.50's ranked row lacks its rate 40/80 = 50,00%%")
+	}
 	j := strings.Index(page, "UBND phường Cái Răng</a>")
 	if j < 0 || strings.Contains(page[j:j+strings.Index(page[j:], "</li>")], "Tỷ lệ phản hồi") {
 		t.Errorf("an agency without counts shows a rate")
