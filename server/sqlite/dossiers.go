@@ -24,7 +24,7 @@ func (e *BatchError) Unwrap() error { return e.Err }
 // replacing what was stored for its counter and day, with one audit entry
 // per count. An unknown counter is an error (a BatchError naming the
 // item). Nothing is stored unless everything is.
-func (db *DB) PutDossierCounts(ctx context.Context, counts []survey.DossierCount, by Actor, now time.Time) error {
+func (db *DB) PutDossierCounts(ctx context.Context, counts []survey.DossierCount, by survey.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		ids := map[string]int64{}
 		for i, d := range counts {

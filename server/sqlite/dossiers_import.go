@@ -21,7 +21,7 @@ var DossierCSVColumns = []string{"counter", "date", "received", "handled", "late
 // ImportDossierCounts reads a CSV of dossier counts and stores every row or
 // none: any problem is reported with its line and column, and nothing is
 // changed. A row for a counter and day already stored replaces it.
-func (db *DB) ImportDossierCounts(ctx context.Context, r io.Reader, by Actor, now time.Time) (int, error) {
+func (db *DB) ImportDossierCounts(ctx context.Context, r io.Reader, by survey.Actor, now time.Time) (int, error) {
 	counts, lines, errs := readDossierCSV(r)
 	seen := map[string]int{}
 	known := map[string]bool{}

@@ -23,7 +23,7 @@ func (db *DB) Setting(ctx context.Context, key string) ([]byte, error) {
 // PutSettingAudited stores value under key and logs the change with what it
 // replaced, in one transaction; storing the value already there changes
 // nothing and logs nothing.
-func (db *DB) PutSettingAudited(ctx context.Context, key string, value []byte, by Actor, now time.Time) error {
+func (db *DB) PutSettingAudited(ctx context.Context, key string, value []byte, by survey.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		var before []byte
 		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&before)
@@ -58,7 +58,7 @@ func (db *DB) PublicResults(ctx context.Context) (bool, error) {
 }
 
 // SetPublicResults turns the public results page on or off, audited.
-func (db *DB) SetPublicResults(ctx context.Context, on bool, by Actor, now time.Time) error {
+func (db *DB) SetPublicResults(ctx context.Context, on bool, by survey.Actor, now time.Time) error {
 	v := "0"
 	if on {
 		v = "1"

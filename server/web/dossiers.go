@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -52,7 +51,7 @@ func (s *Server) putDossierCount(c echo.Context) error {
 	if err := s.keyReachesCounter(c, k, d.Counter); err != nil {
 		return err
 	}
-	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{d}, sqlite.Actor{Name: "api:" + k.Name}, s.Clock.Now()); err != nil {
+	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{d}, survey.Actor{Name: "api:" + k.Name}, s.Clock.Now()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, req)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -80,7 +79,7 @@ func seedQD766Example(t *testing.T, f *dashFixture) {
 	if err := f.s.DB.PutDossierCounts(ctx, []survey.DossierCount{
 		{Counter: counter, Date: "2026-11-02", Received: 60, Handled: n(50), Late: n(2), Complaints: n(1)},
 		{Counter: counter, Date: "2026-11-03", Received: 40, Handled: n(30), Late: n(2), Complaints: n(0)},
-	}, sqlite.CLI, f.s.Clock.Now()); err != nil {
+	}, survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -157,7 +156,7 @@ func TestQD766OnlyWhereDossiersHandledWereCounted(t *testing.T) {
 		t.Errorf("October's API names QĐ 766 or a rate: %s", api)
 	}
 	if err := f.s.DB.PutDossierCounts(context.Background(), []survey.DossierCount{{Counter: f.counters["H17.53"].Code, Date: "2026-10-05", Received: 20}},
-		sqlite.CLI, f.s.Clock.Now()); err != nil {
+		survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	api = f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-10&survey=nd61").Body.String()
@@ -185,7 +184,7 @@ func TestProvinceTableShowsResponseRates(t *testing.T) {
 	// A ranked agency (30 respondents or more) shows its rate in the table.
 	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-11", 40))
 	if err := f.s.DB.PutDossierCounts(context.Background(), []survey.DossierCount{{Counter: f.counters["H17.50"].Code, Date: "2026-11-05", Received: 80}},
-		sqlite.CLI, f.s.Clock.Now()); err != nil {
+		survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ranked := f.get(t, "admin", "/dashboard/province?month=2026-11&survey="+survey.DefaultID+"&parent=H17").Body.String()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -18,17 +19,17 @@ func countsSetup(t *testing.T) (s *Server, key, h18Key string) {
 	place(t, s)
 	ctx := context.Background()
 	a := &survey.Agency{Code: "H18", Name: survey.Text{"vi": "Tỉnh khác"}, Kind: survey.KindProvincePC}
-	if err := s.DB.CreateAgency(ctx, a); err != nil {
+	if err := s.DB.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.CreateCounter(ctx, &survey.Counter{AgencyID: a.ID, Code: "CT-18", Number: 1, Name: survey.Text{"vi": "Quầy 18"}, Active: true}); err != nil {
+	if err := s.DB.CreateCounter(ctx, &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "CT-18", Number: 1, Name: survey.Text{"vi": "Quầy 18"}, Active: true}, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var err error
-	if _, key, err = s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, s.Clock.Now()); err != nil {
+	if _, key, err = s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, h18Key, err = s.DB.CreateAPIKey(ctx, "một cửa H18", []string{"tokens"}, a.ID, s.Clock.Now()); err != nil {
+	if _, h18Key, err = s.DB.CreateAPIKey(ctx, "một cửa H18", []string{"tokens"}, a.ID, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return s, key, h18Key

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -55,7 +56,7 @@ func TestPublicResultsAreOffUntilAnAdminTurnsThemOn(t *testing.T) {
 
 func TestPublicResultsShowIndexesNotPeople(t *testing.T) {
 	f := publicFixture(t)
-	if err := f.s.DB.SetPublicResults(context.Background(), true, sqlite.CLI, f.s.Clock.Now()); err != nil {
+	if err := f.s.DB.SetPublicResults(context.Background(), true, survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	rec := get(t, f.s, "/ket-qua")
@@ -127,17 +128,17 @@ func TestPublicResultsOfAWholeProvinceStaySmall(t *testing.T) {
 	rs := f.sipasReplies("2026-10", 30)
 	for i := range 120 {
 		a := &survey.Agency{Code: "H17.9" + strconv.Itoa(100+i), Name: survey.Text{"vi": "UBND xã Thử Nghiệm số " + strconv.Itoa(i)}, Kind: survey.KindCommunePC, ParentID: city.ID}
-		if err := f.s.DB.CreateAgency(ctx, a); err != nil {
+		if err := f.s.DB.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		c := &survey.Counter{AgencyID: a.ID, Code: "TN-" + strconv.Itoa(i), Number: 1, Name: survey.Text{"vi": "Quầy 1"}, Active: true}
-		if err := f.s.DB.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "TN-" + strconv.Itoa(i), Number: 1, Name: survey.Text{"vi": "Quầy 1"}, Active: true}
+		if err := f.s.DB.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		f.counters[a.Code], f.officers[a.Code] = c, &survey.Officer{}
 		f.insert(t, a.Code, survey.DefaultID, rs)
 	}
-	if err := f.s.DB.SetPublicResults(ctx, true, sqlite.CLI, f.s.Clock.Now()); err != nil {
+	if err := f.s.DB.SetPublicResults(ctx, true, survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	rec := get(t, f.s, "/ket-qua", "Accept-Encoding", "gzip")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
@@ -33,6 +34,7 @@ type Deps struct {
 	Kiosk       fs.FS            // kiosk.FS: app/
 	Collect     *collect.Service // the submission path
 	Reports     *report.Reports  // scores, trends, rankings
+	Alerts      *alert.Service   // the alert log and subscriptions; nil = those pages are 404
 	Codes       *auth.Codes      // one-time dossier codes
 	AuthLimits  *collect.Limiter // failed device authentication, by client address
 	LoginLimits *auth.SignIns    // failed sign-ins, by username and address and by address; nil means auth.NewSignIns()
@@ -67,7 +69,7 @@ type Server struct {
 	echo    *echo.Echo
 	views   *views
 	static  *staticFiles
-	kiosk   *staticFiles // the tablet app; its hash is the app's cache version
+	kiosk   *kioskApp // the tablet app; its hash is the app's version
 	devices deviceCache
 }
 
@@ -107,7 +109,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	kiosk, err := newStaticFiles(d.Kiosk, "app")
+	kiosk, err := newKioskApp(d.Kiosk)
 	if err != nil {
 		return nil, err
 	}

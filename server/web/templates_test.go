@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // TestEveryTemplateIsRendered fails when a page template exists that no test
@@ -18,7 +18,7 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 			get(t, s, path+"?lang="+lang)
 		}
 	}
-	if err := s.DB.SetPublicResults(context.Background(), true, sqlite.CLI, s.Clock.Now()); err != nil {
+	if err := s.DB.SetPublicResults(context.Background(), true, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	get(t, s, "/ket-qua?lang=vi")
