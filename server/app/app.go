@@ -189,9 +189,9 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 	})
 	a.Reports = report.New(db, cat)
 	a.Rollup = db.NewRollup(cat)
-	// Rule 4 (response rate) waits for the dossier counts: Rates is nil until they are wired.
+	// Rule 4 (response rate) reads the dossier counts (decision 15).
 	if a.Alerts, err = alert.New(alert.Deps{DB: db, Reports: a.Reports, Surveys: cat, I18n: bundle, Assets: assets.FS,
-		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts}); err != nil {
+		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts, Rates: dossierRates{db}}); err != nil {
 		a.Collect.Close()
 		return fmt.Errorf("alerts: %w", err)
 	}

@@ -79,6 +79,17 @@ func TestNewWiresAWorkingServer(t *testing.T) {
 	if len(after) < len(before) {
 		t.Errorf("%d alerts, then %d", len(before), len(after))
 	}
+	// Rule 4 reads the demo's dossier counts: counters answering under the
+	// 30 % default raise response-rate alerts.
+	var rateAlerts int
+	for _, al := range after {
+		if al.Rule == survey.RuleResponseRate {
+			rateAlerts++
+		}
+	}
+	if rateAlerts == 0 {
+		t.Error("no response-rate alert over the demo's dossier counts")
+	}
 }
 
 // SIPAS_PUBLIC=1 turns the public results page on at start, once in the
