@@ -37,6 +37,7 @@ type Result struct {
 	Counters  int
 	Officers  int
 	Responses int
+	Targets   int // agency-year targets set
 }
 
 // ErrNotEmpty is returned when the database already has agencies: the demo
@@ -88,6 +89,9 @@ func run(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options, h
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if err := s.users(ctx); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if err := s.targets(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	rs, err := s.responses()

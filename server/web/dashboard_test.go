@@ -307,7 +307,7 @@ func renderDashboardPages(t *testing.T, s *Server) {
 	}
 	for _, lang := range []string{"vi", "en"} {
 		for _, path := range []string{"/dashboard/agency/H17", "/dashboard/agency/H17/print", "/dashboard/agency/H17/comments",
-			"/dashboard/province"} {
+			"/dashboard/province", "/dashboard/agency/H17/year", "/dashboard/agency/H17/year/print", "/admin/targets"} {
 			if rec := get(t, s, path+"?lang="+lang, "Cookie", ck.String()); rec.Code != http.StatusOK {
 				t.Errorf("%s: %d", path, rec.Code)
 			}

@@ -203,6 +203,12 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	if err := s.DB.CreateAgency(ctx, branch, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// H17's target, which its branch inherits: the scores carry a target
+	// object there and null for H18.
+	rate := 30.0
+	if _, err := s.DB.SetTarget(ctx, survey.Target{AgencyID: ct01.AgencyID, Year: 2026, Index: 85, ResponseRate: &rate}, survey.CLI, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.DB.CreateCounter(ctx, &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: h18.ID, Code: "CT-99", Number: 1,
 		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)

@@ -92,6 +92,19 @@ func (s *Server) routes() {
 	e.GET("/dashboard/agency/:code/responses.csv", s.exportResponsesCSV, user)
 	e.GET("/dashboard/agency/:code/responses.xlsx", s.exportResponsesXLSX, user)
 
+	// The province's plan (issue 14): the year of an agency (guarded like
+	// its scorecard) and of the province, and the table of targets. Targets
+	// are set by admins and by the province, an exception to the province's
+	// otherwise read-only role (docs/decisions/0016), so /admin/targets sits
+	// outside the admin-only group below.
+	province := s.requireUser(survey.RoleAdmin, survey.RoleProvince)
+	e.GET("/dashboard/year", s.provinceYear, province)
+	e.GET("/dashboard/agency/:code/year", s.yearPage, user)
+	e.GET("/dashboard/agency/:code/year/print", s.yearPrintPage, user)
+	e.GET("/dashboard/agency/:code/year.xlsx", s.yearXLSX, user)
+	e.GET("/admin/targets", s.adminTargets, province)
+	e.POST("/admin/targets", s.adminTargetsSave, province)
+
 	// The invitation (public: the token is the credential) and the
 	// administration of the Sở Nội vụ, for admins only.
 	e.GET("/invite/:token", s.inviteForm)

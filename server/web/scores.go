@@ -32,6 +32,7 @@ type scoreJSON struct {
 	NA        int           `json:"na"`
 	Elements  []elementJSON `json:"elements"`
 	ND61      *nd61JSON     `json:"nd61,omitempty"`
+	Target    *targetJSON   `json:"target"`
 	// Only where dossier counts were reported for the scope and month
 	// (docs/decisions/0015): nothing, rather than 0 %, elsewhere.
 	ResponseRate *rateJSON  `json:"response_rate,omitempty"`
@@ -75,6 +76,15 @@ func (out *scoreJSON) addDossiers(d *report.Dossiers, low float64) {
 		out.QD766 = &qd766JSON{Index: q.Index, Handled: q.Handled, Late: q.Late, Complaints: q.Complaints,
 			Rated: q.Rated, NotSatisfied: q.NotSatisfied, Source: score.QD766Source}
 	}
+}
+
+// targetJSON is the target in force for the month's year: the agency's own
+// or the nearest ancestor's (set_by); null without one.
+type targetJSON struct {
+	Year         int       `json:"year"`
+	Index        float64   `json:"index"`
+	ResponseRate *float64  `json:"response_rate"`
+	SetBy        placeJSON `json:"set_by"`
 }
 
 type placeJSON struct {
@@ -260,7 +270,20 @@ func (s *Server) apiScores(c echo.Context) error {
 		return err
 	}
 	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
-	return c.JSON(http.StatusOK, toScoreJSON(sc, lang, s.LowResponseRate))
+	out := toScoreJSON(sc, lang, s.LowResponseRate)
+	if out.Target, err = s.targetInForce(c, a, sc.Month, lang); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// targetInForce is the year's target of an agency for the scores API.
+func (s *Server) targetInForce(c echo.Context, a *survey.Agency, month, lang string) (*targetJSON, error) {
+	t, from, err := s.Reports.TargetOf(c.Request().Context(), a, month)
+	if t == nil || err != nil {
+		return nil, err
+	}
+	return &targetJSON{Year: t.Year, Index: t.Index, ResponseRate: t.ResponseRate, SetBy: placeJSON{Code: from.Code, Name: from.Name.In(lang)}}, nil
 }
 
 type rankingJSON struct {

@@ -40,6 +40,9 @@ var adminCmds = map[string]adminCmd{
 	"apikey revoke":   {nil, apikeyRevoke},
 	"device list":     {nil, deviceList},
 	"device revoke":   {nil, deviceRevoke},
+	"target set":      {[]string{"agency", "year", "index", "response-rate"}, targetSet},
+	"target clear":    {[]string{"agency", "year"}, targetClear},
+	"target list":     {[]string{"year"}, targetList},
 	"dossiers import": {nil, dossiersImport},
 }
 
