@@ -213,9 +213,9 @@ type Rate struct {
 	Received  int
 }
 
-// RateSource gives the response rates of a month, for rule 4. The dossier
-// counts behind it are kept elsewhere (issue 14 part 1); until they are
-// wired in (Deps.Rates), the rule does not run.
+// RateSource gives the response rates of a month, for rule 4, from the
+// dossier counts (server/app wires them; without Deps.Rates the rule does
+// not run).
 type RateSource interface {
 	ResponseRates(ctx context.Context, month string) ([]Rate, error)
 }

@@ -53,6 +53,11 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// LowResponseRate: a score whose response rate is under this fraction
+	// carries a warning (SIPAS_LOW_RESPONSE_RATE); 0 = web's default.
+	LowResponseRate float64
+	// Public turns the public results page on at start (SIPAS_PUBLIC=1).
+	Public bool
 	// Alerts are the alert rules' thresholds and the mail relay; the zero
 	// value is alert.DefaultSettings (no mail relay).
 	Alerts alert.Settings
@@ -159,6 +164,11 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 			return err
 		}
 	}
+	if cfg.Public { // a scripted install turns the page on; turning it off is an admin's act
+		if err := db.SetPublicResults(ctx, true, survey.Actor{Name: "config"}, opt.Clock.Now()); err != nil {
+			return err
+		}
+	}
 	key, err := db.Secret(ctx, "dossier_code_key", 32)
 	if err != nil {
 		return err
@@ -179,9 +189,9 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 	})
 	a.Reports = report.New(db, cat)
 	a.Rollup = db.NewRollup(cat)
-	// Rule 4 (response rate) waits for the dossier counts: Rates is nil until they are wired.
+	// Rule 4 (response rate) reads the dossier counts (decision 15).
 	if a.Alerts, err = alert.New(alert.Deps{DB: db, Reports: a.Reports, Surveys: cat, I18n: bundle, Assets: assets.FS,
-		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts}); err != nil {
+		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts, Rates: dossierRates{db}}); err != nil {
 		a.Collect.Close()
 		return fmt.Errorf("alerts: %w", err)
 	}
@@ -192,7 +202,7 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
-		ProvinceOfficers: cfg.ProvinceOfficers,
+		ProvinceOfficers: cfg.ProvinceOfficers, LowResponseRate: cfg.LowResponseRate,
 	})
 	if err != nil {
 		a.Collect.Close()

@@ -107,6 +107,9 @@ func run(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options, h
 		}
 	}
 	s.res.Responses = len(rs)
+	if err := s.dossiers(ctx, rs); err != nil {
+		return nil, fmt.Errorf("demo: dossier counts: %w", err)
+	}
 	return s.res, nil
 }
 

@@ -432,3 +432,25 @@ func TestTrafficIsDeterministicAndBusy(t *testing.T) {
 		t.Errorf("phones: %d of %d in the evening, %d after 21:00", evening, phones, late)
 	}
 }
+
+// The demo reports dossiers for every counter-day with responses, so that
+// `make run` shows response rates (some under the 10 % warning), with
+// dossiers handled as the QĐ 766 indicator needs.
+func TestSeedReportsDossierCounts(t *testing.T) {
+	db, _ := seededShared(t)
+	if got, want := count(t, db, "SELECT count(*) FROM dossier_counts"),
+		count(t, db, "SELECT count(*) FROM (SELECT DISTINCT counter_id, date(received_at, '+7 hours') FROM responses WHERE counter_id IS NOT NULL)"); got != want || got == 0 {
+		t.Errorf("%d counter-days of dossier counts, want one for each of the %d counter-days with responses", got, want)
+	}
+	if n := count(t, db, "SELECT count(*) FROM dossier_counts WHERE handled IS NULL OR late > handled OR complaints > handled OR handled > received"); n != 0 {
+		t.Errorf("%d counter-days without dossiers handled, or with more late or complained of than handled", n)
+	}
+	low := count(t, db, `SELECT count(*) FROM (SELECT d.counter_id FROM dossier_counts d GROUP BY 1
+		HAVING 10 * (SELECT count(*) FROM responses r WHERE r.counter_id = d.counter_id) < sum(d.received))`)
+	if low == 0 || low == count(t, db, "SELECT count(DISTINCT counter_id) FROM dossier_counts") {
+		t.Errorf("%d counters under a 10 %% response rate: want some, not all, so the warning shows", low)
+	}
+	if n := count(t, db, "SELECT count(*) FROM audit_log WHERE action LIKE 'dossiers.%'"); n != 0 {
+		t.Errorf("the demo wrote %d audit entries for counts", n)
+	}
+}

@@ -53,6 +53,9 @@ type Score struct {
 	// (score.FromShares): index, interval and n are exact; there is no
 	// element breakdown, and Tally holds only the response counts.
 	SharesOnly bool
+	// Dossiers holds the response rates and the QĐ 766 indicator; nil
+	// when no dossier counts were reported for the scope and month.
+	Dossiers *Dossiers
 }
 
 // Request names what to score; Survey may be empty (the agency's own).
@@ -119,7 +122,13 @@ func (r *Reports) Period(ctx context.Context, a *survey.Agency, def *survey.Defi
 	if err != nil {
 		return nil, err
 	}
-	return &Score{Agency: a, Month: to, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}, nil
+	sc := &Score{Agency: a, Month: to, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}
+	if from == to { // one month: its dossier counts (a pooled period carries none)
+		if sc.Dossiers, err = r.dossiers(ctx, ids, def, to); err != nil {
+			return nil, err
+		}
+	}
+	return sc, nil
 }
 
 // Months returns the n months ending with month, oldest first.
@@ -163,6 +172,14 @@ func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Defi
 			return nil, err
 		}
 		out = append(out, &Score{Agency: a, Month: m, Definition: def, Result: res, Tally: t, Excluded: t.Excluded})
+	}
+	// The month shown carries its dossier figures, as Score's does; the
+	// earlier points of a trend do not show them.
+	if len(runs) > 0 {
+		last := out[len(out)-1]
+		if last.Dossiers, err = r.dossiers(ctx, runs[len(runs)-1].ids, def, last.Month); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -237,6 +254,10 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	if err != nil {
 		return nil, err
 	}
+	counted, err := r.db.DossierTotalsByAgency(ctx, month)
+	if err != nil {
+		return nil, err
+	}
 	rk := &Ranking{Parent: parent, Month: month, Survey: def, Scores: map[int64]*Score{}}
 	var entries []score.RankEntry
 	// The province is scored like each agency, from everything the ranked
@@ -264,7 +285,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 		if err != nil {
 			return nil, err
 		}
-		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil}
+		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil,
+			Dossiers: rates(counted, ids)}
 		rk.Scores[top.ID] = s
 		idx, ci := res.Headline()
 		entries = append(entries, score.RankEntry{Code: top.Code, DefinitionID: def.ID, Responses: res.Responses, Index: idx, CI95: ci})

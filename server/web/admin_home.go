@@ -13,6 +13,7 @@ type adminHomePage struct {
 	Counts       sqlite.AdminCounts
 	Offline      []*sqlite.DeviceInfo
 	OfflineHours int
+	Public       bool // the public results page is on
 }
 
 // adminHome is GET /admin: totals, offline tablets, pending flagged
@@ -32,7 +33,11 @@ func (s *Server) adminHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours())}
+	public, err := s.DB.PublicResults(ctx)
+	if err != nil {
+		return err
+	}
+	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours()), Public: public}
 	for _, d := range devices {
 		if d.Offline(now, sqlite.DeviceOfflineAfter) {
 			p.Offline = append(p.Offline, d)

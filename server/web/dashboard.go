@@ -125,7 +125,7 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 		return sc, err
 	}
 	sc.Collecting = collectingFor(l, s.Clock.Now(), t.Month, func(m string) string { return monthLink(c.Request().URL.Path, c.QueryParams(), m) })
-	sc.Head = buildHeadline(f, series)
+	sc.Head = buildHeadline(f, series, s.LowResponseRate)
 	st, err := s.Reports.Standing(ctx, t.Agency, t.Def, t.Month)
 	if err != nil {
 		return sc, err

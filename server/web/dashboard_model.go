@@ -96,6 +96,7 @@ type headline struct {
 	Excluded  string
 	Spark     template.HTML
 	Rolling   *rollingHead // the last three months together, when the month has under 30 responses
+	Dossiers  dossierFacts // response rates and QĐ 766, where dossier counts exist
 }
 
 // Rolled reports whether the headline leads with the three-month figure,
@@ -127,7 +128,7 @@ func methodNote(l *i18n.Localizer, m survey.Method) string {
 
 // buildHeadline fills the card from the 13-month series (the last entry is
 // the month shown, the first the same month a year before).
-func buildHeadline(f fmtr, series []*report.Score) headline {
+func buildHeadline(f fmtr, series []*report.Score, lowRate float64) headline {
 	cur, prev, year := series[len(series)-1], series[len(series)-2], series[0]
 	res := cur.Result
 	idx, ci := cur.Headline()
@@ -147,6 +148,7 @@ func buildHeadline(f fmtr, series []*report.Score) headline {
 	case t.Mean.Valid:
 		h.Mean = f.l.T("dash.mean", map[string]any{"Mean": f.l.Number(t.Mean.Value, 2)})
 	}
+	h.Dossiers = buildDossierFacts(f, cur.Dossiers, lowRate)
 	h.Month = f.change(report.CompareScores(cur, prev), prev.Month)
 	h.Year = f.change(report.CompareScores(cur, year), year.Month)
 	if cur.Excluded > 0 {

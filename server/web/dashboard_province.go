@@ -30,6 +30,8 @@ type rankRow struct {
 	Tier      string
 	Whisker   template.HTML
 	Note      string // why not ranked, when it is not only "under 30"
+	Rate      string // response rate, "" where no dossier counts
+	RateLow   bool
 }
 
 // rankingView is a comparison: funnel first, the numbered table second,
@@ -71,6 +73,9 @@ func (s *Server) buildRanking(ctx context.Context, f fmtr, rk *report.Ranking, q
 		idx, ci := sc.Headline()
 		r := rankRow{Code: code, Name: sc.Agency.Name.In(f.l.Lang()), Link: "/dashboard/agency/" + url.PathEscape(code) + query,
 			N: f.l.Int(sc.Result.Responses), Responses: f.responses(sc.Result.Responses), Index: f.pct(idx)}
+		if d := sc.Dossiers; d != nil && d.Responses != nil {
+			r.Rate, r.RateLow = f.pct(d.Responses.Value), d.Responses.Low(s.LowResponseRate)
+		}
 		if ci != nil {
 			r.CI = f.interval(ci)
 			r.Whisker = whisker(idx.Value, ci.Lo, ci.Hi, idx.Valid, sc.Result.Reliable, axis)

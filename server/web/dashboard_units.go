@@ -161,10 +161,13 @@ func (s *Server) daysChart(ctx context.Context, f fmtr, t *dashScope) (template.
 
 // quality lists the data-quality facts of UX.md §3 item 6 that the rollups
 // know: flagged responses left out, partial responses, comments, kiosk
-// share and silent days. Response rates need dossier counts, not yet kept.
+// share and silent days, and the response rate where dossier counts exist.
 func qualityFacts(f fmtr, cur *report.Score, kiosk, emptyDays int) []string {
 	n := cur.Result.Responses
 	out := []string{f.l.T("dash.quality.rate_unknown")}
+	if r := buildDossierFacts(f, cur.Dossiers, 0); r.Rate != "" {
+		out[0] = r.Rate
+	}
 	out = append(out, f.l.T("dash.quality.excluded", map[string]any{"Count": f.l.Int(cur.Excluded)}))
 	if n > 0 {
 		out = append(out, f.l.T("dash.quality.kiosk", map[string]any{"Share": f.share(kiosk, n), "Other": f.share(n-kiosk, n)}))

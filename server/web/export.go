@@ -129,6 +129,37 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 			}
 		}
 	}
+	return writeDossierRows(w, l, sc, len(levels))
+}
+
+// writeDossierRows adds, where dossier counts exist, the response rate,
+// the codes used and the QĐ 766 indicator in the same columns: the
+// denominator under n, the numerator under satisfied, the rate as index
+// (QĐ 766: dossiers handled under n, no numerator).
+func writeDossierRows(w exportRows, l *i18n.Localizer, sc *report.Score, levels int) error {
+	d := sc.Dossiers
+	if d == nil {
+		return nil
+	}
+	row := func(kind, code, name string, n int, num xcell, v score.Figure) error {
+		r := []xcell{sc.Agency.Code, sc.Month, sc.Definition.ID, sc.Definition.Version, l.T("counts.export.kind." + kind), code, name,
+			sc.Result.Responses, sc.Excluded, n, nil}
+		r = append(r, make([]xcell, levels)...)
+		return w.row(append(r, num, exportNum(v), nil, nil, nil))
+	}
+	if r := d.Responses; r != nil {
+		if err := row("rate", "response_rate", l.T("counts.export.response_rate"), r.Den, r.Num, r.Value); err != nil {
+			return err
+		}
+	}
+	if r := d.Codes; r != nil {
+		if err := row("rate", "code_rate", l.T("counts.export.code_rate"), r.Den, r.Num, r.Value); err != nil {
+			return err
+		}
+	}
+	if q := d.QD766; q != nil {
+		return row("qd766", "qd766", l.T("counts.export.qd766"), q.Handled, nil, q.Index) // not a share of one count
+	}
 	return nil
 }
 

@@ -161,8 +161,16 @@ func (s *Server) routes() {
 	g.GET("/alerts/subscriptions/:id", s.adminSubscription)
 	g.POST("/alerts/subscriptions/:id", s.adminSubscriptionSave)
 
+	g.GET("/dossiers", s.adminDossiers)
+	g.POST("/dossiers", s.adminDossiersSave)
+
+	g.POST("/public", s.adminPublic)
+
 	g.GET("/audit", s.adminAudit)
 	g.GET("/audit.csv", s.adminAuditExport)
+
+	// Public results, when the province turns them on (404 otherwise).
+	e.GET("/ket-qua", s.publicResults)
 
 	// Printable A4 posters.
 	e.GET("/posters/counter/:code", s.counterPoster)
@@ -173,6 +181,7 @@ func (s *Server) routes() {
 	api.GET("/surveys/:id", s.getSurvey)
 	api.POST("/responses", s.submitResponse)
 	api.POST("/tokens", s.issueToken)
+	api.POST("/dossier-counts", s.putDossierCount)
 	api.POST("/kiosk/pair", s.kioskPair)
 	api.GET("/kiosk/config", s.kioskConfig)
 	api.POST("/kiosk/heartbeat", s.kioskHeartbeat)

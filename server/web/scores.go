@@ -33,6 +33,49 @@ type scoreJSON struct {
 	Elements  []elementJSON `json:"elements"`
 	ND61      *nd61JSON     `json:"nd61,omitempty"`
 	Target    *targetJSON   `json:"target"`
+	// Only where dossier counts were reported for the scope and month
+	// (docs/decisions/0015): nothing, rather than 0 %, elsewhere.
+	ResponseRate *rateJSON  `json:"response_rate,omitempty"`
+	CodeRate     *rateJSON  `json:"code_rate,omitempty"`
+	QD766        *qd766JSON `json:"qd766,omitempty"`
+}
+
+// rateJSON is a share with what it is made of: rate = 100 · numerator / denominator.
+type rateJSON struct {
+	Numerator   int          `json:"numerator"`
+	Denominator int          `json:"denominator"`
+	Rate        score.Figure `json:"rate"`
+	Low         bool         `json:"low"` // under SIPAS_LOW_RESPONSE_RATE: read the index with care
+}
+
+// qd766JSON is the QĐ 766/QĐ-TTg satisfaction indicator and its inputs.
+type qd766JSON struct {
+	Index        score.Figure `json:"index"`
+	Handled      int          `json:"handled"`
+	Late         int          `json:"late"`
+	Complaints   int          `json:"complaints"`
+	Rated        int          `json:"rated"`
+	NotSatisfied int          `json:"not_satisfied"`
+	Source       string       `json:"source"`
+}
+
+func toRateJSON(r *score.Rate, low float64) *rateJSON {
+	if r == nil {
+		return nil
+	}
+	return &rateJSON{Numerator: r.Num, Denominator: r.Den, Rate: r.Value, Low: r.Low(low)}
+}
+
+// addDossiers adds the response rates and the QĐ 766 indicator, when counts exist.
+func (out *scoreJSON) addDossiers(d *report.Dossiers, low float64) {
+	if d == nil {
+		return
+	}
+	out.ResponseRate, out.CodeRate = toRateJSON(d.Responses, low), toRateJSON(d.Codes, low)
+	if q := d.QD766; q != nil {
+		out.QD766 = &qd766JSON{Index: q.Index, Handled: q.Handled, Late: q.Late, Complaints: q.Complaints,
+			Rated: q.Rated, NotSatisfied: q.NotSatisfied, Source: score.QD766Source}
+	}
 }
 
 // targetJSON is the target in force for the month's year: the agency's own
@@ -93,7 +136,7 @@ func ci(t score.Tally) *[2]float64 {
 
 // toScoreJSON flattens a report score into the API's shape: elements in
 // official order with their items, whatever the method.
-func toScoreJSON(s *report.Score, lang string) scoreJSON {
+func toScoreJSON(s *report.Score, lang string, low float64) scoreJSON {
 	def, res := s.Definition, s.Result
 	out := scoreJSON{
 		Agency: placeJSON{Code: s.Agency.Code, Name: s.Agency.Name.In(lang)}, Month: s.Month,
@@ -149,6 +192,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 	}
 	out.CI95, out.Mean, out.Counts, out.NA = ci(total), total.Mean, counts(total), total.NA
+	out.addDossiers(s.Dossiers, low)
 	return out
 }
 
@@ -226,7 +270,7 @@ func (s *Server) apiScores(c echo.Context) error {
 		return err
 	}
 	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
-	out := toScoreJSON(sc, lang)
+	out := toScoreJSON(sc, lang, s.LowResponseRate)
 	if out.Target, err = s.targetInForce(c, a, sc.Month, lang); err != nil {
 		return err
 	}
@@ -260,6 +304,7 @@ type rankRowJSON struct {
 	Tier      string       `json:"tier,omitempty"`
 	Clearly   bool         `json:"clearly,omitempty"`
 	Reason    string       `json:"reason,omitempty"`
+	Rate      *rateJSON    `json:"response_rate,omitempty"`
 }
 
 // apiRanking is GET /api/v1/rankings?month=&survey=[&parent=]: the agencies
@@ -317,6 +362,9 @@ func (s *Server) apiRanking(c echo.Context) error {
 		sc := byCode[code]
 		idx, c := sc.Headline()
 		r := rankRowJSON{Agency: placeJSON{Code: code, Name: sc.Agency.Name.In(lang)}, Responses: sc.Result.Responses, Index: idx}
+		if sc.Dossiers != nil {
+			r.Rate = toRateJSON(sc.Dossiers.Responses, s.LowResponseRate)
+		}
 		if c != nil {
 			r.CI95 = &[2]float64{c.Lo, c.Hi}
 		}

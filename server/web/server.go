@@ -53,7 +53,15 @@ type Deps struct {
 	// ProvinceOfficers: province viewers see per-officer figures too; by
 	// default only the agency's head does (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// LowResponseRate is the response rate (a fraction) under which a
+	// score carries a warning about how far it can be trusted
+	// (SIPAS_LOW_RESPONSE_RATE); 0 means the default, 0.1.
+	LowResponseRate float64
 }
+
+// DefaultLowResponseRate is the response rate under which a score is
+// flagged when no setting says otherwise: one citizen in ten.
+const DefaultLowResponseRate = 0.1
 
 // Server is the HTTP application.
 type Server struct {
@@ -108,6 +116,9 @@ func New(d Deps) (*Server, error) {
 	v, err := newViews(d.Assets, st)
 	if err != nil {
 		return nil, err
+	}
+	if d.LowResponseRate == 0 {
+		d.LowResponseRate = DefaultLowResponseRate
 	}
 	s := &Server{Deps: d, views: v, static: st, kiosk: kiosk}
 	e := echo.New()

@@ -25,24 +25,25 @@ type adminCmd struct {
 }
 
 var adminCmds = map[string]adminCmd{
-	"agency import": {nil, agencyImport},
-	"agency export": {nil, func(ctx context.Context, a *adminCLI, _ string) error { return a.db().ExportAgencies(ctx, a.out) }},
-	"agency add":    {[]string{"code", "name-vi", "name-en", "kind", "parent", "legacy-code"}, agencyAdd},
-	"agency move":   {[]string{"parent"}, agencyMove},
-	"agency close":  {[]string{"date"}, agencyClose},
-	"agency merge":  {[]string{"into", "date"}, agencyMerge},
-	"counter add":   {[]string{"agency", "code", "name-vi", "name-en", "number=0", "idle=45", "idle-warning=20"}, counterAdd},
-	"officer add":   {[]string{"agency", "code", "name", "title", "counter"}, officerAdd},
-	"user invite":   {[]string{"username", "role", "agency", "name"}, userInvite},
-	"user reset":    {nil, userReset},
-	"user disable":  {nil, userDisable},
-	"apikey list":   {nil, apikeyList},
-	"apikey revoke": {nil, apikeyRevoke},
-	"device list":   {nil, deviceList},
-	"device revoke": {nil, deviceRevoke},
-	"target set":    {[]string{"agency", "year", "index", "response-rate"}, targetSet},
-	"target clear":  {[]string{"agency", "year"}, targetClear},
-	"target list":   {[]string{"year"}, targetList},
+	"agency import":   {nil, agencyImport},
+	"agency export":   {nil, func(ctx context.Context, a *adminCLI, _ string) error { return a.db().ExportAgencies(ctx, a.out) }},
+	"agency add":      {[]string{"code", "name-vi", "name-en", "kind", "parent", "legacy-code"}, agencyAdd},
+	"agency move":     {[]string{"parent"}, agencyMove},
+	"agency close":    {[]string{"date"}, agencyClose},
+	"agency merge":    {[]string{"into", "date"}, agencyMerge},
+	"counter add":     {[]string{"agency", "code", "name-vi", "name-en", "number=0", "idle=45", "idle-warning=20"}, counterAdd},
+	"officer add":     {[]string{"agency", "code", "name", "title", "counter"}, officerAdd},
+	"user invite":     {[]string{"username", "role", "agency", "name"}, userInvite},
+	"user reset":      {nil, userReset},
+	"user disable":    {nil, userDisable},
+	"apikey list":     {nil, apikeyList},
+	"apikey revoke":   {nil, apikeyRevoke},
+	"device list":     {nil, deviceList},
+	"device revoke":   {nil, deviceRevoke},
+	"target set":      {[]string{"agency", "year", "index", "response-rate"}, targetSet},
+	"target clear":    {[]string{"agency", "year"}, targetClear},
+	"target list":     {[]string{"year"}, targetList},
+	"dossiers import": {nil, dossiersImport},
 }
 
 // admin adapts the administration command of that name (adminCmds): it
@@ -163,6 +164,23 @@ func agencyImport(ctx context.Context, a *adminCLI, file string) error {
 		return err
 	}
 	fmt.Fprintf(a.out, "imported %s: %d created, %d updated, %d unchanged\n", file, res.Created, res.Updated, res.Unchanged)
+	return nil
+}
+
+func dossiersImport(ctx context.Context, a *adminCLI, file string) error {
+	if file == "" {
+		return errors.New("usage: sipas dossiers import FILE")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n, err := a.db().ImportDossierCounts(ctx, f, survey.CLI, a.now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "imported %s: %d counter-days stored\n", file, n)
 	return nil
 }
 

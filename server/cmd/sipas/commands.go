@@ -41,6 +41,7 @@ var commands = []command{
 	{"agency close", "CODE --date YYYY-MM-DD", "", admin("agency close")},
 	{"agency merge", "CODE --into CODE --date YYYY-MM-DD", "", admin("agency merge")},
 	{"officer add", "--agency C --code C --name N [--title T] [--counter C]", "", admin("officer add")},
+	{"dossiers import", "FILE", "dossiers per counter and day from a CSV file counter,date,received[,handled,late,complaints] (all rows or none)", admin("dossiers import")},
 	{"user invite", "--username U --role admin|province|agency_head [--agency CODE] [--name N]", "print a one-time link (7 days) to set a password", admin("user invite")},
 	{"user reset", "USERNAME", "clear the password and print a new one-time link", admin("user reset")},
 	{"user disable", "USERNAME", "", admin("user disable")},

@@ -37,7 +37,13 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS.md).
 	ProvinceOfficers bool
-	Alerts           alert.Settings // rules' thresholds and the mail relay (SIPAS_ALERT_*, SIPAS_SMTP_*)
+	// LowResponseRate: under this response rate (a fraction) a score
+	// carries a warning about how far it can be trusted.
+	LowResponseRate float64
+	// Public turns the public results page (/ket-qua) on at start, for
+	// scripted installs; an administrator can turn it off again.
+	Public bool
+	Alerts alert.Settings // rules' thresholds and the mail relay (SIPAS_ALERT_*, SIPAS_SMTP_*)
 }
 
 // TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
@@ -81,6 +87,8 @@ var serveVars = []configVar{
 	{"acme-ca", "SIPAS_ACME_CA", "", "acme mode: the CA's directory URL (default Let's Encrypt)"},
 	{"acme-email", "SIPAS_ACME_EMAIL", "", "acme mode: contact address for the ACME account"},
 	{"http-addr", "SIPAS_HTTP_ADDR", "", "with TLS: plain-HTTP address (e.g. :80) that redirects to HTTPS and serves the CA to tablets"},
+	{"low-response-rate", "SIPAS_LOW_RESPONSE_RATE", "0.1", "response rate (responses ÷ dossiers received, a fraction) under which a score carries a warning"},
+	{"public", "SIPAS_PUBLIC", "0", "1 = turn the public results page /ket-qua on at start (off by default; admins can switch it)"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 	{"alert-every", "SIPAS_ALERT_EVERY", "1m", "how often the alert rules run and due alerts are sent (webhook retries follow this step)"},
 	{"alert-silent", "SIPAS_ALERT_SILENT", "4h", "a tablet unheard for more than this much working time raises an alert"},
@@ -156,6 +164,12 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	}
 	if c.ProvinceOfficers, err = parseBool(*vals["province-officers"]); err != nil {
 		return nil, fmt.Errorf("SIPAS_PROVINCE_OFFICERS / -province-officers %q is not 0 or 1", *vals["province-officers"])
+	}
+	if c.Public, err = parseBool(*vals["public"]); err != nil {
+		return nil, fmt.Errorf("SIPAS_PUBLIC / -public %q is not 0 or 1", *vals["public"])
+	}
+	if c.LowResponseRate, err = strconv.ParseFloat(*vals["low-response-rate"], 64); err != nil || !(c.LowResponseRate > 0 && c.LowResponseRate <= 1) {
+		return nil, fmt.Errorf("SIPAS_LOW_RESPONSE_RATE / -low-response-rate %q is not a fraction above 0 and at most 1, such as 0.1", *vals["low-response-rate"])
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

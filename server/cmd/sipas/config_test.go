@@ -13,7 +13,7 @@ func TestConfigDefaultsAndPrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DataDir != "./data" || c.Lang != "vi" || c.Demo || c.BaseURL != "http://localhost:8080" {
+	if c.Addr != ":8080" || c.DataDir != "./data" || c.Lang != "vi" || c.Demo || c.BaseURL != "http://localhost:8080" || c.LowResponseRate != 0.1 {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.DBPath() != "data/sipas.db" {
@@ -21,6 +21,7 @@ func TestConfigDefaultsAndPrecedence(t *testing.T) {
 	}
 	c, err = parseServeConfig([]string{"-addr", "127.0.0.1:9000"}, env(map[string]string{
 		"SIPAS_ADDR": ":7000", "SIPAS_DEMO": "1", "SIPAS_LANG": "en", "SIPAS_BASE_URL": "https://khaosat.cantho.gov.vn/",
+		"SIPAS_LOW_RESPONSE_RATE": "0.25", "SIPAS_PUBLIC": "1",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +29,7 @@ func TestConfigDefaultsAndPrecedence(t *testing.T) {
 	if c.Addr != "127.0.0.1:9000" {
 		t.Errorf("flag should beat environment, got %s", c.Addr)
 	}
-	if !c.Demo || c.Lang != "en" || c.BaseURL != "https://khaosat.cantho.gov.vn" {
+	if !c.Demo || c.Lang != "en" || c.BaseURL != "https://khaosat.cantho.gov.vn" || c.LowResponseRate != 0.25 || !c.Public {
 		t.Errorf("environment not applied: %+v", c)
 	}
 }
@@ -72,6 +73,10 @@ func TestConfigBadValuesSayWhich(t *testing.T) {
 		{map[string]string{"SIPAS_LOG_LEVEL": "loud"}, "SIPAS_LOG_LEVEL"},
 		{map[string]string{"SIPAS_SHUTDOWN_TIMEOUT": "-1s"}, "SIPAS_SHUTDOWN_TIMEOUT"},
 		{map[string]string{"SIPAS_SURVEY_DIR": "/no/such/folder"}, "SIPAS_SURVEY_DIR"},
+		{map[string]string{"SIPAS_LOW_RESPONSE_RATE": "10%"}, "SIPAS_LOW_RESPONSE_RATE"},
+		{map[string]string{"SIPAS_PUBLIC": "maybe"}, "SIPAS_PUBLIC"},
+		{map[string]string{"SIPAS_LOW_RESPONSE_RATE": "0"}, "SIPAS_LOW_RESPONSE_RATE"},
+		{map[string]string{"SIPAS_LOW_RESPONSE_RATE": "1.5"}, "SIPAS_LOW_RESPONSE_RATE"},
 		{map[string]string{"SIPAS_ALERT_EVERY": "soon"}, "SIPAS_ALERT_EVERY"},
 		{map[string]string{"SIPAS_ALERT_SILENT": "0s"}, "SIPAS_ALERT_SILENT"},
 		{map[string]string{"SIPAS_ALERT_HOURS": "weekdays"}, "SIPAS_ALERT_HOURS"},
