@@ -162,12 +162,12 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		return err
 	}
 	m := metrics.New()
+	a.Rollup = db.NewRollup(cat)
 	a.Collect = collect.New(collect.Config{
 		DB: db, Surveys: cat, Codes: codes, Clock: opt.Clock, Rules: cfg.Rules, Metrics: m,
-		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst),
+		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst), Rollup: a.Rollup,
 	})
 	a.Reports = report.New(db, cat)
-	a.Rollup = db.NewRollup(cat)
 	a.Web, err = web.New(web.Deps{
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: opt.Logger,
 		Clock: opt.Clock, Assets: assets.FS, Kiosk: kiosk.FS,

@@ -28,6 +28,10 @@ type Rollup struct {
 	defs map[string]*survey.Definition // id@version → definition (older versions from the surveys table)
 
 	afterCount func() // tests: runs between counting a batch and writing it
+
+	fedMu    sync.Mutex
+	fed      []rawResponse // committed by the writer, answers already parsed, in id order
+	fromFeed int           // responses counted from the feed (tests check it is used)
 }
 
 // NewRollup returns the rollup keeper for db.
@@ -116,7 +120,13 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	if err := r.db.read.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&from); err != nil {
 		return 0, 0, err
 	}
-	batch, err := readBatch(ctx, r.db.read, from, limit)
+	batch, err := r.fedBatch(ctx, from, limit)
+	if err != nil {
+		return 0, from, err
+	}
+	if batch == nil {
+		batch, err = readBatch(ctx, r.db.read, from, limit)
+	}
 	if err != nil || len(batch) == 0 {
 		return 0, from, err
 	}
@@ -160,6 +170,51 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	return len(batch), last, nil
 }
 
+// maxFed bounds the responses waiting in the feed; when the worker is
+// behind, the oldest are dropped and read back from the database instead.
+const maxFed = 20 * stepSize
+
+// feed hands the worker responses the writer has just committed, with
+// their parsed answers, so that it need not read and decode them again
+// (docs/decisions/0014). It only saves work: a step uses them only if they
+// are exactly the responses after its position, else it reads as before.
+func (r *Rollup) feed(rs []rawResponse) {
+	r.fedMu.Lock()
+	defer r.fedMu.Unlock()
+	r.fed = append(r.fed, rs...)
+	if over := len(r.fed) - maxFed; over > 0 {
+		r.fed = append(r.fed[:0], r.fed[over:]...)
+	}
+}
+
+// fedBatch returns up to limit fed responses after position from, or nil if
+// the feed does not hold exactly the stored responses that follow it (the
+// worker was behind, or something other than the writer inserted).
+func (r *Rollup) fedBatch(ctx context.Context, from int64, limit int) ([]rawResponse, error) {
+	r.fedMu.Lock()
+	i := 0
+	for i < len(r.fed) && r.fed[i].id <= from {
+		i++
+	}
+	r.fed = append(r.fed[:0], r.fed[i:]...) // counted already
+	// Taken only when counted (the next step drops them): if the batch
+	// does not fit, the step reads, and the feed may fit after that.
+	batch := slices.Clone(r.fed[:min(limit, len(r.fed))])
+	n := len(batch)
+	r.fedMu.Unlock()
+	if n == 0 {
+		return nil, nil
+	}
+	same, err := unchanged(ctx, r.db.read, from, batch)
+	if err != nil || !same {
+		return nil, err
+	}
+	r.fedMu.Lock()
+	r.fromFeed += len(batch)
+	r.fedMu.Unlock()
+	return batch, nil
+}
+
 // readBatch reads up to limit responses after position from.
 func readBatch(ctx context.Context, q querier, from int64, limit int) ([]rawResponse, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
@@ -194,8 +249,10 @@ func (r *Rollup) countBatch(ctx context.Context, q querier, batch []rawResponse)
 
 // unchanged reports whether the responses between from and the batch's
 // last are still exactly the batch, with the same excluded marks.
-func unchanged(ctx context.Context, tx *sqlTx, from int64, batch []rawResponse) (bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, excluded FROM responses WHERE id > ? AND id <= ? ORDER BY id`, from, batch[len(batch)-1].id)
+func unchanged(ctx context.Context, q querier, from int64, batch []rawResponse) (bool, error) {
+	// The limit keeps the check as cheap as the batch, however far behind from is.
+	rows, err := q.QueryContext(ctx, `SELECT id, excluded FROM responses WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+		from, batch[len(batch)-1].id, len(batch)+1)
 	if err != nil {
 		return false, err
 	}
@@ -280,6 +337,20 @@ type rawResponse struct {
 	received                                            string
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
+	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
+}
+
+// rawOf is a stored response as the counting code reads it, without a
+// second decoding of its answers.
+func rawOf(r *survey.Response) rawResponse {
+	rr := rawResponse{id: r.ID, surveyID: r.SurveyID, version: r.SurveyVersion, channel: string(r.Channel),
+		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
+		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
+		parsed: r.Answers}
+	if r.AnsweredAt != nil {
+		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
+	}
+	return rr
 }
 
 // day is the Asia/Ho_Chi_Minh day the response counts in: the citizen's time
@@ -305,9 +376,11 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 	if err != nil {
 		return err
 	}
-	var a map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
-		return fmt.Errorf("response %d: answers: %w", rr.id, err)
+	a := rr.parsed
+	if a == nil {
+		if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
+			return fmt.Errorf("response %d: answers: %w", rr.id, err)
+		}
 	}
 	countOne(def, rr, a, cs)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -44,6 +45,7 @@ type Writer struct {
 	queue    chan *pending
 	maxBatch int
 	observe  WriterObserver
+	rollup   atomic.Pointer[Rollup] // told of every committed response, if set
 
 	mu     sync.RWMutex // guards closed against Submit racing Close
 	closed bool
@@ -72,6 +74,10 @@ func (db *DB) NewWriter(maxBatch int, observe WriterObserver) *Writer {
 	go w.loop()
 	return w
 }
+
+// Feed hands every response committed from now on to the rollup worker r,
+// with its parsed answers, so that it counts them without reading them back.
+func (w *Writer) Feed(r *Rollup) { w.rollup.Store(r) }
 
 // Submit queues a response and waits until it is committed (or refused).
 func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
@@ -154,6 +160,15 @@ func (w *Writer) commit(batch []*pending) {
 		w.observe(len(batch), time.Since(start))
 		for i, p := range batch {
 			p.result <- writeResult{outcome: outcomes[i]}
+		}
+		if r := w.rollup.Load(); r != nil {
+			fed := make([]rawResponse, 0, len(batch))
+			for i, p := range batch {
+				if outcomes[i] == Inserted {
+					fed = append(fed, rawOf(p.w.Response))
+				}
+			}
+			r.feed(fed)
 		}
 		return
 	}
