@@ -241,7 +241,7 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		clockOK: clockOK, tokenFromDevice: sub.Device != nil && w.TokenID != 0, seqOK: seqOK,
 	})
 	r.Excluded = s.rules.excluded(r.Flags)
-	w.Response = r
+	w.Response, w.Answers = r, canon
 
 	out, err := s.writer.Submit(ctx, w)
 	if err != nil {

@@ -31,6 +31,9 @@ type Write struct {
 	// moves the device's highest number and count (its "missing" figure). An
 	// implausible one is stored with the response and moves neither.
 	CountSeq bool
+	// Answers, if not nil, is Response.Answers exactly as json.Marshal
+	// encodes them: the submission path has it already (decision 14).
+	Answers []byte
 }
 
 // WriterObserver is told about every committed batch (for metrics).
@@ -192,7 +195,7 @@ func writeBatch(tx *sqlTx, batch []*pending, outcomes []Outcome) error {
 	devices := map[int64]*seqs{}
 	for i, p := range batch {
 		r := p.w.Response
-		res, err := ins.ExecContext(ctx, responseArgs(r)...)
+		res, err := ins.ExecContext(ctx, responseArgsEncoded(r, p.w.Answers)...)
 		if err != nil {
 			return err
 		}
