@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 
 // rollupFixture registers the shipped questionnaires and makes n agencies
 // with one counter each.
-func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, counters []int64) {
+func rollupFixture(t testing.TB, db *DB, n int) (cat *survey.Catalog, agencies, counters []int64) {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := survey.Load(surveydefs.FS)
@@ -39,7 +40,7 @@ func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, 
 }
 
 // randomResponses makes n plausible responses to the shipped questionnaires.
-func randomResponses(t *testing.T, rng *rand.Rand, cat *survey.Catalog, agencies, counters []int64, n int, start int) []*survey.Response {
+func randomResponses(t testing.TB, rng *rand.Rand, cat *survey.Catalog, agencies, counters []int64, n int, start int) []*survey.Response {
 	t.Helper()
 	defs := cat.All()
 	var out []*survey.Response
@@ -417,4 +418,78 @@ func TestFedRollupEqualsRebuild(t *testing.T) {
 	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
 		t.Fatalf("fed and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", len(incA), len(rebA), len(incR), len(rebR))
 	}
+}
+
+// BenchmarkRollupFedStep: the worker's CPU per response counted from the
+// writer's feed (no reading back), and the longest step, during which the
+// submissions' writer waits, by step size (decision 14). 8,000 responses
+// like perf-ratio's (one questionnaire, month and channel, 32 counters),
+// about two seconds of its load. Wall time includes the fsyncs.
+func BenchmarkRollupFedStep(b *testing.B) {
+	for _, size := range []int{500, 2000, 4000} {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			var spent, longest, cpu time.Duration
+			counted := 0
+			for range b.N {
+				b.StopTimer()
+				ctx := context.Background()
+				db, err := Open(ctx, b.TempDir()+"/r.db")
+				if err != nil {
+					b.Fatal(err)
+				}
+				cat, agencies, counters := rollupFixture(b, db, 32)
+				rs := randomResponses(b, rand.New(rand.NewPCG(1, 2)), cat, agencies, counters, 8000, 0)
+				def, _ := cat.Get("sipas-dv-2023")
+				now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+				for _, r := range rs { // all alike but for counter and answers, as under perf-ratio
+					answers := map[string]json.RawMessage{}
+					for _, q := range def.Questions() {
+						if q.Kind == survey.KindScale {
+							answers[q.Code] = json.RawMessage(strconv.Itoa(1 + rand.IntN(5)))
+						}
+					}
+					r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, answers, nil, false
+					r.AnsweredAt, r.ReceivedAt, r.Month = &now, now, survey.Month(now)
+				}
+				if err := db.InsertResponses(ctx, rs); err != nil {
+					b.Fatal(err)
+				}
+				ru := db.NewRollup(cat)
+				for _, r := range rs {
+					ru.feed([]rawResponse{rawOf(r)})
+				}
+				b.StartTimer()
+				cpu0 := cpuTime()
+				for {
+					t0 := time.Now()
+					n, _, err := ru.step(ctx, size)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if n == 0 {
+						break
+					}
+					d := time.Since(t0)
+					spent, longest, counted = spent+d, max(longest, d), counted+n
+				}
+				cpu += cpuTime() - cpu0
+				b.StopTimer()
+				if ru.fromFeed != len(rs) {
+					b.Fatalf("%d of %d counted from the feed", ru.fromFeed, len(rs))
+				}
+				db.Close()
+			}
+			b.ReportMetric(float64(spent.Nanoseconds())/float64(counted), "ns/response")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(counted), "cpu-ns/response")
+			b.ReportMetric(float64(longest.Microseconds())/1000, "ms-longest-step")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
