@@ -116,3 +116,39 @@ func FuzzDecodeAndValidate(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRequestCPU is a submission's own work before the writer: decode,
+// validate against its questionnaire, the canonical answers, content hash
+// and burst key, on perf-ratio's body (19 answers and a comment). Decision
+// 14 records it as it changes.
+func BenchmarkRequestCPU(b *testing.B) {
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	def, _ := cat.Get("sipas-dv-2023")
+	answers := map[string]json.RawMessage{}
+	for i, q := range def.Items() {
+		if len(answers) < 19 && q.Kind == survey.KindScale {
+			answers[q.Code] = json.RawMessage([]string{"1", "2", "3", "4", "5"}[i%5])
+		}
+	}
+	a, _ := json.Marshal(answers)
+	body := []byte(`{"id":"0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c8d","survey":"sipas-dv-2023","version":"` + def.Version +
+		`","channel":"kiosk","lang":"vi","answered_at":"2026-12-04T10:00:00Z","answers":` + string(a) +
+		`,"comment":"Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu."}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		req, err := DecodeRequest(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := def.ValidateAnswers(req.Answers, req.Comment, req.Partial); err != nil {
+			b.Fatal(err)
+		}
+		canon := canonicalAnswers(req.Answers)
+		if len(req.contentHash(canon)) == 0 || answersKey(canon) == "" {
+			b.Fatal("no hash")
+		}
+	}
+}
