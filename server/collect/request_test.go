@@ -60,6 +60,7 @@ func TestCanonicalEncodingMatchesTheStoredHashes(t *testing.T) {
 		`{"id":"x","survey":"s","version":"v","channel":"kiosk","answers":{"B":[ "p", "q" ],"A":1,"Z":null},"comment":"<b>&</b> Cán bộ\u2028"}`,
 		`{"id":"y","answers":{"TXT":"a < b && c > d","HL":5},"seq":3,"partial":true,"answered_at":"2026-12-01T08:00:00+07:00"}`,
 		`{"id":"z","answers":{}}`,
+		`{"id":"k","answers":{"<a>&":1,"\u00e9\"\\":2,"\u2028":3,"\u007f\u0001":4,"a b":5}}`,
 	} {
 		r, err := DecodeRequest([]byte(body))
 		if err != nil {
