@@ -426,7 +426,7 @@ func TestFedRollupEqualsRebuild(t *testing.T) {
 // like perf-ratio's (one questionnaire, month and channel, 32 counters),
 // about two seconds of its load. Wall time includes the fsyncs.
 func BenchmarkRollupFedStep(b *testing.B) {
-	for _, size := range []int{500, 2000, 4000} {
+	for _, size := range []int{500, 1000, 2000, 4000} {
 		b.Run(strconv.Itoa(size), func(b *testing.B) {
 			var spent, longest, cpu time.Duration
 			counted := 0
