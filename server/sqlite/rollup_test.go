@@ -185,15 +185,7 @@ func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	if _, err := ru.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	incA, incR := snapshot(t, db)
-	n, err := ru.Rebuild(ctx)
-	if err != nil || n != total {
-		t.Fatalf("rebuild counted %d of %d: %v", n, total, err)
-	}
-	rebA, rebR := snapshot(t, db)
-	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
-		t.Fatalf("incremental and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", len(incA), len(rebA), len(incR), len(rebR))
-	}
+	sameAsRebuild(t, db, ru, total, "incremental")
 	// And both agree with the raw rows: count HL=4 answers of quick ratings directly.
 	var direct, rolled int64
 	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM responses WHERE survey_id = 'nhanh' AND json_extract(answers, '$.HL') = 4`).Scan(&direct)
@@ -409,15 +401,7 @@ func TestFedRollupEqualsRebuild(t *testing.T) {
 	if ru.fromFeed < total/2 {
 		t.Fatalf("only %d of %d responses were counted from the feed", ru.fromFeed, total)
 	}
-	incA, incR := snapshot(t, db)
-	n, err := ru.Rebuild(ctx)
-	if err != nil || n != total {
-		t.Fatalf("rebuild counted %d of %d: %v", n, total, err)
-	}
-	rebA, rebR := snapshot(t, db)
-	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
-		t.Fatalf("fed and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", len(incA), len(rebA), len(incR), len(rebR))
-	}
+	sameAsRebuild(t, db, ru, total, "fed")
 }
 
 // BenchmarkRollupFedStep: the worker's CPU per response counted from the
@@ -492,4 +476,19 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// sameAsRebuild checks that the counts kept so far equal a rebuild from the
+// raw rows of all total responses.
+func sameAsRebuild(t *testing.T, db *DB, ru *Rollup, total int, kept string) {
+	t.Helper()
+	incA, incR := snapshot(t, db)
+	n, err := ru.Rebuild(context.Background())
+	if err != nil || n != total {
+		t.Fatalf("rebuild counted %d of %d: %v", n, total, err)
+	}
+	rebA, rebR := snapshot(t, db)
+	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
+		t.Fatalf("%s and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", kept, len(incA), len(rebA), len(incR), len(rebR))
+	}
 }
