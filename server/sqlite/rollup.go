@@ -349,6 +349,9 @@ func rawOf(r *survey.Response) rawResponse {
 		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
 		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
 		parsed: r.Answers}
+	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
+		rr.parsed = map[string]json.RawMessage{}
+	}
 	if r.AnsweredAt != nil {
 		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
 	}
