@@ -170,9 +170,10 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	return len(batch), last, nil
 }
 
-// maxFed bounds the responses waiting in the feed; when the worker is
-// behind, the oldest are dropped and read back from the database instead.
-const maxFed = 20 * stepSize
+// maxFed bounds the responses waiting in the feed (a couple of KB each:
+// 8,000 hold about two seconds of full load in ~16 MB); when the worker is
+// behind, or not running, the oldest are dropped and read back instead.
+const maxFed = 8 * stepSize
 
 // feed hands the worker responses the writer has just committed, with
 // their parsed answers, so that it need not read and decode them again

@@ -492,3 +492,15 @@ func sameAsRebuild(t *testing.T, db *DB, ru *Rollup, total int, kept string) {
 		t.Fatalf("%s and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", kept, len(incA), len(rebA), len(incR), len(rebR))
 	}
 }
+
+// TestFeedIsBounded: with the worker stopped or far behind, the feed keeps
+// only the newest maxFed responses (the rest are read back when due).
+func TestFeedIsBounded(t *testing.T) {
+	ru := (&DB{}).NewRollup(nil)
+	for i := range maxFed + 500 {
+		ru.feed([]rawResponse{{id: int64(i + 1)}})
+	}
+	if len(ru.fed) != maxFed || ru.fed[0].id != 501 || ru.fed[maxFed-1].id != maxFed+500 {
+		t.Fatalf("feed holds %d, ids %d…%d", len(ru.fed), ru.fed[0].id, ru.fed[len(ru.fed)-1].id)
+	}
+}
