@@ -183,12 +183,12 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		return err
 	}
 	m := metrics.New()
+	a.Rollup = db.NewRollup(cat)
 	a.Collect = collect.New(collect.Config{
 		DB: db, Surveys: cat, Codes: codes, Clock: opt.Clock, Rules: cfg.Rules, Metrics: m,
-		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst),
+		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst), Rollup: a.Rollup,
 	})
 	a.Reports = report.New(db, cat)
-	a.Rollup = db.NewRollup(cat)
 	// Rule 4 (response rate) reads the dossier counts (decision 15).
 	if a.Alerts, err = alert.New(alert.Deps{DB: db, Reports: a.Reports, Surveys: cat, I18n: bundle, Assets: assets.FS,
 		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts, Rates: dossierRates{db}}); err != nil {

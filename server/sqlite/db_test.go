@@ -75,7 +75,7 @@ func TestReaderCannotWrite(t *testing.T) {
 	}
 }
 
-func mustAgency(t *testing.T, db *DB, a *survey.Agency) *survey.Agency {
+func mustAgency(t testing.TB, db *DB, a *survey.Agency) *survey.Agency {
 	t.Helper()
 	if err := db.CreateAgency(context.Background(), a, survey.CLI, time.Now()); err != nil {
 		t.Fatalf("create %s: %v", a.Code, err)
