@@ -33,6 +33,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsFor(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
 	e.GET("/static/:hash/*", s.serveStatic)
+	e.GET("/favicon.ico", s.favicon)
 
 	e.GET("/", s.home)
 
