@@ -44,6 +44,20 @@ func (db *DB) CreateOnce(ctx context.Context, key string, make func() ([]byte, e
 	return v, err
 }
 
+// Setting returns the value stored under key, survey.ErrNotFound when none is.
+func (db *DB) Setting(ctx context.Context, key string) ([]byte, error) {
+	var v []byte
+	err := db.read.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, survey.ErrNotFound
+	}
+	return v, err
+}
+
+// SettingBaseURL is where the server records the public URL it serves
+// under, so that operator commands print links that work from a tablet.
+const SettingBaseURL = "base_url"
+
 // ReplaceSetting stores value under key in place of what was there
 // (`sipas tls rotate-ca`).
 func (db *DB) ReplaceSetting(ctx context.Context, key string, value []byte) error {
