@@ -19,14 +19,14 @@ type adminSection struct {
 // administration page is one line here.
 var adminSections = []adminSection{
 	{Path: "/admin", Label: "admin.nav.home", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/agencies", Label: "admin.agencies.title", Roles: []survey.Role{survey.RoleAdmin}, Also: []string{"/admin/counters", "/admin/officers"}},
-	{Path: "/admin/surveys", Label: "admin.surveys.title", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/devices", Label: "admin.devices.title", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/users", Label: "admin.users.title", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/apikeys", Label: "admin.keys.title", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/flags", Label: "admin.flags.title", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/paper", Label: "admin.paper.title", Roles: []survey.Role{survey.RoleAdmin}},
-	{Path: "/admin/audit", Label: "admin.audit.title", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/agencies", Label: "admin.nav.agencies", Roles: []survey.Role{survey.RoleAdmin}, Also: []string{"/admin/counters", "/admin/officers"}},
+	{Path: "/admin/surveys", Label: "admin.nav.surveys", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/devices", Label: "admin.nav.devices", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/users", Label: "admin.nav.users", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/apikeys", Label: "admin.nav.keys", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/flags", Label: "admin.nav.flags", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/paper", Label: "admin.nav.paper", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/audit", Label: "admin.nav.audit", Roles: []survey.Role{survey.RoleAdmin}},
 	{Path: "/dashboard", Label: "admin.nav.dashboard", Roles: []survey.Role{survey.RoleAdmin, survey.RoleProvince, survey.RoleAgencyHead}},
 }
 
