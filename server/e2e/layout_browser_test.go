@@ -155,6 +155,16 @@ func TestScorecardHeadlineAboveTheFold(t *testing.T) {
 	if h := bottoms["pickerRows"]; h > 110 {
 		t.Errorf("the filters are %v px tall, want one row", h)
 	}
+	// The first screen as a person sees it.
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(artifactsDir(t, "sipas-scorecard"), "1440x900-first-screen.png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestPhoneFormCountsItsPages: the start page announces its pages and each
