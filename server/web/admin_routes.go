@@ -51,6 +51,7 @@ func (s *Server) adminRoutes(e *echo.Echo) {
 	g.POST("/apikeys/:id/revoke", s.adminKeyRevoke)
 
 	g.GET("/flags", s.adminFlags)
+	g.POST("/flags", s.adminFlagsDecide)
 	g.GET("/flags/:id", s.adminFlag)
 	g.POST("/flags/:id", s.adminFlagDecide)
 
