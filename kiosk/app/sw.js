@@ -8,7 +8,7 @@
 // - everything else (POSTs: responses, heartbeats, pairing) goes to the
 //   network untouched; finished responses wait in the IndexedDB outbox.
 
-const VERSION = '2026.12.2';
+const VERSION = '2026.12.3';
 const SHELL_CACHE = 'sipas-kiosk-shell-' + VERSION;
 const DATA_CACHE = 'sipas-kiosk-data';
 

@@ -198,3 +198,37 @@ func TestPhoneFormCountsItsPages(t *testing.T) {
 		}
 	}
 }
+
+// TestKioskFacesAndStaffCorner: on an 800 px portrait tablet the five faces
+// stay in one row, left to right as the scale reads; in landscape the
+// question starts at the top of its area, not below an empty band; the
+// staff corner opens with the PIN field focused.
+func TestKioskFacesAndStaffCorner(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := newTab(t, e)
+	b.pair(quickCounter)
+	b.waitQuestion("HL")
+	band := eval[float64](b, `document.querySelector('#main h1').getBoundingClientRect().top - document.querySelector('#main').getBoundingClientRect().top`)
+	if band > 8 {
+		t.Errorf("landscape: %v px of empty band above the question", band)
+	}
+	b.do(chromedp.EmulateViewport(800, 1280))
+	tops := eval[[]float64](b, `[...document.querySelectorAll('#main .face-card')].map(c => Math.round(c.getBoundingClientRect().top))`)
+	if len(tops) != 5 {
+		t.Fatalf("%d face cards", len(tops))
+	}
+	for _, top := range tops[1:] {
+		if top != tops[0] {
+			t.Errorf("portrait 800 px: faces at tops %v, want one row", tops)
+			break
+		}
+	}
+	b.check("quick-home-portrait-800", false)
+	b.do(chromedp.EmulateViewport(960, 600))
+	b.longPress("#staff-trigger", 3200*time.Millisecond)
+	b.waitScreen("staff")
+	if id := eval[string](b, `document.activeElement && document.activeElement.id`); id != "staff-pin" {
+		t.Errorf("the staff corner opened with focus on %q, want the PIN field", id)
+	}
+}
