@@ -17,7 +17,8 @@ import (
 
 // layoutJS returns what is wrong with a staff page's layout: anything that
 // makes the page scroll sideways, a column header wrapped onto a second
-// line, and a table wider than the box it sits in (scrolling inside it).
+// line, a table wider than the box it sits in (scrolling inside it), and a
+// chart axis label drawn under 14 px.
 const layoutJS = `(() => {
   const out = [];
   const se = document.scrollingElement;
@@ -39,6 +40,12 @@ const layoutJS = `(() => {
     if (t.getBoundingClientRect().width > box.getBoundingClientRect().width + 1)
       out.push('table "' + (t.caption ? t.caption.textContent.trim().slice(0, 40) : t.rows[0].textContent.trim().slice(0, 40)) + '" is ' +
         Math.round(t.getBoundingClientRect().width) + ' px in a ' + Math.round(box.getBoundingClientRect().width) + ' px box');
+  }
+  // Chart axis labels are drawn at 14 px or more, after the SVG's scaling.
+  for (const tx of document.querySelectorAll('svg.chart text.axis')) {
+    if (!shown(tx)) continue;
+    const px = parseFloat(getComputedStyle(tx).fontSize) * tx.ownerSVGElement.getScreenCTM().a;
+    if (px < 13.9) { out.push('axis label "' + tx.textContent + '" is ' + px.toFixed(1) + ' px'); break; }
   }
   return JSON.stringify(out);
 })()`
