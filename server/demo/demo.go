@@ -147,7 +147,7 @@ func (s *seeder) structure(ctx context.Context) error {
 		if spec.successor != "" {
 			a.SuccessorID = s.byKey[spec.successor].agency.ID
 		}
-		if err := s.db.CreateAgency(ctx, a); err != nil {
+		if err := s.db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 			return fmt.Errorf("agency %s: %w", spec.code, err)
 		}
 		p := &placed{spec: spec, agency: a}
@@ -155,9 +155,9 @@ func (s *seeder) structure(ctx context.Context) error {
 		s.byKey[spec.key] = p
 		s.res.Agencies++
 		for _, cs := range spec.counters {
-			c := &survey.Counter{AgencyID: a.ID, Code: cs.code, Number: cs.number,
+			c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: cs.code, Number: cs.number,
 				Name: survey.Text{"vi": cs.vi, "en": cs.en}, Active: !cs.inactive}
-			if err := s.db.CreateCounter(ctx, c); err != nil {
+			if err := s.db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 				return fmt.Errorf("counter %s: %w", cs.code, err)
 			}
 			s.res.Counters++
@@ -165,7 +165,7 @@ func (s *seeder) structure(ctx context.Context) error {
 			for _, title := range cs.titles {
 				o := &survey.Officer{AgencyID: a.ID, Code: fmt.Sprintf("CB%04d", officer+1),
 					Name: officerNames[officer%len(officerNames)], Title: title, CounterID: c.ID, Active: c.Active}
-				if err := s.db.CreateOfficer(ctx, o); err != nil {
+				if err := s.db.CreateOfficer(ctx, o, survey.CLI, time.Now()); err != nil {
 					return fmt.Errorf("officer %s: %w", o.Code, err)
 				}
 				officer++

@@ -302,7 +302,7 @@ func TestSeedRefusesADatabaseWithAgencies(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	mine := &survey.Agency{Code: "H01", Name: survey.Text{"vi": "UBND tỉnh An Giang"}, Kind: survey.KindProvincePC}
-	if err := db.CreateAgency(ctx, mine); err != nil {
+	if err := db.CreateAgency(ctx, mine, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, err := Seed(ctx, db, catalog(t), Options{Now: testNow, Seed: 1})

@@ -32,22 +32,22 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := &survey.Agency{Code: "H17", Name: survey.Text{"vi": "Thành phố"}, Kind: survey.KindProvincePC, SurveyID: "nhanh"}
-	if err := db.CreateAgency(ctx, root); err != nil {
+	if err := db.CreateAgency(ctx, root, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	child := &survey.Agency{Code: "H17.50", Name: survey.Text{"vi": "Phường"}, Kind: survey.KindCommunePC, ParentID: root.ID}
-	if err := db.CreateAgency(ctx, child); err != nil {
+	if err := db.CreateAgency(ctx, child, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var counters []*survey.Counter
 	var officers []*survey.Officer
 	for i, a := range []*survey.Agency{root, child} {
-		c := &survey.Counter{AgencyID: a.ID, Code: fmt.Sprintf("Q%d", i), Name: survey.Text{"vi": "Quầy"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: fmt.Sprintf("Q%d", i), Name: survey.Text{"vi": "Quầy"}, Active: true}
+		if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		o := &survey.Officer{AgencyID: a.ID, Code: fmt.Sprintf("O%d", i), Name: "Cán bộ", Active: true}
-		if err := db.CreateOfficer(ctx, o); err != nil {
+		if err := db.CreateOfficer(ctx, o, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		counters, officers = append(counters, c), append(officers, o)

@@ -115,14 +115,14 @@ func (db *DB) FlaggedResponseByID(ctx context.Context, id int64) (*FlaggedRespon
 // counted the response, its counts move between the excluded=1 and
 // excluded=0 keys in the same transaction, computed by the worker's own
 // countOne, so the rollups stay equal to a rebuild from the raw rows.
-func (r *Rollup) DecideFlag(ctx context.Context, responseID int64, include bool, reason string, by Actor, now time.Time) error {
+func (r *Rollup) DecideFlag(ctx context.Context, responseID int64, include bool, reason string, by survey.Actor, now time.Time) error {
 	return r.DecideFlags(ctx, []int64{responseID}, include, reason, by, now)
 }
 
 // DecideFlags is DecideFlag for many responses at once, with one reason:
 // all of them or none (one transaction), each decision recorded and
 // audited on its own response.
-func (r *Rollup) DecideFlags(ctx context.Context, responseIDs []int64, include bool, reason string, by Actor, now time.Time) error {
+func (r *Rollup) DecideFlags(ctx context.Context, responseIDs []int64, include bool, reason string, by survey.Actor, now time.Time) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 1000 {
 		return survey.FieldError("reason", "admin.error.reason_required", nil)
@@ -138,7 +138,7 @@ func (r *Rollup) DecideFlags(ctx context.Context, responseIDs []int64, include b
 }
 
 // decideOne records one decision inside the caller's transaction.
-func (r *Rollup) decideOne(ctx context.Context, tx *sqlTx, responseID int64, include bool, reason string, by Actor, now time.Time) error {
+func (r *Rollup) decideOne(ctx context.Context, tx *sqlTx, responseID int64, include bool, reason string, by survey.Actor, now time.Time) error {
 	var rr rawResponse
 	err := tx.QueryRowContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
 		COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded

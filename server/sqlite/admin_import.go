@@ -177,7 +177,7 @@ func checkAgencyRows(rows []importRow, stored []*survey.Agency) ImportErrors {
 // whole file first and changes nothing unless every row is valid; the
 // ImportErrors it returns then list every problem. Parents may come later
 // in the file than their children.
-func (db *DB) ImportAgencies(ctx context.Context, r io.Reader, by Actor, now time.Time) (ImportResult, error) {
+func (db *DB) ImportAgencies(ctx context.Context, r io.Reader, by survey.Actor, now time.Time) (ImportResult, error) {
 	var res ImportResult
 	rows, errs := readAgencyCSV(r)
 	err := db.tx(ctx, func(tx *sqlTx) error {

@@ -29,8 +29,8 @@ func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, 
 	}
 	for i := range n {
 		a := mustAgency(t, db, &survey.Agency{Code: "A" + strconv.Itoa(i), Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-		c := &survey.Counter{AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
+		if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		agencies, counters = append(agencies, a.ID), append(counters, c.ID)
@@ -241,7 +241,7 @@ func TestFlagDecisionDuringAStepIsNotLost(t *testing.T) {
 		}
 		decided++
 		// The batch was read with this response excluded; it is included now.
-		if err := ru.DecideFlag(ctx, rs[3].ID, true, "đã kiểm tra", Actor{Name: "test"}, time.Now()); err != nil {
+		if err := ru.DecideFlag(ctx, rs[3].ID, true, "đã kiểm tra", survey.Actor{Name: "test"}, time.Now()); err != nil {
 			t.Error(err)
 		}
 	}
@@ -270,8 +270,8 @@ func TestBulkInsertCountsLikeTheWorker(t *testing.T) {
 	cat, _ := survey.Load(surveydefs.FS)
 	db.RegisterSurveys(ctx, cat.All())
 	a := mustAgency(t, db, &survey.Agency{Code: "A1", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-	c := &survey.Counter{AgencyID: a.ID, Code: "C1", Name: survey.Text{"vi": "q"}, Active: true}
-	if err := db.CreateCounter(ctx, c); err != nil {
+	c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "C1", Name: survey.Text{"vi": "q"}, Active: true}
+	if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))

@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -122,9 +121,9 @@ func (s *Server) formErrors(c echo.Context, err error, prefix, def string) ([]fi
 }
 
 // actor is who the signed-in admin is, for the audit log.
-func (s *Server) actor(c echo.Context) sqlite.Actor {
+func (s *Server) actor(c echo.Context) survey.Actor {
 	u := s.session(c).User
-	return sqlite.Actor{UserID: u.ID, Name: u.Username}
+	return survey.Actor{UserID: u.ID, Name: u.Username}
 }
 
 // paramID reads a numeric path parameter; anything else is a 404.

@@ -183,7 +183,7 @@ func (s *Server) adminCounterCreate(c echo.Context) error {
 			if ct.IdleWarning, err = formInt(v["idle_warning"], "idle_warning", false); err != nil {
 				return err
 			}
-			return s.DB.CreateCounterAudited(c.Request().Context(), ct, s.actor(c), s.Clock.Now())
+			return s.DB.CreateCounter(c.Request().Context(), ct, s.actor(c), s.Clock.Now())
 		})
 }
 
@@ -193,7 +193,7 @@ func (s *Server) adminOfficerCreate(c echo.Context) error {
 		func(a *survey.Agency, v map[string]string) error {
 			o := &survey.Officer{AgencyID: a.ID, Code: v["code"], Name: v["name"], Title: v["title"], Active: true}
 			o.CounterID, _ = strconv.ParseInt(v["counter"], 10, 64)
-			return s.DB.CreateOfficerAudited(c.Request().Context(), o, s.actor(c), s.Clock.Now())
+			return s.DB.CreateOfficer(c.Request().Context(), o, s.actor(c), s.Clock.Now())
 		})
 }
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/auth"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -139,7 +138,7 @@ func TestUnknownUsersCostTheSameBcryptWork(t *testing.T) {
 			t.Fatal(err)
 		}
 		if u.Disabled {
-			if err := s.DB.SetUserDisabled(context.Background(), u.ID, true, sqlite.CLI, s.Clock.Now()); err != nil {
+			if err := s.DB.SetUserDisabled(context.Background(), u.ID, true, survey.CLI, s.Clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

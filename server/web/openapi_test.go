@@ -168,16 +168,16 @@ func newContractEnv(t *testing.T) *contractEnv {
 		t.Fatal(err)
 	}
 	e.revoked = revoked
-	if err := e.s.DB.RevokeDevice(ctx, d.ID, now); err != nil {
+	if err := e.s.DB.RevokeDevice(ctx, d.ID, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, e.key, err = e.s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, now); err != nil {
+	if _, e.key, err = e.s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, e.scopeless, err = e.s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, now); err != nil {
+	if _, e.scopeless, err = e.s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
-	if e.pairing, _, err = e.s.DB.CreatePairingCode(ctx, c.ID, now, time.Hour); err != nil {
+	if e.pairing, _, err = e.s.DB.CreatePairingCode(ctx, c.ID, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
 	n, _ := strconv.Atoi(e.pairing)
@@ -196,15 +196,15 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	s := e.s
 	h18 := &survey.Agency{Code: "H18", Name: survey.Text{"vi": "UBND tỉnh Hậu Giang", "en": "Hau Giang People's Committee"},
 		Kind: survey.KindProvincePC, SurveyID: "nhanh"}
-	if err := s.DB.CreateAgency(ctx, h18); err != nil {
+	if err := s.DB.CreateAgency(ctx, h18, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	branch := &survey.Agency{Code: "H17.01", Name: survey.Text{"vi": "Chi nhánh số 1"}, Kind: survey.KindCentreBranch, ParentID: ct01.AgencyID}
-	if err := s.DB.CreateAgency(ctx, branch); err != nil {
+	if err := s.DB.CreateAgency(ctx, branch, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.CreateCounter(ctx, &survey.Counter{AgencyID: h18.ID, Code: "CT-99", Number: 1,
-		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}); err != nil {
+	if err := s.DB.CreateCounter(ctx, &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: h18.ID, Code: "CT-99", Number: 1,
+		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// Each response from its own address, so that no poster limit, repeat
@@ -243,7 +243,7 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	}
 
 	var err error
-	if _, e.h17Key, err = s.DB.CreateAPIKey(ctx, "bảng điều khiển H17", []string{"scores"}, ct01.AgencyID, s.Clock.Now()); err != nil {
+	if _, e.h17Key, err = s.DB.CreateAPIKey(ctx, "bảng điều khiển H17", []string{"scores"}, ct01.AgencyID, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	addUser(t, s, "truong.h17", survey.RoleAgencyHead, ct01.AgencyID, "mat-khau-truong")

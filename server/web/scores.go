@@ -9,7 +9,6 @@ import (
 
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -148,7 +147,7 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 // scoresCaller is who asks for scores: a signed-in user or an API key.
 type scoresCaller struct {
 	user *survey.User
-	key  *sqlite.APIKey
+	key  *survey.APIKey
 }
 
 // scoresAuth authenticates a scores request before anything is looked up,

@@ -59,7 +59,7 @@ type Server struct {
 	echo    *echo.Echo
 	views   *views
 	static  *staticFiles
-	kiosk   *staticFiles // the tablet app; its hash is the app's cache version
+	kiosk   *kioskApp // the tablet app; its hash is the app's version
 	devices deviceCache
 }
 
@@ -99,7 +99,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	kiosk, err := newStaticFiles(d.Kiosk, "app")
+	kiosk, err := newKioskApp(d.Kiosk)
 	if err != nil {
 		return nil, err
 	}

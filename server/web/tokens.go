@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/qr"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -32,7 +31,7 @@ type tokenResponse struct {
 }
 
 // apiKey authenticates a bearer API key with the given scope.
-func (s *Server) apiKey(c echo.Context, scope string) (*sqlite.APIKey, error) {
+func (s *Server) apiKey(c echo.Context, scope string) (*survey.APIKey, error) {
 	tok := bearer(c)
 	if !strings.HasPrefix(tok, "sk_") {
 		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)

@@ -244,7 +244,7 @@ func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
 
 func TestMetricsExposeRequestCounts(t *testing.T) {
 	s := newTestServer(t)
-	_, key, err := s.DB.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, s.Clock.Now())
+	_, key, err := s.DB.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,15 +271,15 @@ func TestMetricsExposeRequestCounts(t *testing.T) {
 func TestMetricsNeedAKeyOfTheirScope(t *testing.T) {
 	s := newTestServer(t)
 	ctx := context.Background()
-	_, scores, err := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, s.Clock.Now())
+	_, scores, err := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, revoked, err := s.DB.CreateAPIKey(ctx, "cũ", []string{"metrics"}, 0, s.Clock.Now())
+	k, revoked, err := s.DB.CreateAPIKey(ctx, "cũ", []string{"metrics"}, 0, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.RevokeAPIKey(ctx, k.ID, sqlite.CLI, s.Clock.Now()); err != nil {
+	if err := s.DB.RevokeAPIKey(ctx, k.ID, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

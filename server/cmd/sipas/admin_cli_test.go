@@ -74,7 +74,7 @@ func TestAdminCommands(t *testing.T) {
 		{[]string{"device", "list"}, "1\tNV-01\tH17.1\tonline", false, ""},
 		{[]string{"device", "revoke", "1"}, "device 1 revoked", false, ""},
 		{[]string{"device", "list"}, "revoked", false, ""},
-		{[]string{"agency", "frobnicate"}, "administration commands", true, ""},
+		{[]string{"agency", "frobnicate"}, "the agency commands are", true, ""},
 	}
 	for _, st := range steps {
 		out, err := sipas(st.args...)
