@@ -41,6 +41,9 @@ const layoutJS = `(() => {
       out.push('table "' + (t.caption ? t.caption.textContent.trim().slice(0, 40) : t.rows[0].textContent.trim().slice(0, 40)) + '" is ' +
         Math.round(t.getBoundingClientRect().width) + ' px in a ' + Math.round(box.getBoundingClientRect().width) + ' px box');
   }
+  // The administration menu is one row from 1280 px on.
+  const menu = document.querySelector('.admin-menu ul');
+  if (menu && innerWidth >= 1280 && menu.getBoundingClientRect().height > 60) out.push('the menu wraps: ' + Math.round(menu.getBoundingClientRect().height) + ' px tall');
   // Chart axis labels are drawn at 14 px or more, after the SVG's scaling.
   for (const tx of document.querySelectorAll('svg.chart text.axis')) {
     if (!shown(tx)) continue;
