@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -165,6 +166,14 @@ func TestScorecardHeadlineAboveTheFold(t *testing.T) {
 	if h := bottoms["pickerRows"]; h > 110 {
 		t.Errorf("the filters are %v px tall, want one row", h)
 	}
+	// Landmarks are told apart: the trend chart's scrolling region is not
+	// named like its section (axe's best-practice rule landmark-unique).
+	if !eval[bool](b, `typeof window.axe !== 'undefined'`) {
+		eval[chromedp.Void](b, axeSource)
+	}
+	if got := eval[string](b, `axe.run(document, {runOnly: {type: 'rule', values: ['landmark-unique']}}).then(r => r.violations.map(v => v.nodes.map(n => n.target.join(' ')).join(', ')).join('; '))`); got != "" {
+		t.Errorf("landmark-unique: %s", got)
+	}
 	// The first screen as a person sees it.
 	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
 	defer cancel()
@@ -174,6 +183,28 @@ func TestScorecardHeadlineAboveTheFold(t *testing.T) {
 	}
 	if err := os.WriteFile(filepath.Join(artifactsDir(t, "sipas-scorecard"), "1440x900-first-screen.png"), buf, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPrintedTrendChartIsFullWidth: on paper the trend chart spans the
+// page, not half of it.
+func TestPrintedTrendChartIsFullWidth(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.waitRollups()
+	b := newTab(t, e)
+	b.signInAs("lanhdao.in", survey.RoleAgencyHead, "H17.01")
+	b.do(chromedp.Navigate(e.URL + "/dashboard/agency/H17.01/print?lang=vi"))
+	b.do(chromedp.WaitReady("svg.chart.trend"))
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	w := eval[[]float64](b, `(() => { const c = document.querySelector('svg.chart.trend');
+	  return [c.getBoundingClientRect().width, c.closest('section, .page, main').getBoundingClientRect().width]; })()`)
+	if w[0] < 0.95*w[1] {
+		t.Errorf("printed trend chart is %.0f px of a %.0f px page", w[0], w[1])
 	}
 }
 
