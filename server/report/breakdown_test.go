@@ -75,7 +75,7 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	}
 	r := New(db, cat)
 
-	by, err := r.Breakdown(ctx, root, def, "2026-10", sqlite.ByCounter)
+	by, err := r.Breakdown(ctx, root, def, "2026-10", ByCounter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,11 +89,11 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	if got := by[fmt.Sprint(counters[0].ID)].Result.Quick.Index.Value; got != 40 {
 		t.Errorf("counter 0 index %v, want 40", got)
 	}
-	wardOnly, _ := r.Breakdown(ctx, child, def, "2026-10", sqlite.ByOfficer)
+	wardOnly, _ := r.Breakdown(ctx, child, def, "2026-10", ByOfficer)
 	if len(wardOnly) != 1 || wardOnly[fmt.Sprint(officers[1].ID)] == nil {
 		t.Errorf("the ward's breakdown reaches outside its subtree: %v", wardOnly)
 	}
-	ch, _ := r.Breakdown(ctx, root, def, "2026-10", sqlite.ByChannel)
+	ch, _ := r.Breakdown(ctx, root, def, "2026-10", ByChannel)
 	if ch["kiosk"].Result.Responses != 9 || ch["qr"].Result.Responses != 1 {
 		t.Errorf("channels: %d kiosk, %d qr", ch["kiosk"].Result.Responses, ch["qr"].Result.Responses)
 	}

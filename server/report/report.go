@@ -47,8 +47,8 @@ type Score struct {
 	Month      string
 	Definition *survey.Definition
 	Result     score.Result
-	Tally      *sqlite.Tally // the raw counts behind Result (choices, partial, comments)
-	Excluded   int           // flagged responses left out
+	Tally      *Tally // the raw counts behind Result (choices, partial, comments)
+	Excluded   int    // flagged responses left out
 	// SharesOnly marks a ranking's score built from satisfied shares alone
 	// (score.FromShares): index, interval and n are exact; there is no
 	// element breakdown, and Tally holds only the response counts.
@@ -100,13 +100,13 @@ func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Defin
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, sqlite.ByNone)
+	t, err := r.tallies(ctx, ids, def.ID, month, month, ByNone)
 	if err != nil {
 		return nil, err
 	}
 	tally := t[""]
 	if tally == nil {
-		tally = &sqlite.Tally{Answers: map[string]map[string]int{}}
+		tally = newTally()
 	}
 	res, err := score.Compute(def, tally.Counts(def))
 	if err != nil {
@@ -137,9 +137,9 @@ func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Defi
 	if err != nil {
 		return nil, err
 	}
-	ts := map[string]*sqlite.Tally{}
+	ts := map[string]*Tally{}
 	for _, run := range runs {
-		got, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: run.ids, Survey: def.ID, From: run.from, To: run.to}, sqlite.ByMonth)
+		got, err := r.tallies(ctx, run.ids, def.ID, run.from, run.to, ByMonth)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +149,7 @@ func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Defi
 	for _, m := range months {
 		t := ts[m]
 		if t == nil {
-			t = &sqlite.Tally{Answers: map[string]map[string]int{}}
+			t = newTally()
 		}
 		res, err := score.Compute(def, t.Counts(def))
 		if err != nil {
@@ -221,9 +221,9 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	// the small per-item summary serves thousands of agencies at once. nd61
 	// also reports points per dossier, so it takes the full tallies.
 	var shares map[int64]*sqlite.Shares
-	var ts map[string]*sqlite.Tally
+	var ts map[string]*Tally
 	if def.Method == survey.MethodND61 {
-		ts, err = r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(tree.All()), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
+		ts, err = r.tallies(ctx, ids(tree.All()), def.ID, month, month, ByAgency)
 	} else {
 		shares, err = r.db.ItemShares(ctx, month, def.ID)
 	}
@@ -235,8 +235,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	// The province is scored like each agency, from everything the ranked
 	// agencies hold together, so that the funnel compares like with like.
 	var everyone []int64
-	scope := func(ids []int64) (score.Result, *sqlite.Tally, error) {
-		sum := &sqlite.Tally{Answers: map[string]map[string]int{}}
+	scope := func(ids []int64) (score.Result, *Tally, error) {
+		sum := newTally()
 		if shares != nil {
 			n, sh, m := sumShares(ids, shares, sum)
 			res, err := score.FromShares(def, n, sh, m)
@@ -281,14 +281,16 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 // Headline returns the score's main figure and its 95% interval.
 func (s *Score) Headline() (score.Figure, *score.Interval) { return s.Result.Headline() }
 
-func add(dst, src *sqlite.Tally) {
+func add(dst, src *Tally) {
 	dst.Responses += src.Responses
 	dst.Excluded += src.Excluded
 	dst.Partial += src.Partial
 	dst.Unsatisfied += src.Unsatisfied
 	dst.WithComment += src.WithComment
 	for node, m := range src.Moments {
-		dst.AddMoments(node, m)
+		cur := dst.Moments[node]
+		cur.Merge(m)
+		dst.Moments[node] = cur
 	}
 	for q, vals := range src.Answers {
 		if dst.Answers[q] == nil {
@@ -310,7 +312,7 @@ func ids(as []*survey.Agency) []int64 {
 
 // sumShares adds up the item shares and index sums of a subtree (and its
 // response counts into sum, whose index moments it also fills).
-func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) (int, map[string]score.Share, score.Moments) {
+func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *Tally) (int, map[string]score.Share, score.Moments) {
 	out := map[string]score.Share{}
 	var m score.Moments
 	for _, id := range ids {
@@ -326,6 +328,8 @@ func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) 
 			out[q] = score.Share{Valid: o.Valid + v[0], Satisfied: o.Satisfied + v[1]}
 		}
 	}
-	sum.AddMoments(score.IndexNode, m)
+	cur := sum.Moments[score.IndexNode]
+	cur.Merge(m)
+	sum.Moments[score.IndexNode] = cur
 	return sum.Responses, out, m
 }

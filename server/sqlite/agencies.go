@@ -101,28 +101,11 @@ func (db *DB) loadAgencies(ctx context.Context) ([]*survey.Agency, error) {
 // agencies merged into any of them, at any time: whose responses the agency
 // may see. Figures for a month use SubtreeIn, the tree as it was then.
 func (db *DB) Subtree(ctx context.Context, id int64) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `
-		WITH RECURSIVE tree(id) AS (
-			SELECT ?
-			UNION
-			SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id
-			UNION
-			SELECT a.id FROM agencies a JOIN tree t ON a.successor_id = t.id
-		)
-		SELECT id FROM tree ORDER BY id`, id)
+	tree, err := db.AgencyTree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		ids = append(ids, v)
-	}
-	return ids, rows.Err()
+	return tree.Subtree(id), nil
 }
 
 // SubtreeIn returns the IDs of the agency and everything below it as the

@@ -139,7 +139,7 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	sc.Trend, sc.Head.Spark, sc.TrendRows = buildTrend(f, series, lines...)
 	sc.TrendParts = [][]trendRow{sc.TrendRows[:5], sc.TrendRows[5:9], sc.TrendRows[9:]}
 	sc.PrevMonth = monthInSentence(l, prev.Month)
-	sc.Dist = buildDistribution(f, "dist", t.Def, mainTally(cur.Result), commonScale(t.Def), false)
+	sc.Dist = buildDistribution(f, "dist", t.Def, cur.Result.MainTally(), commonScale(t.Def), false)
 	sc.Elements, sc.Weakest = buildElements(f, cur, prev, sc.Links.Comments)
 	sc.Reasons, sc.Parts = buildParts(f, t.Def, cur.Tally.Answers, cur.Result.Responses)
 	var kiosk, empty int

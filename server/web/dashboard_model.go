@@ -80,20 +80,6 @@ func (f fmtr) change(ch report.Change, month string) changeText {
 	return changeText{Arrow: "▼", Text: f.l.T("dash.change.down", map[string]any{"Month": m, "Delta": delta}), Short: short, Class: "down"}
 }
 
-// mainTally is the tally behind a result's headline: all item answers for
-// SIPAS and nd61, the one question for the quick rating.
-func mainTally(r score.Result) score.Tally {
-	switch {
-	case r.SIPAS != nil:
-		return r.SIPAS.Tally
-	case r.Quick != nil:
-		return r.Quick.Tally
-	case r.ND61 != nil:
-		return r.ND61.Tally
-	}
-	return score.Tally{}
-}
-
 // headline is the card at the top of the scorecard (UX.md §3 item 2).
 type headline struct {
 	Label     string // what the number is: SIPAS-style index, quick rating, nd61 share meeting the standard
@@ -151,7 +137,7 @@ func buildHeadline(f fmtr, series []*report.Score) headline {
 	if ci != nil {
 		h.CI = f.l.T("dash.ci95", map[string]any{"Interval": f.interval(ci)})
 	}
-	t := mainTally(res)
+	t := res.MainTally()
 	switch {
 	case res.ND61 != nil:
 		nd := res.ND61

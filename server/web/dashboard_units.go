@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -44,7 +43,7 @@ func (s *Server) staffTables(ctx context.Context, f fmtr, t *dashScope, withOffi
 	if err != nil {
 		return nil, nil, err
 	}
-	byCounter, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByCounter)
+	byCounter, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, report.ByCounter)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +67,7 @@ func (s *Server) staffTables(ctx context.Context, f fmtr, t *dashScope, withOffi
 	if !withOfficers {
 		return counters, nil, nil
 	}
-	byOfficer, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByOfficer)
+	byOfficer, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, report.ByOfficer)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +100,7 @@ type shareRow struct {
 
 // channelRows are the responses per channel, in a fixed order.
 func (s *Server) channelRows(ctx context.Context, f fmtr, t *dashScope, total int) ([]shareRow, int, error) {
-	by, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByChannel)
+	by, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, report.ByChannel)
 	if err != nil {
 		return nil, 0, err
 	}

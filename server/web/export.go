@@ -99,11 +99,12 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 		}
 		return w.row(r)
 	}
+	index, _ := res.Headline()
+	if err := line("index", def.ID, indexLabel(l, def.Method), index, res.MainTally()); err != nil {
+		return err
+	}
 	switch {
 	case res.SIPAS != nil:
-		if err := line("index", def.ID, indexLabel(l, def.Method), res.SIPAS.Index, res.SIPAS.Tally); err != nil {
-			return err
-		}
 		for ai, a := range res.SIPAS.Aspects {
 			if err := line("aspect", a.Code, def.Aspects[ai].Title.In(lang), a.Index, a.Tally); err != nil {
 				return err
@@ -120,16 +121,9 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 			}
 		}
 	case res.Quick != nil:
-		if err := line("index", def.ID, indexLabel(l, def.Method), res.Quick.Index, res.Quick.Tally); err != nil {
-			return err
-		}
 		return line("item", res.Quick.Item, def.Question(res.Quick.Item).Text.In(lang), res.Quick.Index, res.Quick.Tally)
 	case res.ND61 != nil:
-		nd := res.ND61
-		if err := line("index", def.ID, indexLabel(l, def.Method), nd.Pooled, nd.Tally); err != nil {
-			return err
-		}
-		for _, c := range nd.Criteria {
+		for _, c := range res.ND61.Criteria {
 			if err := line("item", c.Code, def.Question(c.Code).Text.In(lang), c.Pooled, c.Tally); err != nil {
 				return err
 			}

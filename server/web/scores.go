@@ -106,10 +106,10 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 		return code
 	}
-	var total score.Tally
+	out.Index, _ = res.Headline()
+	total := res.MainTally()
 	switch {
 	case res.SIPAS != nil:
-		out.Index, total = res.SIPAS.Index, res.SIPAS.Tally
 		for _, a := range res.SIPAS.Aspects {
 			for _, e := range a.Elements {
 				ej := elementJSON{Code: e.Code, Name: elemName(e.Code), Index: e.Index, CI95: ci(e.Tally), N: e.N, Items: []itemJSON{}}
@@ -120,13 +120,11 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 			}
 		}
 	case res.Quick != nil:
-		out.Index, total = res.Quick.Index, res.Quick.Tally
 		q := res.Quick
 		out.Elements = append(out.Elements, elementJSON{Code: def.ElementOf(q.Item).Code, Name: elemName(def.ElementOf(q.Item).Code), Index: q.Index, CI95: ci(q.Tally), N: q.N,
 			Items: []itemJSON{{Code: q.Item, Text: itemText(q.Item), Index: q.Index, N: q.N, NA: q.NA, Counts: counts(q.Tally), Mean: q.Mean}}})
 	case res.ND61 != nil:
 		nd := res.ND61
-		out.Index, total = nd.Pooled, nd.Tally
 		out.ND61 = &nd61JSON{Points: nd.Points, MaxPoints: nd.MaxPoints}
 		for _, a := range def.Aspects {
 			for _, e := range a.Elements {
