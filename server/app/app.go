@@ -21,6 +21,7 @@ import (
 
 	"github.com/sipas-vn/sipas/assets"
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/certs"
 	"github.com/sipas-vn/sipas/server/collect"
@@ -52,6 +53,9 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// Alerts are the alert rules' thresholds and the mail relay; the zero
+	// value is alert.DefaultSettings (no mail relay).
+	Alerts alert.Settings
 }
 
 // DBPath is the database file in the data folder.
@@ -73,6 +77,7 @@ type App struct {
 	Collect *collect.Service
 	Reports *report.Reports
 	Rollup  *sqlite.Rollup
+	Alerts  *alert.Service
 	Certs   *certs.Manager
 	Web     *web.Server
 	Logger  *slog.Logger
@@ -110,6 +115,12 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	if cfg.RollupInterval <= 0 {
 		cfg.RollupInterval = time.Second
+	}
+	if cfg.Alerts.Every <= 0 {
+		cfg.Alerts = alert.DefaultSettings()
+	}
+	if cfg.Alerts.BaseURL == "" {
+		cfg.Alerts.BaseURL = cfg.BaseURL
 	}
 	var defsFS fs.FS = surveydefs.FS
 	if cfg.SurveyDir != "" {
@@ -173,10 +184,16 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 	})
 	a.Reports = report.New(db, cat)
 	a.Rollup = db.NewRollup(cat)
+	// Rule 4 (response rate) waits for the dossier counts: Rates is nil until they are wired.
+	if a.Alerts, err = alert.New(alert.Deps{DB: db, Reports: a.Reports, Surveys: cat, I18n: bundle, Assets: assets.FS,
+		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts}); err != nil {
+		a.Collect.Close()
+		return fmt.Errorf("alerts: %w", err)
+	}
 	a.Web, err = web.New(web.Deps{
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: opt.Logger,
 		Clock: opt.Clock, Assets: assets.FS, Kiosk: kiosk.FS,
-		Collect: a.Collect, Reports: a.Reports, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
+		Collect: a.Collect, Reports: a.Reports, Alerts: a.Alerts, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
@@ -198,9 +215,10 @@ const housekeepingEvery = 10 * time.Minute
 
 // Start runs the background loops until ctx ends or Close: the rollup
 // worker (monthly counts trailing the submissions by about a second, off the
-// hot path) and the housekeeping (phone-form drafts abandoned for two hours
+// hot path), the housekeeping (phone-form drafts abandoned for two hours
 // are sent as partial responses; questionnaire assignments dated today take
-// effect).
+// effect) and the alerts (rules evaluated and due deliveries sent every
+// Config.Alerts.Every).
 func (a *App) Start(ctx context.Context) {
 	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	go func() {
@@ -211,7 +229,11 @@ func (a *App) Start(ctx context.Context) {
 		stop()
 	}()
 	a.stop = stop
-	a.loops.Add(2)
+	a.loops.Add(3)
+	go func() {
+		defer a.loops.Done()
+		a.Alerts.Run(lctx)
+	}()
 	go func() {
 		defer a.loops.Done()
 		a.Rollup.Run(lctx, a.Config.RollupInterval, func(err error) { a.Logger.Error("rollup", "err", err) })

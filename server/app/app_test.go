@@ -65,6 +65,21 @@ func TestNewWiresAWorkingServer(t *testing.T) {
 	if total == 0 {
 		t.Fatal("no demo responses")
 	}
+	// The alert rules run over the whole demo without error, and a run
+	// never removes what an earlier one raised.
+	before, err := a.DB.AlertLog(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := a.Alerts.Evaluate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := a.DB.AlertLog(ctx, 1000)
+	t.Logf("alert rules over the demo: %v, %d alerts", time.Since(start), len(after))
+	if len(after) < len(before) {
+		t.Errorf("%d alerts, then %d", len(before), len(after))
+	}
 }
 
 // The server records its public URL, where operator commands find it.

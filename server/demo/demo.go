@@ -215,6 +215,12 @@ func (s *seeder) users(ctx context.Context) error {
 		if us.role == survey.RoleAdmin {
 			s.adminID = u.ID
 		}
+		if us.email != "" {
+			sub := &survey.Subscription{UserID: u.ID, Email: us.email, Lang: "vi"}
+			if err := s.db.SaveSubscription(ctx, sub, survey.CLI, s.opt.Now); err != nil {
+				return fmt.Errorf("user %s: %w", us.username, err)
+			}
+		}
 		s.res.Users = append(s.res.Users, cred)
 	}
 	return nil

@@ -116,13 +116,23 @@ func TestSeedBuildsTheDemoProvince(t *testing.T) {
 		t.Errorf("result = %d agencies, %d counters, %d officers, %d users; want 11, 14, 32, 3",
 			res.Agencies, res.Counters, res.Officers, len(res.Users))
 	}
-	for table, want := range map[string]int{"agencies": 11, "counters": 14, "officers": 32, "users": 3} {
+	for table, want := range map[string]int{"agencies": 11, "counters": 14, "officers": 32, "users": 3, "alert_subscriptions": 1} {
 		if got := count(t, db, "SELECT count(*) FROM "+table); got != want {
 			t.Errorf("%s: %d rows, want %d", table, got, want)
 		}
 	}
 	if got := count(t, db, "SELECT count(*) FROM responses"); got != res.Responses || got < 4000 || got > 6000 {
 		t.Errorf("%d responses stored, result says %d; want 4000–6000", got, res.Responses)
+	}
+
+	// One subscribed agency head, so the alert pages have someone to show;
+	// both channels off, since a demo has no mail relay.
+	subscribed, err := db.UserByUsername(ctx, "lanhdao.ninhkieu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub, err := db.Subscription(ctx, subscribed.ID); err != nil || sub.Email == "" || sub.EmailOn || sub.WebhookURL != "" {
+		t.Errorf("demo subscription %+v, %v", sub, err)
 	}
 
 	city := agency(t, db, "H17")

@@ -96,11 +96,18 @@ func (r *Reports) Resolve(ctx context.Context, req Request) (*survey.Agency, *su
 // in that month (its branches then, and the agencies merged into it before
 // then): counts are summed first, then the formula is applied (SIPAS.md).
 func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Definition, month string) (*Score, error) {
-	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
+	return r.Period(ctx, a, def, month, month)
+}
+
+// Period scores an agency's subtree over the months from..to (inclusive)
+// pooled over respondents, with the subtree as it stood in the last month;
+// Month of the result is to. A quarter is three months pooled.
+func (r *Reports) Period(ctx context.Context, a *survey.Agency, def *survey.Definition, from, to string) (*Score, error) {
+	ids, err := r.db.SubtreeIn(ctx, a.ID, to)
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.tallies(ctx, ids, def.ID, month, month, ByNone)
+	t, err := r.tallies(ctx, ids, def.ID, from, to, ByNone)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +119,7 @@ func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Defin
 	if err != nil {
 		return nil, err
 	}
-	return &Score{Agency: a, Month: month, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}, nil
+	return &Score{Agency: a, Month: to, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}, nil
 }
 
 // Months returns the n months ending with month, oldest first.

@@ -86,7 +86,7 @@ func (s *Server) base(c echo.Context, titleID string) adminBase {
 	if ck, err := c.Cookie(flashCookie); err == nil && ck.Value != "" {
 		if v, err := url.QueryUnescape(ck.Value); err == nil {
 			id, arg, _ := strings.Cut(v, "|")
-			if strings.HasPrefix(id, "admin.flash.") {
+			if strings.HasPrefix(id, "admin.flash.") || strings.HasPrefix(id, "alerts.flash.") {
 				b.Flash = l.T(id, map[string]any{"Name": arg})
 			}
 		}
@@ -153,6 +153,19 @@ func (s *Server) agencyOptions(c echo.Context) ([]agencyOption, error) {
 		if a.ValidTo == "" {
 			out = append(out, agencyOption{ID: a.ID, Code: a.Code, Name: a.Name.In(lang)})
 		}
+	}
+	return out, nil
+}
+
+// agencyCodes maps every agency's ID to its code, for lists of scopes.
+func (s *Server) agencyCodes(c echo.Context) (map[int64]string, error) {
+	all, err := s.DB.Agencies(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, a := range all {
+		out[a.ID] = a.Code
 	}
 	return out, nil
 }

@@ -26,6 +26,7 @@ var adminSections = []adminSection{
 	{Path: "/admin/apikeys", Label: "admin.nav.keys", Roles: []survey.Role{survey.RoleAdmin}},
 	{Path: "/admin/flags", Label: "admin.nav.flags", Roles: []survey.Role{survey.RoleAdmin}},
 	{Path: "/admin/paper", Label: "admin.nav.paper", Roles: []survey.Role{survey.RoleAdmin}},
+	{Path: "/admin/alerts", Label: "alerts.log.title", Roles: []survey.Role{survey.RoleAdmin}},
 	{Path: "/admin/audit", Label: "admin.nav.audit", Roles: []survey.Role{survey.RoleAdmin}},
 	{Path: "/dashboard", Label: "admin.nav.dashboard", Roles: []survey.Role{survey.RoleAdmin, survey.RoleProvince, survey.RoleAgencyHead}},
 }

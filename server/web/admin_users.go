@@ -32,16 +32,12 @@ func (s *Server) usersPage(c echo.Context) (*adminUsersPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &adminUsersPage{adminBase: s.base(c, "admin.users.title"), Users: users, Agencies: opts, Roles: adminRoles,
-		AgencyCode: map[int64]string{}, Values: map[string]string{"role": string(survey.RoleAgencyHead)}}
-	all, err := s.DB.Agencies(c.Request().Context())
+	codes, err := s.agencyCodes(c)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range all {
-		p.AgencyCode[a.ID] = a.Code
-	}
-	return p, nil
+	return &adminUsersPage{adminBase: s.base(c, "admin.users.title"), Users: users, Agencies: opts, Roles: adminRoles,
+		AgencyCode: codes, Values: map[string]string{"role": string(survey.RoleAgencyHead)}}, nil
 }
 
 // adminUsers is GET /admin/users: every account and the invitation form.

@@ -144,6 +144,12 @@ func (s *Server) routes() {
 	g.GET("/paper", s.adminPaper)
 	g.POST("/paper", s.adminPaperSubmit)
 
+	g.GET("/alerts", s.adminAlerts)
+	g.POST("/alerts/test", s.adminAlertTest)
+	g.GET("/alerts/subscriptions", s.adminSubscriptions)
+	g.GET("/alerts/subscriptions/:id", s.adminSubscription)
+	g.POST("/alerts/subscriptions/:id", s.adminSubscriptionSave)
+
 	g.GET("/audit", s.adminAudit)
 	g.GET("/audit.csv", s.adminAuditExport)
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
@@ -33,6 +34,7 @@ type Deps struct {
 	Kiosk       fs.FS            // kiosk.FS: app/
 	Collect     *collect.Service // the submission path
 	Reports     *report.Reports  // scores, trends, rankings
+	Alerts      *alert.Service   // the alert log and subscriptions; nil = those pages are 404
 	Codes       *auth.Codes      // one-time dossier codes
 	AuthLimits  *collect.Limiter // failed device authentication, by client address
 	LoginLimits *auth.SignIns    // failed sign-ins, by username and address and by address; nil means auth.NewSignIns()

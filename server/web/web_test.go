@@ -19,6 +19,7 @@ import (
 
 	"github.com/sipas-vn/sipas/assets"
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
@@ -73,7 +74,12 @@ func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Se
 	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
 		Metrics: m, Limits: posterLimits})
 	t.Cleanup(coll.Close)
-	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
+	alerts, err := alert.New(alert.Deps{DB: db, Reports: report.New(db, cat), Surveys: cat, I18n: b, Assets: assets.FS,
+		Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Settings: alert.DefaultSettings()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m, Alerts: alerts,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
 		Clock: clock, Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: auth.NewSignIns(), Passwords: auth.NewPasswords(4),

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -32,6 +33,31 @@ func TestConfigDefaultsAndPrecedence(t *testing.T) {
 	}
 }
 
+func TestConfigAlertSettings(t *testing.T) {
+	c, err := parseServeConfig(nil, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Alerts
+	if a.Every != time.Minute || a.SilentAfter != 4*time.Hour || a.LowRating != 2 || a.MinRate != 0.3 || a.DigestHour != 7 ||
+		a.SMTP.Addr != "" || a.BaseURL != "http://localhost:8080" || !a.Hours.Days[time.Monday] || a.Hours.Days[time.Saturday] || a.Hours.Start != 7*60+30 {
+		t.Errorf("alert defaults: %+v", a)
+	}
+	c, err = parseServeConfig([]string{"-alert-digest-hour", "6"}, env(map[string]string{
+		"SIPAS_ALERT_DIGEST_HOUR": "8", "SIPAS_ALERT_HOURS": "mon-sat 07:00-11:30", "SIPAS_ALERT_MIN_RATE": "12.5",
+		"SIPAS_SMTP_ADDR": "mail.cantho.gov.vn:587", "SIPAS_SMTP_FROM": "khaosat@cantho.gov.vn",
+		"SIPAS_SMTP_USER": "khaosat", "SIPAS_SMTP_PASSWORD": "bí mật",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a = c.Alerts
+	if a.DigestHour != 6 || !a.Hours.Days[time.Saturday] || a.Hours.End != 11*60+30 || a.MinRate != 0.125 ||
+		a.SMTP.Addr != "mail.cantho.gov.vn:587" || a.SMTP.Password != "bí mật" {
+		t.Errorf("alert settings: %+v", a)
+	}
+}
+
 func TestConfigBadValuesSayWhich(t *testing.T) {
 	cases := []struct {
 		env  map[string]string
@@ -46,6 +72,16 @@ func TestConfigBadValuesSayWhich(t *testing.T) {
 		{map[string]string{"SIPAS_LOG_LEVEL": "loud"}, "SIPAS_LOG_LEVEL"},
 		{map[string]string{"SIPAS_SHUTDOWN_TIMEOUT": "-1s"}, "SIPAS_SHUTDOWN_TIMEOUT"},
 		{map[string]string{"SIPAS_SURVEY_DIR": "/no/such/folder"}, "SIPAS_SURVEY_DIR"},
+		{map[string]string{"SIPAS_ALERT_EVERY": "soon"}, "SIPAS_ALERT_EVERY"},
+		{map[string]string{"SIPAS_ALERT_SILENT": "0s"}, "SIPAS_ALERT_SILENT"},
+		{map[string]string{"SIPAS_ALERT_HOURS": "weekdays"}, "SIPAS_ALERT_HOURS"},
+		{map[string]string{"SIPAS_ALERT_LOW_RATING": "5"}, "SIPAS_ALERT_LOW_RATING"},
+		{map[string]string{"SIPAS_ALERT_MIN_RATE": "120"}, "SIPAS_ALERT_MIN_RATE"},
+		{map[string]string{"SIPAS_ALERT_DIGEST_HOUR": "24"}, "SIPAS_ALERT_DIGEST_HOUR"},
+		{map[string]string{"SIPAS_SMTP_ADDR": "mail.cantho.gov.vn"}, "SIPAS_SMTP_ADDR"},
+		{map[string]string{"SIPAS_SMTP_ADDR": "mail.cantho.gov.vn:587"}, "SIPAS_SMTP_FROM"},
+		{map[string]string{"SIPAS_SMTP_ADDR": "mail.cantho.gov.vn:587", "SIPAS_SMTP_FROM": "khaosat"}, "SIPAS_SMTP"},
+		{map[string]string{"SIPAS_SMTP_USER": "khaosat"}, "SIPAS_SMTP"},
 	}
 	for _, tc := range cases {
 		_, err := parseServeConfig(nil, env(tc.env))
