@@ -105,7 +105,7 @@ func TestStaffPagesFitTheScreen(t *testing.T) {
 		"/dashboard/agency/H17.01/print",
 		"/admin", "/admin/agencies", "/admin/agencies/H17.01", "/admin/counters/1", "/admin/officers/1", "/admin/surveys",
 		"/admin/devices", "/admin/users", "/admin/users/1", "/admin/apikeys", "/admin/flags", "/admin/flags?all=1",
-		"/admin/paper", "/admin/paper?counter=" + fullCounter, "/admin/audit",
+		"/admin/paper", "/admin/paper?counter=" + fullCounter, "/admin/audit", "/admin/alerts", "/admin/alerts/subscriptions",
 	}
 	sizes := [][2]int64{{1280, 800}, {1440, 900}}
 	for _, size := range sizes {
