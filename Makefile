@@ -21,10 +21,17 @@ run: ## start the server with the demo province (http://localhost:8080; SIPAS_* 
 build: ## build the single binary into bin/sipas
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./server/cmd/sipas
 
+# The browser tests skip themselves without Chromium; say so once, plainly,
+# rather than let a green run hide that they did not run.
+CHROMIUM_NOTE = @if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then \
+	  echo "NOTE: chromium not found: the browser tests (server/e2e) are SKIPPED. Install it with: sudo apt-get install chromium"; fi
+
 test: lint ## vet, format check, and every test (browser tests included) with the race detector
+	$(CHROMIUM_NOTE)
 	$(GO) test -race -count=1 -timeout 20m $(PKGS)
 
 e2e: ## only the browser tests (headless Chromium)
+	$(CHROMIUM_NOTE)
 	$(GO) test -race -count=1 -timeout 15m ./server/e2e/...
 
 bench: ## benchmarks: submission throughput, scoring, templates

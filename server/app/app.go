@@ -159,6 +159,11 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
 		return err
 	}
+	if cfg.BaseURL != "" {
+		if err := db.ReplaceSetting(ctx, sqlite.SettingBaseURL, []byte(cfg.BaseURL)); err != nil {
+			return err
+		}
+	}
 	if cfg.Demo {
 		if err := seedDemo(ctx, db, cat, opt); err != nil {
 			return err

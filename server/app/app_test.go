@@ -8,6 +8,7 @@ import (
 	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -109,5 +110,18 @@ func TestPublicSettingTurnsThePageOnAtStart(t *testing.T) {
 		if err != nil || on != public || logged != min(i, 1) {
 			t.Errorf("start %d with Public=%v: page on %v (%v), %d audit entries", i, public, on, err, logged)
 		}
+	}
+}
+
+// The server records its public URL, where operator commands find it.
+func TestNewRecordsTheBaseURL(t *testing.T) {
+	ctx := context.Background()
+	a, err := app.New(ctx, app.Config{DataDir: t.TempDir(), BaseURL: "https://khaosat.cantho.example"}, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if v, err := a.DB.Setting(ctx, sqlite.SettingBaseURL); err != nil || string(v) != "https://khaosat.cantho.example" {
+		t.Errorf("recorded base URL %q, %v", v, err)
 	}
 }

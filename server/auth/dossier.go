@@ -27,6 +27,15 @@ var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPaddi
 // ErrBadCode is returned for a code that is malformed or whose MAC does not match.
 var ErrBadCode = errors.New("malformed or forged dossier code")
 
+// CodeLengthError is ErrBadCode for a code of the wrong length, so the
+// person typing it can be told what is wrong.
+type CodeLengthError struct{ Got int }
+
+func (e *CodeLengthError) Error() string { return ErrBadCode.Error() + ": wrong length" }
+
+// Is makes a length error an ErrBadCode too.
+func (e *CodeLengthError) Is(target error) bool { return target == ErrBadCode }
+
 // Codes makes and checks one-time dossier codes with a server secret.
 type Codes struct{ key []byte }
 
@@ -71,8 +80,8 @@ func (c *Codes) Parse(s string) ([]byte, error) {
 		}
 		return r
 	}, s)
-	if len(s) != CodeLen {
-		return nil, ErrBadCode
+	if n := len([]rune(s)); n != CodeLen {
+		return nil, &CodeLengthError{Got: n}
 	}
 	raw, err := crockford.DecodeString(s)
 	if err != nil || len(raw) != nonceLen+macLen {

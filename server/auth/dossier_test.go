@@ -2,6 +2,7 @@ package auth
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -43,9 +44,19 @@ func TestDossierCodeRejectsForgeriesAndJunk(t *testing.T) {
 		alt[3] = 'A'
 	}
 	for _, bad := range []string{"", "ABC", code + "A", string(alt), "!!!!!!!!!!!!!!!!"} {
-		if _, err := c.Parse(bad); err != ErrBadCode {
+		if _, err := c.Parse(bad); !errors.Is(err, ErrBadCode) {
 			t.Errorf("Parse(%q) = %v, want ErrBadCode", bad, err)
 		}
+	}
+	// A code of the wrong length says how long it was, to tell the person.
+	for bad, n := range map[string]int{"": 0, "abc": 3, "ab-c d": 4, code + "A": 17} {
+		var le *CodeLengthError
+		if _, err := c.Parse(bad); !errors.As(err, &le) || le.Got != n {
+			t.Errorf("Parse(%q) = %v, want a length error of %d", bad, err, n)
+		}
+	}
+	if _, err := c.Parse(string(alt)); errors.As(err, new(*CodeLengthError)) {
+		t.Errorf("a forged code of the right length is called a length error")
 	}
 	// A code made with another key is refused.
 	if _, err := testCodes(t, 2).Parse(code); err != ErrBadCode {

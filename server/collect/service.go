@@ -347,6 +347,9 @@ func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response)
 // Token checks a one-time dossier code and returns its record.
 func (s *Service) Token(ctx context.Context, code string) (*survey.DossierToken, error) {
 	nonce, err := s.codes.Parse(code)
+	if le := (*auth.CodeLengthError)(nil); errors.As(err, &le) {
+		return nil, survey.FieldError("token", "form.code.length", map[string]any{"Count": le.Got, "Want": auth.CodeLen})
+	}
 	if err != nil {
 		return nil, survey.FieldError("token", "error.dossier.malformed", nil)
 	}

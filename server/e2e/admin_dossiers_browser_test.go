@@ -25,7 +25,7 @@ func TestAdminDossierGridAndPublicSwitchInABrowser(t *testing.T) {
 	b.waitJS(`document.querySelector('#received-`+first+`') !== null`, 10*time.Second)
 	b.axe("dossier grid")
 	b.do(chromedp.SetValue(chromedp.CSS("#received-"+first), "bốn")) // the demo filled the day already
-	if status := b.formClick("form[method=post] button[type=submit]"); status != 422 {
+	if status := b.formClick("main form[method=post] button[type=submit]"); status != 422 {
 		t.Fatalf("a word for a number: %d, want 422", status)
 	}
 	// The form posts without ?lang: headless Chromium asks for English.
@@ -34,7 +34,7 @@ func TestAdminDossierGridAndPublicSwitchInABrowser(t *testing.T) {
 	}
 	b.axe("dossier grid with an error")
 	b.do(chromedp.SetValue(chromedp.CSS("#received-"+first), "40"), chromedp.SetValue(chromedp.CSS("#handled-"+first), "38"))
-	if status := b.formClick("form[method=post] button[type=submit]"); status != 200 {
+	if status := b.formClick("main form[method=post] button[type=submit]"); status != 200 {
 		t.Fatalf("save: %d", status)
 	}
 	c := e.counter(fullCounter)

@@ -80,16 +80,11 @@ func (b *tab) formH1() string {
 // /tmp/sipas-form-shots/<name>.png, for a person to look at.
 func (b *tab) formShot(name string) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
-	defer cancel()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		b.t.Fatalf("screenshot: %v", err)
-	}
 	dir := filepath.Join(os.TempDir(), "sipas-form-shots")
-	if err := os.MkdirAll(dir, 0o755); err == nil {
-		_ = os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.t.Fatal(err)
 	}
+	b.fullShot(filepath.Join(dir, name+".png"))
 }
 
 // formToken makes a one-time dossier code for a counter, as the one-stop

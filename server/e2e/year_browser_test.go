@@ -66,7 +66,7 @@ func TestYearReportAndTargetsInABrowser(t *testing.T) {
 	b.axe("targets")
 	b.shot("targets")
 	b.do(chromedp.SendKeys(chromedp.CSS(`[id="index-H17.10"]`), "88,5"))
-	b.formClick(`form[method=post] button[type=submit]`)
+	b.formClick(`main form[method=post] button[type=submit]`)
 	b.waitJS(`document.querySelector('.flash') !== null`, 10*time.Second)
 	if !strings.Contains(b.text(), "Đã lưu chỉ tiêu: 1 thay đổi.") {
 		t.Errorf("no confirmation after saving: %q", b.text())

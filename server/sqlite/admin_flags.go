@@ -116,44 +116,61 @@ func (db *DB) FlaggedResponseByID(ctx context.Context, id int64) (*FlaggedRespon
 // excluded=0 keys in the same transaction, computed by the worker's own
 // countOne, so the rollups stay equal to a rebuild from the raw rows.
 func (r *Rollup) DecideFlag(ctx context.Context, responseID int64, include bool, reason string, by survey.Actor, now time.Time) error {
+	return r.DecideFlags(ctx, []int64{responseID}, include, reason, by, now)
+}
+
+// DecideFlags is DecideFlag for many responses at once, with one reason:
+// all of them or none (one transaction), each decision recorded and
+// audited on its own response.
+func (r *Rollup) DecideFlags(ctx context.Context, responseIDs []int64, include bool, reason string, by survey.Actor, now time.Time) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 1000 {
 		return survey.FieldError("reason", "admin.error.reason_required", nil)
 	}
 	return r.db.tx(ctx, func(tx *sqlTx) error {
-		var rr rawResponse
-		err := tx.QueryRowContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
-			COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
-			FROM responses WHERE id = ? AND flags <> ''`, responseID).Scan(&rr.id, &rr.surveyID, &rr.version, &rr.agency, &rr.counter,
-			&rr.officer, &rr.channel, &rr.answered, &rr.received, &rr.month, &rr.answers, &rr.comment, &rr.partial, &rr.flags, &rr.excluded)
-		if errors.Is(err, sql.ErrNoRows) {
-			return survey.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		was, excluded := rr.excluded, !include
-		if was != excluded {
-			var last int64
-			if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
-				return err
-			}
-			if rr.id <= last { // counted already: move it; otherwise the worker will count it as stored below
-				if err := r.moveCounts(ctx, tx, &rr, excluded); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE responses SET excluded = ? WHERE id = ?`, excluded, rr.id); err != nil {
+		for _, id := range responseIDs {
+			if err := r.decideOne(ctx, tx, id, include, reason, by, now); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO flag_decisions (response_id, excluded, user_id, actor, reason, decided_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, rr.id, excluded, nullID(by.UserID), by.Name, reason, ts(now)); err != nil {
-			return err
-		}
-		return writeAudit(ctx, tx, by, now, "response.decide", fmt.Sprintf("response:%d", rr.id),
-			map[string]any{"excluded": was}, map[string]any{"excluded": excluded, "reason": reason})
+		return nil
 	})
+}
+
+// decideOne records one decision inside the caller's transaction.
+func (r *Rollup) decideOne(ctx context.Context, tx *sqlTx, responseID int64, include bool, reason string, by survey.Actor, now time.Time) error {
+	var rr rawResponse
+	err := tx.QueryRowContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
+		COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
+		FROM responses WHERE id = ? AND flags <> ''`, responseID).Scan(&rr.id, &rr.surveyID, &rr.version, &rr.agency, &rr.counter,
+		&rr.officer, &rr.channel, &rr.answered, &rr.received, &rr.month, &rr.answers, &rr.comment, &rr.partial, &rr.flags, &rr.excluded)
+	if errors.Is(err, sql.ErrNoRows) {
+		return survey.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	was, excluded := rr.excluded, !include
+	if was != excluded {
+		var last int64
+		if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
+			return err
+		}
+		if rr.id <= last { // counted already: move it; otherwise the worker will count it as stored below
+			if err := r.moveCounts(ctx, tx, &rr, excluded); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE responses SET excluded = ? WHERE id = ?`, excluded, rr.id); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO flag_decisions (response_id, excluded, user_id, actor, reason, decided_at)
+		VALUES (?, ?, ?, ?, ?, ?)`, rr.id, excluded, nullID(by.UserID), by.Name, reason, ts(now)); err != nil {
+		return err
+	}
+	return writeAudit(ctx, tx, by, now, "response.decide", fmt.Sprintf("response:%d", rr.id),
+		map[string]any{"excluded": was}, map[string]any{"excluded": excluded, "reason": reason})
 }
 
 // moveCounts takes one response's counts out under its current key and adds

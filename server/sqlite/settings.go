@@ -44,6 +44,10 @@ func (db *DB) PutSettingAudited(ctx context.Context, key string, value []byte, b
 	})
 }
 
+// SettingBaseURL is where the server records the public URL it serves
+// under, so that operator commands print links that work from a tablet.
+const SettingBaseURL = "base_url"
+
 // publicResultsKey holds "1" while the public results page is on.
 const publicResultsKey = "public_results"
 

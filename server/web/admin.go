@@ -31,6 +31,24 @@ type adminBase struct {
 	Flash   string // translated
 	Errors  []fieldError
 	Lang    string
+	Nav     []navLink // the administration menu, current section marked
+}
+
+// adminChrome is what the layout draws around an administration page: the
+// menu and the signed-in user with a way to sign out.
+type adminChrome struct {
+	Nav  []navLink
+	User string
+	CSRF string
+}
+
+// chrome hands the layout the menu; render looks for it on every page.
+func (b adminBase) chrome() *adminChrome {
+	name := ""
+	if b.User != nil {
+		name = b.User.DisplayName
+	}
+	return &adminChrome{Nav: b.Nav, User: name, CSRF: b.CSRF}
 }
 
 // PageTitle titles an administration page, "Lỗi:" first when a form failed.
@@ -62,6 +80,9 @@ func (s *Server) base(c echo.Context, titleID string) adminBase {
 	sess := s.session(c)
 	l := s.localizer(c)
 	b := adminBase{TitleID: titleID, CSRF: sess.CSRF, User: sess.User, Lang: l.Lang()}
+	if sess.User != nil {
+		b.Nav = adminNav(adminSections, sess.User.Role, c.Request().URL.Path)
+	}
 	if ck, err := c.Cookie(flashCookie); err == nil && ck.Value != "" {
 		if v, err := url.QueryUnescape(ck.Value); err == nil {
 			id, arg, _ := strings.Cut(v, "|")

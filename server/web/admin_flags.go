@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,18 +16,75 @@ const flagListLimit = 500
 
 type adminFlagsPage struct {
 	adminBase
-	Flagged []*sqlite.FlaggedResponse
-	All     bool
+	Flagged  []*sqlite.FlaggedResponse
+	All      bool
+	Selected map[int64]bool // ticked boxes: ?select=all, or what a failed bulk post had
+	Decision string
+	Reason   string
 }
 
-// adminFlags is GET /admin/flags (?all=1 includes decided ones).
+// adminFlags is GET /admin/flags (?all=1 includes decided ones;
+// ?select=all ticks every box, which works without JavaScript).
 func (s *Server) adminFlags(c echo.Context) error {
-	all := c.QueryParam("all") == "1"
-	list, err := s.DB.FlaggedResponses(c.Request().Context(), !all, flagListLimit)
+	p, err := s.flagsPage(c, c.QueryParam("all") == "1")
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "admin_flags", adminFlagsPage{adminBase: s.base(c, "admin.flags.title"), Flagged: list, All: all})
+	if c.QueryParam("select") == "all" {
+		for _, f := range p.Flagged {
+			p.Selected[f.ID] = true
+		}
+	}
+	return s.render(c, http.StatusOK, "admin_flags", p)
+}
+
+func (s *Server) flagsPage(c echo.Context, all bool) (*adminFlagsPage, error) {
+	list, err := s.DB.FlaggedResponses(c.Request().Context(), !all, flagListLimit)
+	if err != nil {
+		return nil, err
+	}
+	return &adminFlagsPage{adminBase: s.base(c, "admin.flags.title"), Flagged: list, All: all, Selected: map[int64]bool{}}, nil
+}
+
+// adminFlagsDecide is POST /admin/flags: one decision and one reason for
+// every ticked response, all or none, each audited on its own.
+func (s *Server) adminFlagsDecide(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, v := range form["id"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			return survey.ErrNotFound
+		}
+		ids = append(ids, id)
+	}
+	decision, reason := form.Get("decision"), form.Get("reason")
+	switch {
+	case len(ids) == 0:
+		err = survey.FieldError("flagged", "admin.error.none_selected", nil)
+	case decision != "include" && decision != "exclude":
+		err = survey.FieldError("bulk-include", "admin.error.decision_many", nil)
+	default:
+		err = s.DB.NewRollup(s.Surveys).DecideFlags(c.Request().Context(), ids, decision == "include", reason, s.actor(c), s.Clock.Now())
+	}
+	if err == nil {
+		return s.done(c, "/admin/flags", "admin.flash.decided_many", itoa(int64(len(ids))))
+	}
+	p, perr := s.flagsPage(c, form.Get("all") == "1")
+	if perr != nil {
+		return perr
+	}
+	if p.Errors, err = s.formErrors(c, err, "", "reason"); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		p.Selected[id] = true
+	}
+	p.Decision, p.Reason = decision, reason
+	return s.render(c, http.StatusUnprocessableEntity, "admin_flags", p)
 }
 
 type flagAnswer struct {

@@ -287,15 +287,33 @@ func TestAdminAuditLogFiltersAndExports(t *testing.T) {
 	if err := s.DB.Audit(context.Background(), survey.CLI, time.Date(2026, 10, 1, 8, 0, 0, 0, survey.Zone), "agency.import", "agency:X", nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	page := a.get("/admin/audit?action=counter.update").Body.String()
-	if !strings.Contains(page, "counter:CT-01") || strings.Contains(page, "agency:H20") || !strings.Contains(page, `&#34;IdleSeconds&#34;:50`) {
+	page := a.get("/admin/audit?action=counter.update&lang=vi").Body.String()
+	if !strings.Contains(page, "counter:CT-01") || strings.Contains(page, "agency:H20") {
 		t.Errorf("action filter:\n%s", page)
 	}
-	page = a.get("/admin/audit?from=2026-11-01&to=2026-11-30&actor=quantri").Body.String()
-	if strings.Contains(page, "agency:X") || !strings.Contains(page, "agency:H20") {
-		t.Errorf("date and actor filter")
+	// In words: the action, what changed as before → after, the time in ICT
+	// as dd/mm/yyyy HH:MM; no raw JSON.
+	for _, want := range []string{"Sửa quầy", `<strong>Số quầy:</strong> <del><span class="visually-hidden">Trước: </span>1</del> → <ins><span class="visually-hidden">Sau: </span>2</ins>`,
+		"Quầy số 1 – Đất đai</del> → <ins><span class=\"visually-hidden\">Sau: </span>Quầy 2</ins>", "27/11/2026 09:00", `<option value="counter.update" selected>Sửa quầy</option>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("audit page lacks %q", want)
+		}
 	}
-	rec := a.get("/admin/audit.csv?actor=cli&action=agency.import")
+	if strings.Contains(page, "&#34;") || strings.Contains(page, "T09:00") {
+		t.Errorf("audit page shows raw JSON or an ISO time:\n%s", page)
+	}
+	for _, q := range []string{"from=01/11/2026&to=30/11/2026", "from=2026-11-01&to=2026-11-30"} {
+		page = a.get("/admin/audit?actor=quantri&" + q).Body.String()
+		if strings.Contains(page, "agency:X") || !strings.Contains(page, "agency:H20") || !strings.Contains(page, `value="01/11/2026"`) {
+			t.Errorf("date and actor filter %s", q)
+		}
+	}
+	// A day that is not one is said so on its field; the rest still filters.
+	rec := a.get("/admin/audit?from=31/02/2026&lang=vi")
+	if page := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(page, "“31/02/2026” không phải một ngày") || !strings.Contains(page, `href="#from"`) {
+		t.Errorf("bad day: %d", rec.Code)
+	}
+	rec = a.get("/admin/audit.csv?actor=cli&action=agency.import")
 	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "id,at,actor,action,target,before,after\n") ||
 		strings.Count(rec.Body.String(), "\n") != 2 || !strings.Contains(rec.Body.String(), ",cli,agency.import,agency:X,") {
 		t.Errorf("csv: %d %s", rec.Code, rec.Body.String())

@@ -104,7 +104,7 @@ var adminPostPaths = []string{"/admin/agencies", "/admin/agencies/import", "/adm
 	"/admin/agencies/H17/close", "/admin/agencies/H17/merge", "/admin/agencies/H17/survey", "/admin/agencies/H17/counters",
 	"/admin/agencies/H17/officers", "/admin/counters/1", "/admin/counters/1/pair", "/admin/officers/1", "/admin/devices/1/revoke",
 	"/admin/users", "/admin/users/1/role", "/admin/users/1/reset", "/admin/users/1/disable", "/admin/users/1/enable",
-	"/admin/apikeys", "/admin/apikeys/1/revoke", "/admin/flags/1", "/admin/paper", "/admin/alerts/test", "/admin/alerts/subscriptions/1",
+	"/admin/apikeys", "/admin/apikeys/1/revoke", "/admin/flags", "/admin/flags/1", "/admin/paper", "/admin/alerts/test", "/admin/alerts/subscriptions/1",
 	"/admin/dossiers", "/admin/public"}
 
 func TestAdminPagesAreForAdminsOnly(t *testing.T) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -176,6 +177,7 @@ type choiceQuestion struct {
 	Text     string
 	Answered string
 	Rows     []choiceRow
+	TooFew   string // set instead of Rows: a profile question with too few answers to show without identifying people
 }
 
 type choiceRow struct {
@@ -191,6 +193,9 @@ func buildParts(f fmtr, def *survey.Definition, t map[string]map[string]int, res
 	lang := f.l.Lang()
 	for _, p := range def.Parts {
 		b := partBlock{Code: p.Code, Title: p.Title.In(lang), Matrix: true}
+		if profilePart(p) {
+			b.Title = f.l.T("dash.profile.heading") // the form words it for the citizen ("About you")
+		}
 		multi := false
 		for qi, q := range p.Questions {
 			if len(q.Options) == 0 || q.Kind == survey.KindText {
@@ -209,6 +214,14 @@ func buildParts(f fmtr, def *survey.Definition, t map[string]map[string]int, res
 				base = shownCount(def, q, t, responses)
 			}
 			cq := choiceQuestion{Text: q.Text.In(lang), Answered: f.l.Int(base)}
+			if q.Kind == survey.KindProfile && base < officerMinRatings {
+				// The same floor as officers': a handful of answers about age
+				// or job could point at the people who gave them.
+				cq.TooFew = f.l.T("dash.profile.too_few", map[string]any{"Min": f.l.Int(officerMinRatings)})
+				b.Matrix = false
+				b.Questions = append(b.Questions, cq)
+				continue
+			}
 			opts := slices.Clone(q.Options)
 			if q.Kind == survey.KindMulti { // top reasons first
 				sort.SliceStable(opts, func(i, j int) bool { return vals[opts[i].Code] > vals[opts[j].Code] })
@@ -254,14 +267,26 @@ func shownCount(def *survey.Definition, q *survey.Question, t map[string]map[str
 	return n
 }
 
+// sameOptions reports whether two questions offer the same answers, worded
+// the same: only then can one row of column headers stand for both.
 func sameOptions(a, b *survey.Question) bool {
 	if len(a.Options) != len(b.Options) {
 		return false
 	}
 	for i := range a.Options {
-		if a.Options[i].Code != b.Options[i].Code {
+		if a.Options[i].Code != b.Options[i].Code || !maps.Equal(a.Options[i].Label, b.Options[i].Label) {
 			return false
 		}
 	}
 	return true
+}
+
+// profilePart reports whether a part asks only about the respondent.
+func profilePart(p *survey.Part) bool {
+	for _, q := range p.Questions {
+		if q.Kind != survey.KindProfile {
+			return false
+		}
+	}
+	return len(p.Questions) > 0
 }

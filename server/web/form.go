@@ -247,7 +247,7 @@ func (s *Server) formCodePage(c echo.Context, code string, de *survey.Error, sta
 	s.formLang(c)
 	formNoStore(c)
 	l := s.formLocalizer(c)
-	v := &formView{Kind: "code", Title: l.T("form.code.title"), Heading: l.T("form.code.title"), Back: "/", Code: code}
+	v := &formView{Kind: "code", Title: l.T("form.code.title"), Heading: l.T("form.code.title"), Code: code}
 	if de != nil {
 		formAttachErrors(v, l, []*survey.Error{de})
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -52,9 +53,22 @@ func TestPosterSurveyEndToEndWithoutJavaScript(t *testing.T) {
 			t.Errorf("page %d title %q is not unique or lacks the suffix", i, title)
 		}
 		titles[title] = true
-		if !strings.Contains(p, `class="f-back-link" href="/`) {
-			t.Errorf("page %d has no back link with a real href", i)
+		// The first page keeps citizens in the form: no way back to the
+		// system overview; every later page goes back with a real href.
+		if back := strings.Contains(p, `class="f-back-link" href="/f/`); back != (i > 0) {
+			t.Errorf("page %d: back link into the form %v, want %v", i, back, i > 0)
 		}
+		if strings.Contains(p, `href="/"`) || strings.Contains(p, `href="/?`) {
+			t.Errorf("page %d links to the system overview", i)
+		}
+		// The start page announces 9 pages; each then says which one it is.
+		counter := fmt.Sprintf(`<p class="f-counter" id="page-counter">Trang %d/9</p>`, i)
+		if i > 0 && !strings.Contains(p, counter) {
+			t.Errorf("page %d lacks %q:\n%s", i, counter, formText(p))
+		}
+	}
+	if !strings.Contains(pages[0], "9 trang") {
+		t.Errorf("start page does not announce 9 pages:\n%s", formText(pages[0]))
 	}
 	// The results page carries the form's note, so that a refused applicant
 	// does not take "not applicable".
@@ -218,6 +232,8 @@ func TestExpiredAndForgedCodes(t *testing.T) {
 		{"/t/short", http.StatusNotFound, `action="/t"`, true},
 		{"/t", http.StatusOK, `name="code"`, false},
 		{"/T?code=NOT-A-CODE", http.StatusUnprocessableEntity, `value="NOT-A-CODE"`, true},
+		// A too-short code is told what is wrong, not only that it is wrong.
+		{"/t?code=abc", http.StatusUnprocessableEntity, "Mã hồ sơ có 16 chữ và số, Ông/Bà mới nhập 3.", true},
 		{"/q/NO-SUCH-COUNTER", http.StatusNotFound, "Không tìm thấy quầy này.", false},
 	}
 	for _, tc := range cases {

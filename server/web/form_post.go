@@ -25,7 +25,7 @@ func (s *Server) formShow(c echo.Context, fc *formCtx, i int, answers map[string
 	errs []*survey.Error, status int) error {
 	st, l, lang := fc.steps[i], fc.l, fc.lang
 	formNoStore(c)
-	v := &formView{Caption: fc.caption, Action: fc.url(i), Back: "/"}
+	v := &formView{Caption: fc.caption, Action: fc.url(i)}
 	v.Heading, v.Title = formStepHeading(fc.def, st, lang, l)
 	if prev := formPrevStep(fc.steps, i, answers); prev >= 0 && fc.draft != nil {
 		v.Back = fc.url(prev)
@@ -35,6 +35,9 @@ func (s *Server) formShow(c echo.Context, fc *formCtx, i int, answers map[string
 		v.Intro = l.T("form.start.parts", map[string]any{"Count": len(fc.steps) - 1})
 		v.Kind, v.Duration = "start", fc.def.Duration.In(lang)
 		return s.render(c, status, "form_page", v)
+	}
+	if fc.steps[0].kind == stepStart {
+		v.Counter = l.T("form.page.counter", map[string]any{"N": i, "Of": len(fc.steps) - 1})
 	}
 	for _, q := range st.visibleQuestions(answers) {
 		fq := formQuestionView(q, lang, l, answers)

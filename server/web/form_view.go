@@ -20,7 +20,8 @@ type formView struct {
 	Lead      string
 	Intro     string
 	Duration  string
-	Back      string // a real href: the form works without JavaScript
+	Back      string // a real href (the form works without JavaScript); "" on a first page, which keeps citizens in the form
+	Counter   string // "Trang 3/9": the same count the start page announces
 	Action    string
 	Optional  bool
 	Single    bool // one question on the page: its legend is the page heading

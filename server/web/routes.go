@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metricsFor(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})))
 	e.GET("/static/:hash/*", s.serveStatic)
+	e.GET("/favicon.ico", s.favicon)
 
 	e.GET("/", s.home)
 
@@ -149,6 +150,7 @@ func (s *Server) routes() {
 	g.POST("/apikeys/:id/revoke", s.adminKeyRevoke)
 
 	g.GET("/flags", s.adminFlags)
+	g.POST("/flags", s.adminFlagsDecide)
 	g.GET("/flags/:id", s.adminFlag)
 	g.POST("/flags/:id", s.adminFlagDecide)
 

@@ -13,7 +13,7 @@ import (
 // monitoring and posters fetch. Each was reviewed as such; a new route is
 // public only once it is added here.
 var publicRoutes = map[string]bool{
-	"GET /": true, "GET /ket-qua": true, "GET /healthz": true, "GET /readyz": true, "GET /static/:hash/*": true,
+	"GET /": true, "GET /ket-qua": true, "GET /favicon.ico": true, "GET /healthz": true, "GET /readyz": true, "GET /static/:hash/*": true,
 	"GET /kiosk": true, "GET /kiosk/*": true,
 	"GET /q/:counter": true, "POST /q/:counter": true, "GET /Q/:counter": true, "POST /Q/:counter": true,
 	"GET /q/:counter/:format": true, "GET /Q/:counter/:format": true,

@@ -45,6 +45,17 @@ func newStaticFiles(assets fs.FS, dir string) (*staticFiles, error) {
 // url returns the cache-forever URL of a static file such as "css/site.css".
 func (st *staticFiles) url(name string) string { return "/static/" + st.hash + "/" + name }
 
+// favicon answers browsers' fixed /favicon.ico request with the embedded
+// icon (static/favicon.ico), cached for a day since its URL has no hash.
+func (s *Server) favicon(c echo.Context) error {
+	b, err := fs.ReadFile(s.static.fsys, "favicon.ico")
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=86400")
+	return c.Blob(http.StatusOK, "image/x-icon", b)
+}
+
 func (s *Server) serveStatic(c echo.Context) error {
 	name := c.Param("*")
 	if c.Param("hash") == s.static.hash {

@@ -30,6 +30,8 @@ type Page struct {
 	Title   string // already translated
 	Path    string // request path, for the language switch
 	Version string
+	Admin   *adminChrome // the administration menu; nil outside it
+	Staff   bool         // signed in: the version and the method note are for staff, not citizens
 	Data    any
 }
 
@@ -102,6 +104,10 @@ func (s *Server) renderPage(c echo.Context, name string, data any) ([]byte, erro
 	p := Page{L: l, Lang: l.Lang(), Path: c.Request().URL.Path, Version: s.Version, Data: data}
 	if titled, ok := data.(interface{ PageTitle(*i18n.Localizer) string }); ok {
 		p.Title = titled.PageTitle(l)
+	}
+	p.Staff = s.session(c) != nil
+	if a, ok := data.(interface{ chrome() *adminChrome }); ok {
+		p.Admin = a.chrome()
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {

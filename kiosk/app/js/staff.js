@@ -132,7 +132,11 @@ export class Staff {
     const footer = h('div', { class: 'foot staff-foot' },
       h('button', { type: 'button', class: 'btn secondary', id: 'staff-close', on: { click: () => this.close() } }, h('span', { text: t.t('kiosk.staff.close') })));
     const center = h('span');
-    if (this.mode === 'pin') return { title: t.t('kiosk.page.staff_pin'), center, main: this.#pinView(), footer, idle: false, staff: true };
+    if (this.mode === 'pin') {
+      // The PIN field takes focus, so staff can type at once (keypad or keyboard).
+      const main = this.#pinView();
+      return { title: t.t('kiosk.page.staff_pin'), center, main, footer, idle: false, staff: true, focus: main.querySelector('#staff-pin') };
+    }
     return { title: t.t('kiosk.page.staff'), center, main: this.#panelView(), footer, idle: false, staff: true };
   }
 

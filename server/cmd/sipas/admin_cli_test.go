@@ -123,3 +123,41 @@ func TestAdminCommands(t *testing.T) {
 		t.Errorf("printed link: %v", err)
 	}
 }
+
+// Without SIPAS_BASE_URL, `device pair` and `token issue` print links under
+// the URL the server recorded, not localhost; the flag still wins.
+func TestCLILinksUseTheRecordedBaseURL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "sipas.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ReplaceSetting(ctx, sqlite.SettingBaseURL, []byte("https://khaosat.cantho.example")); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	getenv := env(map[string]string{"SIPAS_DATA_DIR": dir})
+	sipas := func(args ...string) string {
+		t.Helper()
+		var out, errw bytes.Buffer
+		if err := run(ctx, args, &out, &errw, getenv); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	sipas("agency", "add", "--code", "H17", "--name-vi", "UBND TP Cần Thơ", "--kind", "ubnd_tinh")
+	sipas("counter", "add", "--agency", "H17", "--code", "CT-01", "--name-vi", "Quầy 1")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"device", "pair", "--counter", "CT-01"}, "Open https://khaosat.cantho.example/kiosk/ on the tablet"},
+		{[]string{"token", "issue", "--counter", "CT-01", "--dossier", "HS-1"}, "url: https://khaosat.cantho.example/t/"},
+		{[]string{"device", "pair", "--counter", "CT-01", "--base-url", "https://other.example"}, "Open https://other.example/kiosk/"},
+	} {
+		if out := sipas(tc.args...); !strings.Contains(out, tc.want) || strings.Contains(out, "localhost") {
+			t.Errorf("%v printed %q, want %q", tc.args, out, tc.want)
+		}
+	}
+}

@@ -31,7 +31,7 @@ type cliEnv struct {
 func openCLI(ctx context.Context, name string, args []string, getenv func(string) string, define func(*flag.FlagSet)) (*cliEnv, *flag.FlagSet, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dir := fs.String("data-dir", envOr(getenv, "SIPAS_DATA_DIR", "./data"), "folder of the database (SIPAS_DATA_DIR)")
-	base := fs.String("base-url", envOr(getenv, "SIPAS_BASE_URL", "http://localhost:8080"), "public URL for links (SIPAS_BASE_URL)")
+	base := fs.String("base-url", getenv("SIPAS_BASE_URL"), "public URL for links (SIPAS_BASE_URL; default: the one `sipas serve` recorded)")
 	if define != nil {
 		define(fs)
 	}
@@ -46,7 +46,20 @@ func openCLI(ctx context.Context, name string, args []string, getenv func(string
 	if err != nil {
 		return nil, nil, err
 	}
+	if *base == "" {
+		*base = recordedBaseURL(ctx, db)
+	}
 	return &cliEnv{db: db, baseURL: strings.TrimRight(*base, "/")}, fs, nil
+}
+
+// recordedBaseURL is the public URL the server last ran under, so that a
+// command run on the server prints links a tablet can open; a database the
+// server never opened with a base URL falls back to localhost.
+func recordedBaseURL(ctx context.Context, db *sqlite.DB) string {
+	if v, err := db.Setting(ctx, sqlite.SettingBaseURL); err == nil && len(v) > 0 {
+		return string(v)
+	}
+	return "http://localhost:8080"
 }
 
 func envOr(getenv func(string) string, key, def string) string {
