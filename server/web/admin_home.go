@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/sqlite"
 )
 
@@ -13,6 +14,7 @@ type adminHomePage struct {
 	Counts       sqlite.AdminCounts
 	Offline      []*sqlite.DeviceInfo
 	OfflineHours int
+	Replica      *replica.Status // nil: no replica configured
 }
 
 // adminHome is GET /admin: totals, offline tablets, pending flagged
@@ -33,6 +35,10 @@ func (s *Server) adminHome(c echo.Context) error {
 		return err
 	}
 	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours())}
+	if s.Replica != nil {
+		st := s.Replica()
+		p.Replica = &st
+	}
 	for _, d := range devices {
 		if d.Offline(now, sqlite.DeviceOfflineAfter) {
 			p.Offline = append(p.Offline, d)

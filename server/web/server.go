@@ -17,6 +17,7 @@ import (
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/report"
+	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -51,6 +52,9 @@ type Deps struct {
 	// ProvinceOfficers: province viewers see per-officer figures too; by
 	// default only the agency's head does (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// Replica reads the replica's state for /readyz and the admin home
+	// page; nil when no replica is configured (SIPAS_REPLICA).
+	Replica func() replica.Status
 }
 
 // Server is the HTTP application.

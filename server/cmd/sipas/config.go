@@ -15,6 +15,7 @@ import (
 
 	"github.com/sipas-vn/sipas/server/certs"
 	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/replica"
 )
 
 // Config is what `sipas serve` needs; every field has a flag and a SIPAS_*
@@ -36,6 +37,7 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS.md).
 	ProvinceOfficers bool
+	Replica          replica.Config // continuous replication (SIPAS_REPLICA and friends)
 }
 
 // TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
@@ -79,6 +81,10 @@ var serveVars = []configVar{
 	{"acme-ca", "SIPAS_ACME_CA", "", "acme mode: the CA's directory URL (default Let's Encrypt)"},
 	{"acme-email", "SIPAS_ACME_EMAIL", "", "acme mode: contact address for the ACME account"},
 	{"http-addr", "SIPAS_HTTP_ADDR", "", "with TLS: plain-HTTP address (e.g. :80) that redirects to HTTPS and serves the CA to tablets"},
+	{"replica", "SIPAS_REPLICA", "", "stream the database to file:///folder, sftp://user@host/folder or s3://bucket/folder (S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, LITESTREAM_S3_ENDPOINT or ?endpoint=)"},
+	{"replica-max-lag", "SIPAS_REPLICA_MAX_LAG", "10s", "log a warning when the replica is further behind than this"},
+	{"replica-sftp-key", "SIPAS_REPLICA_SFTP_KEY", "", "sftp replica: private key file"},
+	{"replica-sftp-host-key", "SIPAS_REPLICA_SFTP_HOST_KEY", "", "sftp replica: the server's public key, as in known_hosts without the host name (otherwise not checked)"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 }
 
@@ -159,12 +165,29 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	if err := parseRules(c, vals); err != nil {
 		return nil, err
 	}
+	if err := parseReplica(&c.Replica, vals); err != nil {
+		return nil, err
+	}
 	if c.SurveyDir != "" {
 		if st, err := os.Stat(c.SurveyDir); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("SIPAS_SURVEY_DIR / -survey-dir %q is not a folder", c.SurveyDir)
 		}
 	}
 	return c, nil
+}
+
+// parseReplica reads the replication settings; the URL is checked for form
+// here, the connection when the server starts.
+func parseReplica(r *replica.Config, vals map[string]*string) error {
+	r.URL, r.SFTPKeyFile, r.SFTPHostKey = *vals["replica"], *vals["replica-sftp-key"], *vals["replica-sftp-host-key"]
+	var err error
+	if r.MaxLag, err = time.ParseDuration(*vals["replica-max-lag"]); err != nil || r.MaxLag <= 0 {
+		return fmt.Errorf("SIPAS_REPLICA_MAX_LAG / -replica-max-lag %q is not a positive duration such as 10s", *vals["replica-max-lag"])
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("SIPAS_REPLICA / -replica: %v", err)
+	}
+	return nil
 }
 
 // parseTLS checks the HTTPS settings against each other and the base URL.

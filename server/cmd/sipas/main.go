@@ -52,6 +52,8 @@ Usage:
   sipas migrate [-data-dir DIR]  apply pending database migrations and show their status
   sipas backup [-data-dir DIR] FILE
                                  write a consistent copy of the database to FILE (safe while serving)
+  sipas restore --from URL --data-dir DIR [--timestamp RFC3339]
+                                 rebuild the database from a replica (SIPAS_REPLICA) into an empty folder, then check it
   sipas counter list             one counter a line: counter code, agency code, name
   sipas device pair --counter CODE
                                  print a 10-minute pairing code to type on a tablet at the counter
@@ -115,6 +117,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return apikeyCmd(ctx, rest, stdout, getenv)
 	case "seed":
 		return seedCmd(ctx, rest, stdout, getenv)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout, getenv)
 	case "rollup":
 		return rollupCmd(ctx, rest, stdout, getenv)
 	case "tls":

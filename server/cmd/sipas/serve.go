@@ -25,6 +25,7 @@ func appConfig(cfg *Config) app.Config {
 		TLS: certs.Config{Mode: t.Mode, Hosts: t.Hosts, CertFile: t.CertFile, KeyFile: t.KeyFile,
 			ACMEDirectory: t.ACMECA, ACMEEmail: t.ACMEEmail, ACMECacheDir: filepath.Join(cfg.DataDir, "acme")},
 		PlainURL: plainURL(cfg), Version: buildVersion(), ProvinceOfficers: cfg.ProvinceOfficers,
+		Replica: cfg.Replica,
 	}
 }
 
