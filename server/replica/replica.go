@@ -19,7 +19,7 @@ import (
 
 	"github.com/benbjohnson/litestream"
 	"github.com/benbjohnson/litestream/file"
-	_ "github.com/benbjohnson/litestream/s3"   // registers s3://
+	_ "github.com/benbjohnson/litestream/s3" // registers s3://
 	"github.com/benbjohnson/litestream/sftp"
 )
 
@@ -223,9 +223,9 @@ func (r *Replicator) Close(ctx context.Context) error {
 
 // RestoreOptions say what to rebuild and where.
 type RestoreOptions struct {
-	Config            // URL and SFTP keys of the replica
-	Path    string    // the database file to write; its folder must be empty
-	At      time.Time // zero = the latest state
+	Config           // URL and SFTP keys of the replica
+	Path   string    // the database file to write; its folder must be empty
+	At     time.Time // zero = the latest state
 }
 
 // Restore rebuilds a database file from the replica. Litestream checks the

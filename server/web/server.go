@@ -16,8 +16,8 @@ import (
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
-	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/replica"
+	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
