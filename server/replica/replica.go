@@ -155,9 +155,7 @@ func Start(ctx context.Context, path string, cfg Config, log *slog.Logger) (*Rep
 	}
 	log = log.With("component", "replica", "target", Redact(cfg.URL))
 	db := litestream.NewDB(path)
-	db.Logger = log
 	db.MonitorInterval = monitorEvery
-	db.ShutdownSyncTimeout = 10 * time.Second
 	r := litestream.NewReplicaWithClient(db, client)
 	r.SyncInterval = uploadEvery
 	db.Replica = r
@@ -165,7 +163,10 @@ func Start(ctx context.Context, path string, cfg Config, log *slog.Logger) (*Rep
 		fc.Replica = r // the file client reads the database's folder permissions through it
 	}
 	store := litestream.NewStore([]*litestream.DB{db}, litestream.DefaultCompactionLevels)
+	// NewStore hands its own logger and shutdown settings to the database; ours go after.
 	store.Logger = log
+	db.SetLogger(log)
+	db.ShutdownSyncTimeout = 10 * time.Second
 	store.CompactionMonitorEnabled = true
 	if err := store.Open(ctx); err != nil {
 		return nil, fmt.Errorf("replica %s: %w", Redact(cfg.URL), err)
@@ -212,6 +213,12 @@ func (r *Replicator) Watch(ctx context.Context) {
 			r.log.Info("replica is in step again", "replicated_txid", st.Replicated)
 		}
 	}
+}
+
+// Sync copies everything committed so far to the target and waits for it:
+// for tests and for an operator's "flush now", not for the hot path.
+func (r *Replicator) Sync(ctx context.Context) error {
+	return r.db.SyncAndWait(ctx)
 }
 
 // Close uploads what is left and stops. Call it after the last write and
