@@ -224,7 +224,13 @@ func (r *Replicator) Sync(ctx context.Context) error {
 // Close uploads what is left and stops. Call it after the last write and
 // before closing the database.
 func (r *Replicator) Close(ctx context.Context) error {
-	r.closeOnce.Do(func() { r.closeErr = r.store.Close(ctx) })
+	r.closeOnce.Do(func() {
+		// Litestream's final upload covers only a database it has already
+		// opened, which its monitor does on its first tick; a server
+		// stopped sooner would leave its last writes for the next start.
+		err := r.db.Sync(ctx)
+		r.closeErr = errors.Join(err, r.store.Close(ctx))
+	})
 	return r.closeErr
 }
 
