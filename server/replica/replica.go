@@ -21,6 +21,7 @@ import (
 	"github.com/benbjohnson/litestream/file"
 	_ "github.com/benbjohnson/litestream/s3" // registers s3://
 	"github.com/benbjohnson/litestream/sftp"
+	"golang.org/x/crypto/ssh"
 )
 
 // SyncInterval is the recovery point the replica promises: a commit older
@@ -59,6 +60,11 @@ func (c Config) Validate() error {
 	}
 	if c.MaxLag <= 0 {
 		return errors.New("the maximum lag must be a positive duration such as 10s")
+	}
+	if c.SFTPHostKey != "" {
+		if _, _, _, _, err := ssh.ParseAuthorizedKey([]byte(c.SFTPHostKey)); err != nil {
+			return errors.New("the SFTP host key is not a public key such as \"ssh-ed25519 AAAA…\" (one line of ssh-keyscan without the host name)")
+		}
 	}
 	if c.SFTPKeyFile != "" {
 		if _, err := os.Stat(c.SFTPKeyFile); err != nil {
@@ -129,7 +135,7 @@ type Status struct {
 }
 
 // InStep reports whether the target has every transaction taken so far.
-func (s Status) InStep() bool { return s.Replicated >= s.Local && s.Local > 0 }
+func (s Status) InStep() bool { return s.Replicated >= s.Local && !s.LastSync.IsZero() }
 
 // Replicator runs Litestream for one database file.
 type Replicator struct {
@@ -154,12 +160,13 @@ func Start(ctx context.Context, path string, cfg Config, log *slog.Logger) (*Rep
 		return nil, err
 	}
 	log = log.With("component", "replica", "target", Redact(cfg.URL))
+	client = lenientInit{client, log}
 	db := litestream.NewDB(path)
 	db.MonitorInterval = monitorEvery
 	r := litestream.NewReplicaWithClient(db, client)
 	r.SyncInterval = uploadEvery
 	db.Replica = r
-	if fc, ok := client.(*file.ReplicaClient); ok {
+	if fc, ok := client.(lenientInit).ReplicaClient.(*file.ReplicaClient); ok {
 		fc.Replica = r // the file client reads the database's folder permissions through it
 	}
 	store := litestream.NewStore([]*litestream.DB{db}, litestream.DefaultCompactionLevels)
@@ -172,6 +179,22 @@ func Start(ctx context.Context, path string, cfg Config, log *slog.Logger) (*Rep
 		return nil, fmt.Errorf("replica %s: %w", Redact(cfg.URL), err)
 	}
 	return &Replicator{cfg: cfg, store: store, db: db, log: log, caughtUp: time.Now()}, nil
+}
+
+// lenientInit lets the server start while the target does not answer (the
+// second server is down, the network to the bucket is cut): citizens'
+// answers are still stored on the primary, the lag grows and is reported,
+// and every backend connects again on its next upload.
+type lenientInit struct {
+	litestream.ReplicaClient
+	log *slog.Logger
+}
+
+func (c lenientInit) Init(ctx context.Context) error {
+	if err := c.ReplicaClient.Init(ctx); err != nil {
+		c.log.Error("replica target not reachable at start; replicating as soon as it answers", "err", err)
+	}
+	return nil
 }
 
 // Status reads the positions; cheap enough for every page view and scrape.

@@ -21,6 +21,9 @@ func TestValidateURL(t *testing.T) {
 			t.Errorf("%s: %v", ok, err)
 		}
 	}
+	if err := (Config{URL: "sftp://u@h/x", MaxLag: time.Second, SFTPHostKey: "not a key"}).Validate(); err == nil {
+		t.Error("a malformed SFTP host key was accepted")
+	}
 	for _, bad := range []string{"", "/mnt/disk2", "file://rel/dir", "file:///", "sftp://host/x", "sftp://u@h", "s3://bucket", "s3:///x", "gs://b/x", "::"} {
 		if err := ValidateURL(bad); err == nil {
 			t.Errorf("%q: accepted", bad)
@@ -161,10 +164,4 @@ func TestRestoreFromEmptyReplicaSaysSo(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "nothing to restore") {
 		t.Fatalf("want 'nothing to restore', got %v", err)
 	}
-}
-
-func contextWithCleanup(t *testing.T) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	return ctx, cancel
 }
