@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"golang.org/x/time/rate"
 
 	"github.com/sipas-vn/sipas/server/replica"
@@ -48,47 +45,14 @@ func TestReplicaDrill(t *testing.T) {
 	var (
 		mu    sync.Mutex
 		acked []ack
-		wg    sync.WaitGroup
 		stop  = make(chan struct{})
-		limit = rate.NewLimiter(300, 16) // a few hundred responses a second, as the issue asks
 	)
-	client := &http.Client{Timeout: 5 * time.Second}
-	for c := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seq := 1; ; seq++ {
-				if limit.Wait(context.Background()) != nil {
-					return
-				}
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				id := uuid.Must(uuid.NewV7()).String()
-				answers := map[string]int{}
-				for i, q := range def.Items() {
-					answers[q.Code] = 1 + (i+seq+c)%5
-				}
-				b, _ := json.Marshal(map[string]any{"id": id, "survey": def.ID, "version": def.Version, "channel": "kiosk",
-					"seq": seq, "answers": answers})
-				req, _ := http.NewRequest(http.MethodPost, srv.url+"/api/v1/responses", bytes.NewReader(b))
-				req.Header.Set("Authorization", "Bearer "+tokens[c%len(tokens)])
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
-				if err != nil {
-					return // the server is gone
-				}
-				resp.Body.Close()
-				if resp.StatusCode == 201 || resp.StatusCode == 200 {
-					mu.Lock()
-					acked = append(acked, ack{id, time.Now()})
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	// A few hundred responses a second, as the issue asks.
+	wg := kioskLoad(srv, def, tokens, 16, rate.NewLimiter(300, 16), stop, func(id string, at time.Time) {
+		mu.Lock()
+		acked = append(acked, ack{id, at})
+		mu.Unlock()
+	})
 	time.Sleep(4 * time.Second)
 	killed := time.Now()
 	srv.kill()

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -21,17 +22,17 @@ import (
 // it: integrity_check, the rows of every table, and the monthly counts
 // against a recount from the raw responses.
 func restoreCmd(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	from := fs.String("from", getenv("SIPAS_REPLICA"), "the replica: file:///folder, sftp://user@host/folder or s3://bucket/folder (SIPAS_REPLICA)")
-	dir := fs.String("data-dir", "", "an empty (or new) folder to restore into; required")
-	at := fs.String("timestamp", "", "restore the state as of this time (RFC 3339, e.g. 2026-12-04T09:30:00+07:00); default the latest")
-	key := fs.String("sftp-key", getenv("SIPAS_REPLICA_SFTP_KEY"), "sftp replica: private key file (SIPAS_REPLICA_SFTP_KEY)")
-	hostKey := fs.String("sftp-host-key", getenv("SIPAS_REPLICA_SFTP_HOST_KEY"), "sftp replica: the server's public key (SIPAS_REPLICA_SFTP_HOST_KEY)")
-	if err := fs.Parse(args); err != nil {
+	fl := flag.NewFlagSet("restore", flag.ContinueOnError)
+	from := fl.String("from", getenv("SIPAS_REPLICA"), "the replica: file:///folder, sftp://user@host/folder or s3://bucket/folder (SIPAS_REPLICA)")
+	dir := fl.String("data-dir", "", "an empty (or new) folder to restore into; required")
+	at := fl.String("timestamp", "", "restore the state as of this time (RFC 3339, e.g. 2026-12-04T09:30:00+07:00); default the latest")
+	key := fl.String("sftp-key", getenv("SIPAS_REPLICA_SFTP_KEY"), "sftp replica: private key file (SIPAS_REPLICA_SFTP_KEY)")
+	hostKey := fl.String("sftp-host-key", getenv("SIPAS_REPLICA_SFTP_HOST_KEY"), "sftp replica: the server's public key (SIPAS_REPLICA_SFTP_HOST_KEY)")
+	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if fl.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fl.Arg(0))
 	}
 	if *from == "" || *dir == "" {
 		return errors.New("usage: sipas restore --from URL --data-dir DIR [--timestamp RFC3339]")
@@ -96,11 +97,13 @@ func verifyRestored(ctx context.Context, path string, stdout io.Writer, getenv f
 	for _, c := range counts {
 		fmt.Fprintf(stdout, "  %-28s %d\n", c.Table, c.Rows)
 	}
-	defs := surveydefs.FS
-	cat, err := survey.Load(defs)
+	// The recount needs the questionnaires the server uses: the built-in
+	// ones unless SIPAS_SURVEY_DIR says otherwise.
+	var defs fs.FS = surveydefs.FS
 	if d := getenv("SIPAS_SURVEY_DIR"); d != "" {
-		cat, err = survey.Load(os.DirFS(d))
+		defs = os.DirFS(d)
 	}
+	cat, err := survey.Load(defs)
 	if err != nil {
 		return err
 	}
