@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,5 +141,33 @@ func TestRestoreRefusesNonEmptyFolder(t *testing.T) {
 	err = run(context.Background(), []string{"restore", "--from", "file:///x", "--data-dir", t.TempDir(), "--timestamp", "yesterday"}, &bytes.Buffer{}, &bytes.Buffer{}, env(nil))
 	if err == nil || !strings.Contains(err.Error(), "--timestamp") {
 		t.Fatalf("want a bad --timestamp error, got %v", err)
+	}
+}
+
+// TestRestoreWithoutRecount: a standby can skip the slow recount; the
+// integrity check and the row counts still run.
+func TestRestoreWithoutRecount(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"), sqlite.ExternalCheckpoints())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	target := "file://" + t.TempDir()
+	r, err := replica.Start(ctx, db.Path, replica.Config{URL: target, MaxLag: time.Minute}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"restore", "--from", target, "--data-dir", t.TempDir(), "--recount=false"}, &out, &out, env(nil)); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{"integrity_check: ok", "goose_db_version", "rollups: not recounted"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
