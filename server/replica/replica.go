@@ -146,7 +146,6 @@ type Replicator struct {
 
 	mu        sync.Mutex
 	caughtUp  time.Time // last time the target had every local transaction
-	warned    bool
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -219,6 +218,7 @@ func (r *Replicator) Status() Status {
 func (r *Replicator) Watch(ctx context.Context) {
 	t := time.NewTicker(watchEvery)
 	defer t.Stop()
+	warned := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -227,19 +227,19 @@ func (r *Replicator) Watch(ctx context.Context) {
 		}
 		st := r.Status()
 		switch {
-		case st.Lag > r.cfg.MaxLag && !r.warned:
-			r.warned = true
+		case st.Lag > r.cfg.MaxLag && !warned:
+			warned = true
 			r.log.Warn("replica is behind", "lag", st.Lag.Round(time.Millisecond), "max_lag", r.cfg.MaxLag,
 				"local_txid", st.Local, "replicated_txid", st.Replicated, "last_sync", st.LastSync)
-		case st.Lag == 0 && r.warned:
-			r.warned = false
+		case st.Lag == 0 && warned:
+			warned = false
 			r.log.Info("replica is in step again", "replicated_txid", st.Replicated)
 		}
 	}
 }
 
-// Sync copies everything committed so far to the target and waits for it:
-// for tests and for an operator's "flush now", not for the hot path.
+// Sync copies everything committed so far to the target and waits for it;
+// the background loops do the same every interval.
 func (r *Replicator) Sync(ctx context.Context) error {
 	return r.db.SyncAndWait(ctx)
 }
