@@ -1,41 +1,20 @@
 // Service worker of the counter tablet (scope /kiosk/). Counters lose their
 // network; the tablet must still start and take ratings:
 // - the app shell (this folder) is precached and served cache-first; a new
-//   VERSION (same string as js/version.js, checked by server/e2e) installs a
-//   fresh copy and drops the old one;
+//   VERSION installs a fresh copy and drops the old one;
 // - GETs of messages, config, the survey definition and the counter's QR are
 //   network-first with the last good copy as fallback;
 // - everything else (POSTs: responses, heartbeats, pairing) goes to the
 //   network untouched; finished responses wait in the IndexedDB outbox.
 
-const VERSION = '2026.12.2';
+// The server writes VERSION (the hash of the whole app, as in js/version.js)
+// and SHELL (every file of the app) from the files it embeds
+// (server/web/kioskapp.go), so any change reaches the tablets by itself.
+const VERSION = '__APP_VERSION__';
 const SHELL_CACHE = 'sipas-kiosk-shell-' + VERSION;
 const DATA_CACHE = 'sipas-kiosk-data';
 
-const SHELL = [
-  './',
-  'css/kiosk.css',
-  'js/api.js',
-  'js/dom.js',
-  'js/faces.js',
-  'js/i18n.js',
-  'js/icons.js',
-  'js/idle.js',
-  'js/main.js',
-  'js/outbox.js',
-  'js/pin.js',
-  'js/screens.js',
-  'js/session.js',
-  'js/sha256.js',
-  'js/staff.js',
-  'js/store.js',
-  'js/uuid.js',
-  'js/version.js',
-  'fonts/be-vietnam-pro-latin-400-normal.woff2',
-  'fonts/be-vietnam-pro-latin-700-normal.woff2',
-  'fonts/be-vietnam-pro-vietnamese-400-normal.woff2',
-  'fonts/be-vietnam-pro-vietnamese-700-normal.woff2',
-];
+const SHELL = ['__APP_SHELL__'];
 
 const scope = new URL(self.registration.scope);
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/sipas-vn/sipas/assets"
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/certs"
 	"github.com/sipas-vn/sipas/server/collect"
@@ -56,6 +57,14 @@ type Config struct {
 	// Replica streams the database to a second place (SIPAS_REPLICA);
 	// the zero value replicates nothing.
 	Replica replica.Config
+	// LowResponseRate: a score whose response rate is under this fraction
+	// carries a warning (SIPAS_LOW_RESPONSE_RATE); 0 = web's default.
+	LowResponseRate float64
+	// Public turns the public results page on at start (SIPAS_PUBLIC=1).
+	Public bool
+	// Alerts are the alert rules' thresholds and the mail relay; the zero
+	// value is alert.DefaultSettings (no mail relay).
+	Alerts alert.Settings
 }
 
 // DBPath is the database file in the data folder.
@@ -77,6 +86,7 @@ type App struct {
 	Collect *collect.Service
 	Reports *report.Reports
 	Rollup  *sqlite.Rollup
+	Alerts  *alert.Service
 	Certs   *certs.Manager
 	Replica *replica.Replicator // nil without SIPAS_REPLICA
 	Web     *web.Server
@@ -115,6 +125,12 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	}
 	if cfg.RollupInterval <= 0 {
 		cfg.RollupInterval = time.Second
+	}
+	if cfg.Alerts.Every <= 0 {
+		cfg.Alerts = alert.DefaultSettings()
+	}
+	if cfg.Alerts.BaseURL == "" {
+		cfg.Alerts.BaseURL = cfg.BaseURL
 	}
 	var defsFS fs.FS = surveydefs.FS
 	if cfg.SurveyDir != "" {
@@ -165,6 +181,11 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 			return err
 		}
 	}
+	if cfg.Public { // a scripted install turns the page on; turning it off is an admin's act
+		if err := db.SetPublicResults(ctx, true, survey.Actor{Name: "config"}, opt.Clock.Now()); err != nil {
+			return err
+		}
+	}
 	key, err := db.Secret(ctx, "dossier_code_key", 32)
 	if err != nil {
 		return err
@@ -187,20 +208,27 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 			return st.Lag.Seconds(), st.Local, st.Replicated
 		})
 	}
+	a.Rollup = db.NewRollup(cat)
 	a.Collect = collect.New(collect.Config{
 		DB: db, Surveys: cat, Codes: codes, Clock: opt.Clock, Rules: cfg.Rules, Metrics: m,
-		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst),
+		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst), Rollup: a.Rollup,
 	})
 	a.Reports = report.New(db, cat)
-	a.Rollup = db.NewRollup(cat)
+	// Rule 4 (response rate) reads the dossier counts (decision 15).
+	if a.Alerts, err = alert.New(alert.Deps{DB: db, Reports: a.Reports, Surveys: cat, I18n: bundle, Assets: assets.FS,
+		Clock: opt.Clock, Logger: opt.Logger, Settings: cfg.Alerts, Rates: dossierRates{db}}); err != nil {
+		a.Collect.Close()
+		return fmt.Errorf("alerts: %w", err)
+	}
 	a.Web, err = web.New(web.Deps{
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: opt.Logger,
 		Clock: opt.Clock, Assets: assets.FS, Kiosk: kiosk.FS,
-		Collect: a.Collect, Reports: a.Reports, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
+		Collect: a.Collect, Reports: a.Reports, Alerts: a.Alerts, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: auth.NewSignIns(),
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
-		ProvinceOfficers: cfg.ProvinceOfficers, Replica: replicaStatus,
+		ProvinceOfficers: cfg.ProvinceOfficers, LowResponseRate: cfg.LowResponseRate,
+		Replica: replicaStatus,
 	})
 	if err != nil {
 		a.Collect.Close()
@@ -218,9 +246,10 @@ const housekeepingEvery = 10 * time.Minute
 
 // Start runs the background loops until ctx ends or Close: the rollup
 // worker (monthly counts trailing the submissions by about a second, off the
-// hot path) and the housekeeping (phone-form drafts abandoned for two hours
+// hot path), the housekeeping (phone-form drafts abandoned for two hours
 // are sent as partial responses; questionnaire assignments dated today take
-// effect).
+// effect) and the alerts (rules evaluated and due deliveries sent every
+// Config.Alerts.Every).
 func (a *App) Start(ctx context.Context) {
 	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	go func() {
@@ -235,7 +264,11 @@ func (a *App) Start(ctx context.Context) {
 		a.loops.Add(1)
 		go func() { defer a.loops.Done(); a.Replica.Watch(lctx) }()
 	}
-	a.loops.Add(2)
+	a.loops.Add(3)
+	go func() {
+		defer a.loops.Done()
+		a.Alerts.Run(lctx)
+	}()
 	go func() {
 		defer a.loops.Done()
 		a.Rollup.Run(lctx, a.Config.RollupInterval, func(err error) { a.Logger.Error("rollup", "err", err) })

@@ -67,6 +67,52 @@ func TestNewWiresAWorkingServer(t *testing.T) {
 	if total == 0 {
 		t.Fatal("no demo responses")
 	}
+	// The alert rules run over the whole demo without error, and a run
+	// never removes what an earlier one raised.
+	before, err := a.DB.AlertLog(ctx, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := a.Alerts.Evaluate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := a.DB.AlertLog(ctx, 1000)
+	t.Logf("alert rules over the demo: %v, %d alerts", time.Since(start), len(after))
+	if len(after) < len(before) {
+		t.Errorf("%d alerts, then %d", len(before), len(after))
+	}
+	// Rule 4 reads the demo's dossier counts: counters answering under the
+	// 30 % default raise response-rate alerts.
+	var rateAlerts int
+	for _, al := range after {
+		if al.Rule == survey.RuleResponseRate {
+			rateAlerts++
+		}
+	}
+	if rateAlerts == 0 {
+		t.Error("no response-rate alert over the demo's dossier counts")
+	}
+}
+
+// SIPAS_PUBLIC=1 turns the public results page on at start, once in the
+// audit log; without it the page stays as it was (off on a new database).
+func TestPublicSettingTurnsThePageOnAtStart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for i, public := range []bool{false, true, true} {
+		a, err := app.New(ctx, app.Config{DataDir: dir, BaseURL: "http://127.0.0.1", Public: public}, app.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		on, err := a.DB.PublicResults(ctx)
+		var logged int
+		a.DB.Reader().QueryRowContext(ctx, `SELECT count(*) FROM audit_log WHERE action = 'setting.put' AND actor = 'config'`).Scan(&logged)
+		a.Close()
+		if err != nil || on != public || logged != min(i, 1) {
+			t.Errorf("start %d with Public=%v: page on %v (%v), %d audit entries", i, public, on, err, logged)
+		}
+	}
 }
 
 // With a replica, New starts Litestream before the first write, /metrics

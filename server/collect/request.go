@@ -82,26 +82,43 @@ func canonicalAnswers(a map[string]json.RawMessage) []byte {
 		size += len(k) + len(v) + 4
 	}
 	slices.Sort(keys)
-	out := make([]byte, 0, size)
-	out = append(out, '{')
-	var compact bytes.Buffer
+	var out, compact bytes.Buffer
+	out.Grow(size)
+	out.WriteByte('{')
 	for i, k := range keys {
 		if i > 0 {
-			out = append(out, ',')
+			out.WriteByte(',')
 		}
-		kb, _ := json.Marshal(k)
-		out = append(out, kb...)
-		out = append(out, ':')
+		if plainKey(k) {
+			out.WriteByte('"')
+			out.WriteString(k)
+			out.WriteByte('"')
+		} else {
+			kb, _ := json.Marshal(k)
+			out.Write(kb)
+		}
+		out.WriteByte(':')
 		compact.Reset()
 		if json.Compact(&compact, a[k]) != nil {
 			compact.Reset()
 			compact.WriteString("null") // unreachable after decoding: a RawMessage is valid JSON
 		}
-		var esc bytes.Buffer
-		json.HTMLEscape(&esc, compact.Bytes())
-		out = append(out, esc.Bytes()...)
+		json.HTMLEscape(&out, compact.Bytes())
 	}
-	return append(out, '}')
+	out.WriteByte('}')
+	return out.Bytes()
+}
+
+// plainKey reports whether json.Marshal writes k as it is between quotes:
+// printable ASCII without quote, backslash or the HTML-escaped <, > and &.
+// Question codes are; anything else takes the slow road.
+func plainKey(k string) bool {
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // contentHash identifies what a response says, independent of key order and

@@ -60,6 +60,7 @@ func TestCanonicalEncodingMatchesTheStoredHashes(t *testing.T) {
 		`{"id":"x","survey":"s","version":"v","channel":"kiosk","answers":{"B":[ "p", "q" ],"A":1,"Z":null},"comment":"<b>&</b> Cán bộ\u2028"}`,
 		`{"id":"y","answers":{"TXT":"a < b && c > d","HL":5},"seq":3,"partial":true,"answered_at":"2026-12-01T08:00:00+07:00"}`,
 		`{"id":"z","answers":{}}`,
+		`{"id":"k","answers":{"<a>&":1,"\u00e9\"\\":2,"\u2028":3,"\u007f\u0001":4,"a b":5}}`,
 	} {
 		r, err := DecodeRequest([]byte(body))
 		if err != nil {
@@ -96,8 +97,14 @@ func FuzzDecodeAndValidate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !bytes.Equal(req.contentHash(canonicalAnswers(req.Answers)), reflectedHash(req)) {
+		canon := canonicalAnswers(req.Answers)
+		if !bytes.Equal(req.contentHash(canon), reflectedHash(req)) {
 			t.Errorf("content hash differs from the stored form for %q", body)
+		}
+		// The same bytes are stored as the answers column (decision 14);
+		// no answers at all are stored as {} rather than null.
+		if want, _ := json.Marshal(req.Answers); !bytes.Equal(canon, want) && (req.Answers != nil || string(canon) != "{}") {
+			t.Errorf("canonical answers %s, json.Marshal %s", canon, want)
 		}
 		for _, d := range cat.All() {
 			if d.ValidateAnswers(req.Answers, req.Comment, req.Partial) == nil {
@@ -109,4 +116,40 @@ func FuzzDecodeAndValidate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkRequestCPU is a submission's own work before the writer: decode,
+// validate against its questionnaire, the canonical answers, content hash
+// and burst key, on perf-ratio's body (19 answers and a comment). Decision
+// 14 records it as it changes.
+func BenchmarkRequestCPU(b *testing.B) {
+	cat, err := survey.Load(surveydefs.FS)
+	if err != nil {
+		b.Fatal(err)
+	}
+	def, _ := cat.Get("sipas-dv-2023")
+	answers := map[string]json.RawMessage{}
+	for i, q := range def.Items() {
+		if len(answers) < 19 && q.Kind == survey.KindScale {
+			answers[q.Code] = json.RawMessage([]string{"1", "2", "3", "4", "5"}[i%5])
+		}
+	}
+	a, _ := json.Marshal(answers)
+	body := []byte(`{"id":"0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c8d","survey":"sipas-dv-2023","version":"` + def.Version +
+		`","channel":"kiosk","lang":"vi","answered_at":"2026-12-04T10:00:00Z","answers":` + string(a) +
+		`,"comment":"Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu."}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		req, err := DecodeRequest(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := def.ValidateAnswers(req.Answers, req.Comment, req.Partial); err != nil {
+			b.Fatal(err)
+		}
+		canon := canonicalAnswers(req.Answers)
+		if len(req.contentHash(canon)) == 0 || answersKey(canon) == "" {
+			b.Fatal("no hash")
+		}
+	}
 }

@@ -81,6 +81,9 @@ type Config struct {
 	Rules   Rules
 	Metrics *metrics.Metrics
 	Limits  *Limiter
+	// Rollup, if set, is handed every committed response so that the
+	// rollup worker counts it without reading it back (decision 14).
+	Rollup *sqlite.Rollup
 }
 
 // New starts a Service and its group-commit writer; Close stops both.
@@ -95,8 +98,12 @@ func New(c Config) *Service {
 		c.Metrics.BatchSize.Observe(float64(n))
 		c.Metrics.CommitDuration.Observe(d.Seconds())
 	}
+	writer := c.DB.NewWriter(256, observe)
+	if c.Rollup != nil {
+		writer.Feed(c.Rollup)
+	}
 	return &Service{
-		db: c.DB, writer: c.DB.NewWriter(256, observe), surveys: c.Surveys, codes: c.Codes, clock: c.Clock,
+		db: c.DB, writer: writer, surveys: c.Surveys, codes: c.Codes, clock: c.Clock,
 		rules: c.Rules, metrics: c.Metrics, history: newHistory(c.Rules.BurstWindow), limits: c.Limits,
 		versions: map[string]*survey.Definition{}, counters: map[int64]cachedCounter{},
 	}
@@ -234,7 +241,7 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		clockOK: clockOK, tokenFromDevice: sub.Device != nil && w.TokenID != 0, seqOK: seqOK,
 	})
 	r.Excluded = s.rules.excluded(r.Flags)
-	w.Response = r
+	w.Response, w.Answers = r, canon
 
 	out, err := s.writer.Submit(ctx, w)
 	if err != nil {
@@ -338,7 +345,7 @@ func (s *Service) place(ctx context.Context, sub Submission, r *survey.Response)
 }
 
 // Token checks a one-time dossier code and returns its record.
-func (s *Service) Token(ctx context.Context, code string) (*sqlite.DossierToken, error) {
+func (s *Service) Token(ctx context.Context, code string) (*survey.DossierToken, error) {
 	nonce, err := s.codes.Parse(code)
 	if err != nil {
 		return nil, survey.FieldError("token", "error.dossier.malformed", nil)

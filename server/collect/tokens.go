@@ -8,7 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -44,7 +43,7 @@ func (s *Service) IssueToken(ctx context.Context, counterCode, dossier, officerC
 	if err != nil {
 		return nil, err
 	}
-	t := &sqlite.DossierToken{Dossier: dossier, CounterID: counter.ID}
+	t := &survey.DossierToken{Dossier: dossier, CounterID: counter.ID}
 	if officerCode != "" {
 		o, err := s.db.OfficerByCode(ctx, officerCode)
 		if err != nil || o.AgencyID != counter.AgencyID {

@@ -55,7 +55,7 @@ func Bulk(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, o BulkOptions
 	def := cat.Default()
 	root := &survey.Agency{Code: "B00", Name: survey.Text{"vi": "UBND tỉnh Thử nghiệm", "en": "Test Province People's Committee"},
 		Kind: survey.KindProvincePC, SurveyID: def.ID}
-	if err := db.CreateAgency(ctx, root); err != nil {
+	if err := db.CreateAgency(ctx, root, survey.CLI, time.Now()); err != nil {
 		return nil, err
 	}
 	type place struct{ agency, counter int64 }
@@ -63,11 +63,11 @@ func Bulk(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, o BulkOptions
 	for i := 1; i < o.Agencies; i++ {
 		a := &survey.Agency{Code: fmt.Sprintf("B00.%04d", i), Name: survey.Text{"vi": "UBND xã Thử nghiệm " + strconv.Itoa(i), "en": "Test Commune " + strconv.Itoa(i)},
 			Kind: survey.KindCommunePC, ParentID: root.ID}
-		if err := db.CreateAgency(ctx, a); err != nil {
+		if err := db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 			return nil, err
 		}
-		c := &survey.Counter{AgencyID: a.ID, Code: fmt.Sprintf("B-%04d", i), Number: 1, Name: survey.Text{"vi": "Quầy số 1", "en": "Counter 1"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: fmt.Sprintf("B-%04d", i), Number: 1, Name: survey.Text{"vi": "Quầy số 1", "en": "Counter 1"}, Active: true}
+		if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			return nil, err
 		}
 		places = append(places, place{a.ID, c.ID})

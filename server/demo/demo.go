@@ -37,6 +37,7 @@ type Result struct {
 	Counters  int
 	Officers  int
 	Responses int
+	Targets   int // agency-year targets set
 }
 
 // ErrNotEmpty is returned when the database already has agencies: the demo
@@ -90,6 +91,9 @@ func run(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options, h
 	if err := s.users(ctx); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	if err := s.targets(ctx); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	rs, err := s.responses()
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
@@ -103,6 +107,9 @@ func run(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, opt Options, h
 		}
 	}
 	s.res.Responses = len(rs)
+	if err := s.dossiers(ctx, rs); err != nil {
+		return nil, fmt.Errorf("demo: dossier counts: %w", err)
+	}
 	return s.res, nil
 }
 
@@ -147,7 +154,7 @@ func (s *seeder) structure(ctx context.Context) error {
 		if spec.successor != "" {
 			a.SuccessorID = s.byKey[spec.successor].agency.ID
 		}
-		if err := s.db.CreateAgency(ctx, a); err != nil {
+		if err := s.db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 			return fmt.Errorf("agency %s: %w", spec.code, err)
 		}
 		p := &placed{spec: spec, agency: a}
@@ -155,9 +162,9 @@ func (s *seeder) structure(ctx context.Context) error {
 		s.byKey[spec.key] = p
 		s.res.Agencies++
 		for _, cs := range spec.counters {
-			c := &survey.Counter{AgencyID: a.ID, Code: cs.code, Number: cs.number,
+			c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: cs.code, Number: cs.number,
 				Name: survey.Text{"vi": cs.vi, "en": cs.en}, Active: !cs.inactive}
-			if err := s.db.CreateCounter(ctx, c); err != nil {
+			if err := s.db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 				return fmt.Errorf("counter %s: %w", cs.code, err)
 			}
 			s.res.Counters++
@@ -165,7 +172,7 @@ func (s *seeder) structure(ctx context.Context) error {
 			for _, title := range cs.titles {
 				o := &survey.Officer{AgencyID: a.ID, Code: fmt.Sprintf("CB%04d", officer+1),
 					Name: officerNames[officer%len(officerNames)], Title: title, CounterID: c.ID, Active: c.Active}
-				if err := s.db.CreateOfficer(ctx, o); err != nil {
+				if err := s.db.CreateOfficer(ctx, o, survey.CLI, time.Now()); err != nil {
 					return fmt.Errorf("officer %s: %w", o.Code, err)
 				}
 				officer++
@@ -214,6 +221,12 @@ func (s *seeder) users(ctx context.Context) error {
 		}
 		if us.role == survey.RoleAdmin {
 			s.adminID = u.ID
+		}
+		if us.email != "" {
+			sub := &survey.Subscription{UserID: u.ID, Email: us.email, Lang: "vi"}
+			if err := s.db.SaveSubscription(ctx, sub, survey.CLI, s.opt.Now); err != nil {
+				return fmt.Errorf("user %s: %w", us.username, err)
+			}
 		}
 		s.res.Users = append(s.res.Users, cred)
 	}

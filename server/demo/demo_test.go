@@ -116,13 +116,23 @@ func TestSeedBuildsTheDemoProvince(t *testing.T) {
 		t.Errorf("result = %d agencies, %d counters, %d officers, %d users; want 11, 14, 32, 3",
 			res.Agencies, res.Counters, res.Officers, len(res.Users))
 	}
-	for table, want := range map[string]int{"agencies": 11, "counters": 14, "officers": 32, "users": 3} {
+	for table, want := range map[string]int{"agencies": 11, "counters": 14, "officers": 32, "users": 3, "alert_subscriptions": 1} {
 		if got := count(t, db, "SELECT count(*) FROM "+table); got != want {
 			t.Errorf("%s: %d rows, want %d", table, got, want)
 		}
 	}
 	if got := count(t, db, "SELECT count(*) FROM responses"); got != res.Responses || got < 4000 || got > 6000 {
 		t.Errorf("%d responses stored, result says %d; want 4000–6000", got, res.Responses)
+	}
+
+	// One subscribed agency head, so the alert pages have someone to show;
+	// both channels off, since a demo has no mail relay.
+	subscribed, err := db.UserByUsername(ctx, "lanhdao.ninhkieu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sub, err := db.Subscription(ctx, subscribed.ID); err != nil || sub.Email == "" || sub.EmailOn || sub.WebhookURL != "" {
+		t.Errorf("demo subscription %+v, %v", sub, err)
 	}
 
 	city := agency(t, db, "H17")
@@ -302,7 +312,7 @@ func TestSeedRefusesADatabaseWithAgencies(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
 	mine := &survey.Agency{Code: "H01", Name: survey.Text{"vi": "UBND tỉnh An Giang"}, Kind: survey.KindProvincePC}
-	if err := db.CreateAgency(ctx, mine); err != nil {
+	if err := db.CreateAgency(ctx, mine, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	_, err := Seed(ctx, db, catalog(t), Options{Now: testNow, Seed: 1})
@@ -420,5 +430,27 @@ func TestTrafficIsDeterministicAndBusy(t *testing.T) {
 	}
 	if phones == 0 || float64(evening) < 0.4*float64(phones) || float64(late) < 0.1*float64(phones) {
 		t.Errorf("phones: %d of %d in the evening, %d after 21:00", evening, phones, late)
+	}
+}
+
+// The demo reports dossiers for every counter-day with responses, so that
+// `make run` shows response rates (some under the 10 % warning), with
+// dossiers handled as the QĐ 766 indicator needs.
+func TestSeedReportsDossierCounts(t *testing.T) {
+	db, _ := seededShared(t)
+	if got, want := count(t, db, "SELECT count(*) FROM dossier_counts"),
+		count(t, db, "SELECT count(*) FROM (SELECT DISTINCT counter_id, date(received_at, '+7 hours') FROM responses WHERE counter_id IS NOT NULL)"); got != want || got == 0 {
+		t.Errorf("%d counter-days of dossier counts, want one for each of the %d counter-days with responses", got, want)
+	}
+	if n := count(t, db, "SELECT count(*) FROM dossier_counts WHERE handled IS NULL OR late > handled OR complaints > handled OR handled > received"); n != 0 {
+		t.Errorf("%d counter-days without dossiers handled, or with more late or complained of than handled", n)
+	}
+	low := count(t, db, `SELECT count(*) FROM (SELECT d.counter_id FROM dossier_counts d GROUP BY 1
+		HAVING 10 * (SELECT count(*) FROM responses r WHERE r.counter_id = d.counter_id) < sum(d.received))`)
+	if low == 0 || low == count(t, db, "SELECT count(DISTINCT counter_id) FROM dossier_counts") {
+		t.Errorf("%d counters under a 10 %% response rate: want some, not all, so the warning shows", low)
+	}
+	if n := count(t, db, "SELECT count(*) FROM audit_log WHERE action LIKE 'dossiers.%'"); n != 0 {
+		t.Errorf("the demo wrote %d audit entries for counts", n)
 	}
 }

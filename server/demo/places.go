@@ -135,10 +135,12 @@ type userSpec struct {
 	display  string
 	role     survey.Role
 	agency   string // key in places; "" = whole province
+	email    string // an alert subscription with this address, both channels off (no mail relay in a demo)
 }
 
 var users = []userSpec{
 	{username: "admin", display: "Quản trị hệ thống – Sở Nội vụ", role: survey.RoleAdmin},
 	{username: "sonoivu", display: "Phòng Cải cách hành chính – Sở Nội vụ", role: survey.RoleProvince},
-	{username: "lanhdao.ninhkieu", display: "Lãnh đạo UBND phường Ninh Kiều", role: survey.RoleAgencyHead, agency: "ninhkieu"},
+	{username: "lanhdao.ninhkieu", display: "Lãnh đạo UBND phường Ninh Kiều", role: survey.RoleAgencyHead, agency: "ninhkieu",
+		email: "lanhdao.ninhkieu@example.com"},
 }

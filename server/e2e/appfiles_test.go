@@ -1,11 +1,7 @@
 package e2e
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"flag"
 	"io/fs"
-	"os"
 	"path"
 	"regexp"
 	"slices"
@@ -42,43 +38,6 @@ func appFiles(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// TestServiceWorkerPrecachesTheWholeShell: a file missing from sw.js's list
-// would be missing offline; a version that differs from js/version.js would
-// keep tablets on an old shell or report the wrong version.
-func TestServiceWorkerPrecachesTheWholeShell(t *testing.T) {
-	sw := appFile(t, "sw.js")
-	ver := regexp.MustCompile(`const VERSION = '([^']+)'`).FindStringSubmatch(sw)
-	app := regexp.MustCompile(`APP_VERSION = '([^']+)'`).FindStringSubmatch(appFile(t, "js/version.js"))
-	if ver == nil || app == nil || ver[1] != app[1] {
-		t.Errorf("sw.js VERSION %v and js/version.js APP_VERSION %v differ", ver, app)
-	}
-	listed := map[string]bool{}
-	for _, m := range regexp.MustCompile(`'([^']+)',?\n`).FindAllStringSubmatch(sw[strings.Index(sw, "const SHELL"):], -1) {
-		listed[m[1]] = true
-	}
-	for _, f := range appFiles(t) {
-		switch ext := path.Ext(f); {
-		case f == "index.html":
-			if !listed["./"] {
-				t.Error("sw.js does not precache ./ (index.html)")
-			}
-		case f == "sw.js", strings.HasPrefix(f, "licenses/"), path.Ext(f) == ".txt":
-		case ext == ".js" || ext == ".css" || ext == ".woff2" || ext == ".svg" || ext == ".png":
-			if !listed[f] {
-				t.Errorf("sw.js does not precache %s", f)
-			}
-		}
-	}
-	for f := range listed {
-		if f == "./" {
-			continue
-		}
-		if _, err := fs.Stat(kiosk.FS, "app/"+f); err != nil {
-			t.Errorf("sw.js precaches %s, which does not exist", f)
-		}
-	}
 }
 
 // TestAppLoadsNothingFromOutside: counters sit on closed networks, and the
@@ -158,44 +117,4 @@ func TestEveryKioskMessageExists(t *testing.T) {
 			t.Errorf("missing %s", id)
 		}
 	}
-}
-
-var update = flag.Bool("update", false, "record the kiosk app's version and content hash in testdata/kiosk-app.version")
-
-// TestAppVersionBumpedWithEveryChange: the service worker serves the shell
-// cache-first and only refetches it when sw.js changes, so a change to any
-// app file without a new version would never reach a tablet. The hash of the
-// app (version strings left out) is recorded with its version; a different
-// hash under the same version fails. After bumping APP_VERSION
-// (js/version.js) and VERSION (sw.js), record it with
-// go test ./server/e2e -run TestAppVersionBumpedWithEveryChange -update.
-func TestAppVersionBumpedWithEveryChange(t *testing.T) {
-	version := regexp.MustCompile(`APP_VERSION = '([^']+)'`).FindStringSubmatch(appFile(t, "js/version.js"))[1]
-	h := sha256.New()
-	files := appFiles(t)
-	slices.Sort(files)
-	for _, f := range files {
-		h.Write([]byte(f + "\x00"))
-		h.Write([]byte(strings.ReplaceAll(appFile(t, f), version, "")))
-		h.Write([]byte{0})
-	}
-	got := version + " " + hex.EncodeToString(h.Sum(nil)) + "\n"
-	const golden = "testdata/kiosk-app.version"
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (record it with -update)", err)
-	}
-	if string(want) == got {
-		return
-	}
-	if strings.Fields(string(want))[0] == version {
-		t.Fatalf("kiosk/app changed but its version is still %s: bump APP_VERSION in js/version.js and VERSION in sw.js, then run this test with -update", version)
-	}
-	t.Fatalf("kiosk/app is version %s, %s records %q: run this test with -update", version, golden, strings.TrimSpace(string(want)))
 }

@@ -118,7 +118,7 @@ func (e *env) counter(code string) *survey.Counter {
 // pairingCode makes a pairing code for a counter and returns it with the staff PIN.
 func (e *env) pairingCode(counter string) (code, pin string) {
 	e.t.Helper()
-	code, pin, err := e.db.CreatePairingCode(context.Background(), e.counter(counter).ID, time.Now(), 10*time.Minute)
+	code, pin, err := e.db.CreatePairingCode(context.Background(), e.counter(counter).ID, survey.CLI, time.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}

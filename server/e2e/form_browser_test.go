@@ -13,7 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sipas-vn/sipas/server/auth"
-	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // The phone form (UX.md §2) in headless Chromium at 360×640, the smallest
@@ -110,7 +110,7 @@ func formToken(t *testing.T, e *env, counter, dossier string) string {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	if err := e.db.CreateDossierToken(ctx, nonce, &sqlite.DossierToken{Dossier: dossier, CounterID: e.counter(counter).ID,
+	if err := e.db.CreateDossierToken(ctx, nonce, &survey.DossierToken{Dossier: dossier, CounterID: e.counter(counter).ID,
 		IssuedAt: now, ExpiresAt: now.Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

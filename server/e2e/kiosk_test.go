@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -618,7 +619,7 @@ func TestRevokedTabletAsksForPairingAgain(t *testing.T) {
 	if err != nil || len(devs) != 1 {
 		t.Fatalf("devices %v %v", devs, err)
 	}
-	if err := e.db.RevokeDevice(context.Background(), devs[0].ID, time.Now()); err != nil {
+	if err := e.db.RevokeDevice(context.Background(), devs[0].ID, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The server notices within its device cache's lifetime (10 s).
@@ -636,5 +637,139 @@ func TestRevokedTabletAsksForPairingAgain(t *testing.T) {
 	rs := e.waitResponses(1, 10*time.Second)
 	if rs[0].DeviceID == devs[0].ID || rs[0].DeviceSeq != 1 {
 		t.Errorf("response from device %d seq %d", rs[0].DeviceID, rs[0].DeviceSeq)
+	}
+}
+
+// TestKioskStateTransitions walks the tablet's state (js/state.js) through
+// its paths on a fake clock: a questionnaire is never swapped under a
+// citizen, a lost token waits for the citizen to finish, a card's
+// confirmation and the repeat guard swallow taps, a response is finished
+// once, and a new app version reloads only at a quiet home.
+func TestKioskStateTransitions(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := newTab(t, e)
+	b.open()
+	log := eval[[]string](b, `(async () => {
+		const { KioskState } = await import('./js/state.js');
+		const { FakeClock } = await import('./js/idle.js');
+		const c = new FakeClock(1000);
+		const st = new KioskState({ clock: c, newSession: (def) => ({ def, started: false }) });
+		const log = [];
+		const note = (what, v) => log.push(what + ': ' + v);
+		note('start', st.screen);
+		note('first definition', st.definition({ id: 'a', version: '1' }));
+		note('home', st.home({ hasToken: true }) + ' ' + st.screen + ' ' + st.session.def.version);
+		note('at rest', st.atRest());
+		note('same definition', st.definition({ id: 'a', version: '1' }));
+		st.session.started = true;
+		note('new definition mid-way', st.definition({ id: 'a', version: '2' }) + ' in use ' + st.def.version);
+		note('at rest after a tap', st.atRest());
+		note('token lost mid-way', st.authLost() + ' ' + st.screen);
+		note('confirm', st.confirm());
+		note('confirm again', st.confirm());
+		note('taps during confirmation', st.acceptsTaps());
+		note('confirmed', st.confirmed());
+		const s = st.finish();
+		note('finish', s !== null);
+		note('finish twice', st.finish());
+		note('confirmed while finishing', st.confirmed());
+		st.thanks();
+		note('thanks', st.screen);
+		note('home after the lost token', st.home({ hasToken: false, afterSubmit: true }) + ' ' + st.screen);
+		st.paired();
+		note('paired', st.screen + ' ' + st.def);
+		st.definition({ id: 'b', version: '1' });
+		note('home after pairing', st.home({ hasToken: true, afterSubmit: true, guardMs: 1500 }) + ' ' + st.session.def.id);
+		note('taps in the guard', st.acceptsTaps());
+		c.advance(1499);
+		note('taps at 1.499 s', st.acceptsTaps());
+		c.advance(1);
+		note('taps at 1.5 s', st.acceptsTaps());
+		st.newVersion();
+		note('may reload at rest', st.mayReload());
+		st.session.started = true;
+		note('may reload mid-way', st.mayReload());
+		note('home with a new version', st.home({ hasToken: true }));
+		note('home after a submit with a new version', st.home({ hasToken: true, afterSubmit: true, guardMs: 1500 }));
+		note('may reload in the guard', st.mayReload());
+		st.staff();
+		note('token lost in the staff corner', st.authLost());
+		st.pairing();
+		note('token lost on pairing', st.authLost());
+		return log;
+	})()`)
+	want := []string{
+		"start: loading",
+		"first definition: first",
+		"home: home survey 1",
+		"at rest: true",
+		"same definition: same",
+		"new definition mid-way: pending in use 1",
+		"at rest after a tap: false",
+		"token lost mid-way: false survey",
+		"confirm: true",
+		"confirm again: false",
+		"taps during confirmation: false",
+		"confirmed: true",
+		"finish: true",
+		"finish twice: null",
+		"confirmed while finishing: false",
+		"thanks: thanks",
+		"home after the lost token: pair pair",
+		"paired: loading null",
+		"home after pairing: home b",
+		"taps in the guard: false",
+		"taps at 1.499 s: false",
+		"taps at 1.5 s: true",
+		"may reload at rest: true",
+		"may reload mid-way: false",
+		"home with a new version: reload",
+		"home after a submit with a new version: home",
+		"may reload in the guard: false",
+		"token lost in the staff corner: true",
+		"token lost on pairing: false",
+	}
+	if strings.Join(log, "\n") != strings.Join(want, "\n") {
+		t.Errorf("state transitions:\n got %q\nwant %q", log, want)
+	}
+}
+
+// TestKioskShowIfSharedCases runs the tablet's show_if (js/session.js) on
+// the table that server/survey's Go implementation also runs, so a citizen
+// sees on the tablet exactly the follow-ups the server accepts.
+func TestKioskShowIfSharedCases(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("../survey/testdata/show_if_cases.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table struct {
+		Cases []struct {
+			Name string `json:"name"`
+			Met  bool   `json:"met"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(raw, &table); err != nil || len(table.Cases) < 10 {
+		t.Fatalf("cases: %v (%d)", err, len(table.Cases))
+	}
+	e := newEnv(t)
+	b := newTab(t, e)
+	b.open()
+	got := eval[[]bool](b, `(async (table) => {
+		const { Session } = await import('./js/session.js');
+		return table.cases.map((c) => {
+			const s = new Session({ id: 't', version: '1', method: 'quick', aspects: [], parts: [] });
+			s.answers = c.answers;
+			return s.shown({ type: 'followup', q: { code: 'Q', show_if: c.show_if } });
+		});
+	})(`+string(raw)+`)`)
+	if len(got) != len(table.Cases) {
+		t.Fatalf("%d results for %d cases", len(got), len(table.Cases))
+	}
+	for i, c := range table.Cases {
+		if got[i] != c.Met {
+			t.Errorf("%s: the tablet says %v, want %v", c.Name, got[i], c.Met)
+		}
 	}
 }

@@ -5,20 +5,19 @@ import (
 	"sort"
 
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // Breakdown scores an agency's subtree for one month split by one dimension
-// (sqlite.ByCounter, ByOfficer, ByChannel or ByAgency), from the rollups
+// (ByCounter, ByOfficer, ByChannel or ByAgency), from the rollups
 // only. Keys are the dimension's value as text; "0" is "none" for counters
 // and officers (a response without one).
-func (r *Reports) Breakdown(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, by sqlite.GroupBy) (map[string]*Score, error) {
+func (r *Reports) Breakdown(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, by GroupBy) (map[string]*Score, error) {
 	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
 	if err != nil {
 		return nil, err
 	}
-	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, by)
+	ts, err := r.tallies(ctx, ids, def.ID, month, month, by)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +50,7 @@ func (r *Reports) Days(ctx context.Context, a *survey.Agency, def *survey.Defini
 	if err != nil {
 		return nil, err
 	}
-	ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, sqlite.ByDay)
+	ts, err := r.tallies(ctx, ids, def.ID, month, month, ByDay)
 	if err != nil {
 		return nil, err
 	}
@@ -73,20 +72,27 @@ func (r *Reports) Staff(ctx context.Context, a *survey.Agency) (map[int64]*surve
 	if err != nil {
 		return nil, nil, err
 	}
-	counters, officers := map[int64]*survey.Counter{}, map[int64]*survey.Officer{}
+	in := map[int64]bool{}
 	for _, id := range ids {
-		cs, err := r.db.Counters(ctx, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, c := range cs {
+		in[id] = true
+	}
+	// Two queries for the whole province beat two per agency of the subtree.
+	cs, err := r.db.Counters(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	os, err := r.db.Officers(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	counters, officers := map[int64]*survey.Counter{}, map[int64]*survey.Officer{}
+	for _, c := range cs {
+		if in[c.AgencyID] {
 			counters[c.ID] = c
 		}
-		os, err := r.db.Officers(ctx, id)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, o := range os {
+	}
+	for _, o := range os {
+		if in[o.AgencyID] {
 			officers[o.ID] = o
 		}
 	}

@@ -32,22 +32,22 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 		t.Fatal(err)
 	}
 	root := &survey.Agency{Code: "H17", Name: survey.Text{"vi": "Thành phố"}, Kind: survey.KindProvincePC, SurveyID: "nhanh"}
-	if err := db.CreateAgency(ctx, root); err != nil {
+	if err := db.CreateAgency(ctx, root, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	child := &survey.Agency{Code: "H17.50", Name: survey.Text{"vi": "Phường"}, Kind: survey.KindCommunePC, ParentID: root.ID}
-	if err := db.CreateAgency(ctx, child); err != nil {
+	if err := db.CreateAgency(ctx, child, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var counters []*survey.Counter
 	var officers []*survey.Officer
 	for i, a := range []*survey.Agency{root, child} {
-		c := &survey.Counter{AgencyID: a.ID, Code: fmt.Sprintf("Q%d", i), Name: survey.Text{"vi": "Quầy"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: fmt.Sprintf("Q%d", i), Name: survey.Text{"vi": "Quầy"}, Active: true}
+		if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		o := &survey.Officer{AgencyID: a.ID, Code: fmt.Sprintf("O%d", i), Name: "Cán bộ", Active: true}
-		if err := db.CreateOfficer(ctx, o); err != nil {
+		if err := db.CreateOfficer(ctx, o, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		counters, officers = append(counters, c), append(officers, o)
@@ -75,7 +75,7 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	}
 	r := New(db, cat)
 
-	by, err := r.Breakdown(ctx, root, def, "2026-10", sqlite.ByCounter)
+	by, err := r.Breakdown(ctx, root, def, "2026-10", ByCounter)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,11 +89,11 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	if got := by[fmt.Sprint(counters[0].ID)].Result.Quick.Index.Value; got != 40 {
 		t.Errorf("counter 0 index %v, want 40", got)
 	}
-	wardOnly, _ := r.Breakdown(ctx, child, def, "2026-10", sqlite.ByOfficer)
+	wardOnly, _ := r.Breakdown(ctx, child, def, "2026-10", ByOfficer)
 	if len(wardOnly) != 1 || wardOnly[fmt.Sprint(officers[1].ID)] == nil {
 		t.Errorf("the ward's breakdown reaches outside its subtree: %v", wardOnly)
 	}
-	ch, _ := r.Breakdown(ctx, root, def, "2026-10", sqlite.ByChannel)
+	ch, _ := r.Breakdown(ctx, root, def, "2026-10", ByChannel)
 	if ch["kiosk"].Result.Responses != 9 || ch["qr"].Result.Responses != 1 {
 		t.Errorf("channels: %d kiosk, %d qr", ch["kiosk"].Result.Responses, ch["qr"].Result.Responses)
 	}

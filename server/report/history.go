@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -55,9 +54,9 @@ func (r *Reports) Rolling(ctx context.Context, a *survey.Agency, def *survey.Def
 	if err != nil {
 		return nil, err
 	}
-	sum := &sqlite.Tally{Answers: map[string]map[string]int{}}
+	sum := newTally()
 	for _, run := range runs {
-		ts, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: run.ids, Survey: def.ID, From: run.from, To: run.to}, sqlite.ByNone)
+		ts, err := r.tallies(ctx, run.ids, def.ID, run.from, run.to, ByNone)
 		if err != nil {
 			return nil, err
 		}

@@ -76,7 +76,7 @@ func TestMergerLeavesPastMonthsAsTheyWere(t *testing.T) {
 		t.Fatalf("H17.12 is not in November's table before the merger: %v", before["2026-11"])
 	}
 
-	if err := db.MergeAgency(ctx, sxd.ID, stp.ID, "2026-11-20", sqlite.CLI, now); err != nil {
+	if err := db.MergeAgency(ctx, sxd.ID, stp.ID, "2026-11-20", survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
 	// The same Reports: the ranking cache must notice the tree changed.

@@ -47,12 +47,15 @@ type Score struct {
 	Month      string
 	Definition *survey.Definition
 	Result     score.Result
-	Tally      *sqlite.Tally // the raw counts behind Result (choices, partial, comments)
-	Excluded   int           // flagged responses left out
+	Tally      *Tally // the raw counts behind Result (choices, partial, comments)
+	Excluded   int    // flagged responses left out
 	// SharesOnly marks a ranking's score built from satisfied shares alone
 	// (score.FromShares): index, interval and n are exact; there is no
 	// element breakdown, and Tally holds only the response counts.
 	SharesOnly bool
+	// Dossiers holds the response rates and the QĐ 766 indicator; nil
+	// when no dossier counts were reported for the scope and month.
+	Dossiers *Dossiers
 }
 
 // Request names what to score; Survey may be empty (the agency's own).
@@ -96,23 +99,36 @@ func (r *Reports) Resolve(ctx context.Context, req Request) (*survey.Agency, *su
 // in that month (its branches then, and the agencies merged into it before
 // then): counts are summed first, then the formula is applied (SIPAS.md).
 func (r *Reports) Score(ctx context.Context, a *survey.Agency, def *survey.Definition, month string) (*Score, error) {
-	ids, err := r.db.SubtreeIn(ctx, a.ID, month)
+	return r.Period(ctx, a, def, month, month)
+}
+
+// Period scores an agency's subtree over the months from..to (inclusive)
+// pooled over respondents, with the subtree as it stood in the last month;
+// Month of the result is to. A quarter is three months pooled.
+func (r *Reports) Period(ctx context.Context, a *survey.Agency, def *survey.Definition, from, to string) (*Score, error) {
+	ids, err := r.db.SubtreeIn(ctx, a.ID, to)
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: ids, Survey: def.ID, From: month, To: month}, sqlite.ByNone)
+	t, err := r.tallies(ctx, ids, def.ID, from, to, ByNone)
 	if err != nil {
 		return nil, err
 	}
 	tally := t[""]
 	if tally == nil {
-		tally = &sqlite.Tally{Answers: map[string]map[string]int{}}
+		tally = newTally()
 	}
 	res, err := score.Compute(def, tally.Counts(def))
 	if err != nil {
 		return nil, err
 	}
-	return &Score{Agency: a, Month: month, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}, nil
+	sc := &Score{Agency: a, Month: to, Definition: def, Result: res, Tally: tally, Excluded: tally.Excluded}
+	if from == to { // one month: its dossier counts (a pooled period carries none)
+		if sc.Dossiers, err = r.dossiers(ctx, ids, def, to); err != nil {
+			return nil, err
+		}
+	}
+	return sc, nil
 }
 
 // Months returns the n months ending with month, oldest first.
@@ -137,9 +153,9 @@ func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Defi
 	if err != nil {
 		return nil, err
 	}
-	ts := map[string]*sqlite.Tally{}
+	ts := map[string]*Tally{}
 	for _, run := range runs {
-		got, err := r.db.Tallies(ctx, sqlite.Scope{Agencies: run.ids, Survey: def.ID, From: run.from, To: run.to}, sqlite.ByMonth)
+		got, err := r.tallies(ctx, run.ids, def.ID, run.from, run.to, ByMonth)
 		if err != nil {
 			return nil, err
 		}
@@ -149,13 +165,21 @@ func (r *Reports) Series(ctx context.Context, a *survey.Agency, def *survey.Defi
 	for _, m := range months {
 		t := ts[m]
 		if t == nil {
-			t = &sqlite.Tally{Answers: map[string]map[string]int{}}
+			t = newTally()
 		}
 		res, err := score.Compute(def, t.Counts(def))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, &Score{Agency: a, Month: m, Definition: def, Result: res, Tally: t, Excluded: t.Excluded})
+	}
+	// The month shown carries its dossier figures, as Score's does; the
+	// earlier points of a trend do not show them.
+	if len(runs) > 0 {
+		last := out[len(out)-1]
+		if last.Dossiers, err = r.dossiers(ctx, runs[len(runs)-1].ids, def, last.Month); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -221,12 +245,16 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	// the small per-item summary serves thousands of agencies at once. nd61
 	// also reports points per dossier, so it takes the full tallies.
 	var shares map[int64]*sqlite.Shares
-	var ts map[string]*sqlite.Tally
+	var ts map[string]*Tally
 	if def.Method == survey.MethodND61 {
-		ts, err = r.db.Tallies(ctx, sqlite.Scope{Agencies: ids(tree.All()), Survey: def.ID, From: month, To: month}, sqlite.ByAgency)
+		ts, err = r.tallies(ctx, ids(tree.All()), def.ID, month, month, ByAgency)
 	} else {
 		shares, err = r.db.ItemShares(ctx, month, def.ID)
 	}
+	if err != nil {
+		return nil, err
+	}
+	counted, err := r.db.DossierTotalsByAgency(ctx, month)
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +263,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 	// The province is scored like each agency, from everything the ranked
 	// agencies hold together, so that the funnel compares like with like.
 	var everyone []int64
-	scope := func(ids []int64) (score.Result, *sqlite.Tally, error) {
-		sum := &sqlite.Tally{Answers: map[string]map[string]int{}}
+	scope := func(ids []int64) (score.Result, *Tally, error) {
+		sum := newTally()
 		if shares != nil {
 			n, sh, m := sumShares(ids, shares, sum)
 			res, err := score.FromShares(def, n, sh, m)
@@ -257,7 +285,8 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 		if err != nil {
 			return nil, err
 		}
-		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil}
+		s := &Score{Agency: top, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded, SharesOnly: shares != nil,
+			Dossiers: rates(counted, ids)}
 		rk.Scores[top.ID] = s
 		idx, ci := res.Headline()
 		entries = append(entries, score.RankEntry{Code: top.Code, DefinitionID: def.ID, Responses: res.Responses, Index: idx, CI95: ci})
@@ -281,14 +310,16 @@ func (r *Reports) rank(ctx context.Context, tree *survey.Tree, parent *survey.Ag
 // Headline returns the score's main figure and its 95% interval.
 func (s *Score) Headline() (score.Figure, *score.Interval) { return s.Result.Headline() }
 
-func add(dst, src *sqlite.Tally) {
+func add(dst, src *Tally) {
 	dst.Responses += src.Responses
 	dst.Excluded += src.Excluded
 	dst.Partial += src.Partial
 	dst.Unsatisfied += src.Unsatisfied
 	dst.WithComment += src.WithComment
 	for node, m := range src.Moments {
-		dst.AddMoments(node, m)
+		cur := dst.Moments[node]
+		cur.Merge(m)
+		dst.Moments[node] = cur
 	}
 	for q, vals := range src.Answers {
 		if dst.Answers[q] == nil {
@@ -310,7 +341,7 @@ func ids(as []*survey.Agency) []int64 {
 
 // sumShares adds up the item shares and index sums of a subtree (and its
 // response counts into sum, whose index moments it also fills).
-func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) (int, map[string]score.Share, score.Moments) {
+func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *Tally) (int, map[string]score.Share, score.Moments) {
 	out := map[string]score.Share{}
 	var m score.Moments
 	for _, id := range ids {
@@ -326,6 +357,8 @@ func sumShares(ids []int64, shares map[int64]*sqlite.Shares, sum *sqlite.Tally) 
 			out[q] = score.Share{Valid: o.Valid + v[0], Satisfied: o.Satisfied + v[1]}
 		}
 	}
-	sum.AddMoments(score.IndexNode, m)
+	cur := sum.Moments[score.IndexNode]
+	cur.Merge(m)
+	sum.Moments[score.IndexNode] = cur
 	return sum.Responses, out, m
 }

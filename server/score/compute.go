@@ -87,6 +87,20 @@ func (r Result) Headline() (Figure, *Interval) {
 	return Figure{}, nil
 }
 
+// MainTally is the tally behind the headline: every scored answer for the
+// SIPAS-style index and nd61, the one question for the quick rating.
+func (r Result) MainTally() Tally {
+	switch {
+	case r.SIPAS != nil:
+		return r.SIPAS.Tally
+	case r.Quick != nil:
+		return r.Quick.Tally
+	case r.ND61 != nil:
+		return r.ND61.Tally
+	}
+	return Tally{}
+}
+
 // finish sets the fields derived from the headline.
 func (r *Result) finish() {
 	r.MethodVersion = MethodVersion

@@ -15,8 +15,10 @@ func nd61Definition() *survey.Definition {
 }
 
 // nd61 reports points per dossier and per criterion; its headline is the
-// share of criterion answers meeting the standard (1–2 points). Nothing is
-// reported under the QĐ 766 name (docs/decisions/0011).
+// share of criterion answers meeting the standard (1–2 points). A result
+// from rating counts alone names nothing after QĐ 766: that indicator needs
+// dossier counts and is computed apart, only where they exist
+// (ComputeQD766, docs/decisions/0015; decision 11 for the headline).
 func TestND61PointsAndShareMeetingTheStandard(t *testing.T) {
 	def := nd61Definition()
 	tests := []struct {

@@ -7,8 +7,8 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// CreateAgencyAudited creates an agency and logs it, in one transaction.
-func (db *DB) CreateAgencyAudited(ctx context.Context, a *survey.Agency, by Actor, now time.Time) error {
+// CreateAgency creates an agency and logs it, in one transaction.
+func (db *DB) CreateAgency(ctx context.Context, a *survey.Agency, by survey.Actor, now time.Time) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func agencyTx(ctx context.Context, tx *sqlTx, id int64) (*survey.Agency, error) 
 
 // changeAgency loads an agency in a transaction, lets change edit a copy,
 // validates and stores it, and logs before → after under action.
-func (db *DB) changeAgency(ctx context.Context, id int64, by Actor, now time.Time, action string,
+func (db *DB) changeAgency(ctx context.Context, id int64, by survey.Actor, now time.Time, action string,
 	change func(tx *sqlTx, a *survey.Agency) error) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		before, err := agencyTx(ctx, tx, id)
@@ -85,7 +85,7 @@ type AgencyEdit struct {
 }
 
 // UpdateAgency renames an agency and corrects its legacy code, kind and start date.
-func (db *DB) UpdateAgency(ctx context.Context, id int64, e AgencyEdit, by Actor, now time.Time) error {
+func (db *DB) UpdateAgency(ctx context.Context, id int64, e AgencyEdit, by survey.Actor, now time.Time) error {
 	return db.changeAgency(ctx, id, by, now, "agency.update", func(_ *sqlTx, a *survey.Agency) error {
 		a.Name = survey.Text{"vi": e.NameVI, "en": e.NameEN}
 		a.LegacyCode, a.Kind, a.ValidFrom = e.LegacyCode, e.Kind, e.ValidFrom
@@ -109,7 +109,7 @@ func inTree(ctx context.Context, tx *sqlTx, id, candidate int64) (bool, error) {
 
 // MoveAgency gives an agency a new parent (0 = a root). A parent inside the
 // agency's own subtree is refused: the tree would become a cycle.
-func (db *DB) MoveAgency(ctx context.Context, id, parentID int64, by Actor, now time.Time) error {
+func (db *DB) MoveAgency(ctx context.Context, id, parentID int64, by survey.Actor, now time.Time) error {
 	return db.changeAgency(ctx, id, by, now, "agency.move", func(tx *sqlTx, a *survey.Agency) error {
 		if parentID != 0 {
 			if _, err := agencyTx(ctx, tx, parentID); err != nil {
@@ -129,7 +129,7 @@ func (db *DB) MoveAgency(ctx context.Context, id, parentID int64, by Actor, now 
 }
 
 // CloseAgency records the last day an agency existed. Its history stays.
-func (db *DB) CloseAgency(ctx context.Context, id int64, date string, by Actor, now time.Time) error {
+func (db *DB) CloseAgency(ctx context.Context, id int64, date string, by survey.Actor, now time.Time) error {
 	return db.changeAgency(ctx, id, by, now, "agency.close", func(_ *sqlTx, a *survey.Agency) error {
 		if date == "" {
 			return survey.FieldError("valid_to", "admin.error.date_required", nil)
@@ -143,7 +143,7 @@ func (db *DB) CloseAgency(ctx context.Context, id int64, date string, by Actor, 
 // every report of the successor includes the merged agency's history
 // (Subtree follows successor links). The successor must be open and may not
 // lie inside the merged agency's own tree.
-func (db *DB) MergeAgency(ctx context.Context, id, successorID int64, date string, by Actor, now time.Time) error {
+func (db *DB) MergeAgency(ctx context.Context, id, successorID int64, date string, by survey.Actor, now time.Time) error {
 	return db.changeAgency(ctx, id, by, now, "agency.merge", func(tx *sqlTx, a *survey.Agency) error {
 		succ, err := agencyTx(ctx, tx, successorID)
 		if err != nil {

@@ -9,16 +9,6 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// Actor is who performs an administrative action: a signed-in user, or the
-// command line (UserID 0, Name "cli").
-type Actor struct {
-	UserID int64
-	Name   string
-}
-
-// CLI is the actor of every `sipas` subcommand.
-var CLI = Actor{Name: "cli"}
-
 // AuditEntry is one line of the append-only audit log.
 type AuditEntry struct {
 	ID     int64
@@ -60,7 +50,7 @@ func auditJSON(v any) string {
 
 // writeAudit appends one entry. Callers pass their transaction so that the
 // action and its record commit together or not at all.
-func writeAudit(ctx context.Context, x execer, a Actor, now time.Time, action, target string, before, after any) error {
+func writeAudit(ctx context.Context, x execer, a survey.Actor, now time.Time, action, target string, before, after any) error {
 	_, err := x.ExecContext(ctx, `INSERT INTO audit_log (at, user_id, actor, action, target, before, after)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, ts(now), nullID(a.UserID), a.Name, action, target, auditJSON(before), auditJSON(after))
 	return err
@@ -68,7 +58,7 @@ func writeAudit(ctx context.Context, x execer, a Actor, now time.Time, action, t
 
 // Audit appends one entry on its own, for actions done by store methods that
 // do not write the log themselves (pairing codes, API keys, paper forms).
-func (db *DB) Audit(ctx context.Context, a Actor, now time.Time, action, target string, before, after any) error {
+func (db *DB) Audit(ctx context.Context, a survey.Actor, now time.Time, action, target string, before, after any) error {
 	return writeAudit(ctx, db.write, a, now, action, target, before, after)
 }
 

@@ -4,45 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// validCounterCode keeps counter codes short and URL-safe: they are printed
-// in poster links (/q/<code>) and typed by people.
-func validCounterCode(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-func checkCounter(c *survey.Counter) error {
-	if !validCounterCode(c.Code) {
-		return survey.FieldError("code", "admin.error.counter_code", nil)
-	}
-	if strings.TrimSpace(c.Name["vi"]) == "" {
-		return survey.FieldError("name_vi", "admin.error.name_required", nil)
-	}
-	if c.Number < 0 {
-		return survey.FieldError("number", "admin.error.number", nil)
-	}
-	if c.IdleSeconds < 1 || c.IdleWarning < 1 || c.IdleSeconds > 3600 || c.IdleWarning > 600 {
-		return survey.FieldError("idle_seconds", "admin.error.idle", nil)
-	}
-	return nil
-}
-
-// CreateCounterAudited validates and inserts a counter and logs it.
-func (db *DB) CreateCounterAudited(ctx context.Context, c *survey.Counter, by Actor, now time.Time) error {
-	if err := checkCounter(c); err != nil {
+// CreateCounter validates and inserts a counter and logs it.
+func (db *DB) CreateCounter(ctx context.Context, c *survey.Counter, by survey.Actor, now time.Time) error {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	return db.tx(ctx, func(tx *sqlTx) error {
@@ -63,14 +32,14 @@ func (db *DB) CreateCounterAudited(ctx context.Context, c *survey.Counter, by Ac
 // UpdateCounter stores a counter's number, names, idle settings and whether
 // it is active (a deactivated counter keeps its history; its posters stop
 // being printed). Code and agency do not change: posters carry the code.
-func (db *DB) UpdateCounter(ctx context.Context, c *survey.Counter, by Actor, now time.Time) error {
+func (db *DB) UpdateCounter(ctx context.Context, c *survey.Counter, by survey.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		before, err := scanCounter(tx.QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters WHERE id = ?`, c.ID))
 		if err != nil {
 			return err
 		}
 		c.Code, c.AgencyID = before.Code, before.AgencyID
-		if err := checkCounter(c); err != nil {
+		if err := c.Validate(); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE counters SET number = ?, name_vi = ?, name_en = ?, idle_seconds = ?,
@@ -99,11 +68,8 @@ func (db *DB) Officer(ctx context.Context, id int64) (*survey.Officer, error) {
 
 // checkOfficer validates an officer, and that their counter is one of their agency's.
 func checkOfficer(ctx context.Context, tx *sqlTx, o *survey.Officer) error {
-	if o.Code == "" || len(o.Code) > 32 || strings.ContainsAny(o.Code, " \t/") {
-		return survey.FieldError("code", "admin.error.officer_code", nil)
-	}
-	if strings.TrimSpace(o.Name) == "" {
-		return survey.FieldError("name", "admin.error.name_required", nil)
+	if err := o.Validate(); err != nil {
+		return err
 	}
 	if o.CounterID != 0 {
 		var agency int64
@@ -115,8 +81,8 @@ func checkOfficer(ctx context.Context, tx *sqlTx, o *survey.Officer) error {
 	return nil
 }
 
-// CreateOfficerAudited validates and inserts an officer and logs it.
-func (db *DB) CreateOfficerAudited(ctx context.Context, o *survey.Officer, by Actor, now time.Time) error {
+// CreateOfficer validates and inserts an officer and logs it.
+func (db *DB) CreateOfficer(ctx context.Context, o *survey.Officer, by survey.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		if err := checkOfficer(ctx, tx, o); err != nil {
 			return err
@@ -136,7 +102,7 @@ func (db *DB) CreateOfficerAudited(ctx context.Context, o *survey.Officer, by Ac
 
 // UpdateOfficer stores an officer's name, title, usual counter and whether
 // they are active. A deactivated officer drops off the tablets' lists.
-func (db *DB) UpdateOfficer(ctx context.Context, o *survey.Officer, by Actor, now time.Time) error {
+func (db *DB) UpdateOfficer(ctx context.Context, o *survey.Officer, by survey.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		before, err := scanOfficer(tx.QueryRowContext(ctx, `SELECT `+officerCols+` FROM officers WHERE id = ?`, o.ID))
 		if err != nil {

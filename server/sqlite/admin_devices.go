@@ -64,27 +64,27 @@ func (db *DB) DeviceList(ctx context.Context) ([]*DeviceInfo, error) {
 	return out, nil
 }
 
-// CreatePairingCodeAudited issues a pairing code (PairingTTL, single use)
+// CreatePairingCode issues a pairing code (PairingTTL, single use)
 // and logs that it was issued; neither the code nor the PIN is logged.
-func (db *DB) CreatePairingCodeAudited(ctx context.Context, counterID int64, by Actor, now time.Time) (code, pin string, err error) {
+func (db *DB) CreatePairingCode(ctx context.Context, counterID int64, by survey.Actor, now time.Time) (code, pin string, err error) {
 	c, err := db.Counter(ctx, counterID)
 	if err != nil {
 		return "", "", err
 	}
-	if code, pin, err = db.CreatePairingCode(ctx, counterID, now, PairingTTL); err != nil {
+	if code, pin, err = db.createPairingCode(ctx, counterID, now, PairingTTL); err != nil {
 		return "", "", err
 	}
 	return code, pin, db.Audit(ctx, by, now, "device.pairing_code", "counter:"+c.Code, nil,
 		map[string]any{"expires_at": now.Add(PairingTTL).UTC()})
 }
 
-// RevokeDeviceAudited revokes a device (RevokeDevice) and logs it.
-func (db *DB) RevokeDeviceAudited(ctx context.Context, id int64, by Actor, now time.Time) error {
+// RevokeDevice revokes a device and logs it.
+func (db *DB) RevokeDevice(ctx context.Context, id int64, by survey.Actor, now time.Time) error {
 	d, err := db.Device(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := db.RevokeDevice(ctx, id, now); err != nil {
+	if err := db.revokeDevice(ctx, id, now); err != nil {
 		return err
 	}
 	return db.Audit(ctx, by, now, "device.revoke", "device:"+strconv.FormatInt(d.ID, 10), map[string]any{"revoked": false}, map[string]any{"revoked": true})

@@ -115,7 +115,7 @@ func (db *DB) FlaggedResponseByID(ctx context.Context, id int64) (*FlaggedRespon
 // counted the response, its counts move between the excluded=1 and
 // excluded=0 keys in the same transaction, computed by the worker's own
 // countOne, so the rollups stay equal to a rebuild from the raw rows.
-func (r *Rollup) DecideFlag(ctx context.Context, responseID int64, include bool, reason string, by Actor, now time.Time) error {
+func (r *Rollup) DecideFlag(ctx context.Context, responseID int64, include bool, reason string, by survey.Actor, now time.Time) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 1000 {
 		return survey.FieldError("reason", "admin.error.reason_required", nil)

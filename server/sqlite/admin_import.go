@@ -71,18 +71,12 @@ func readAgencyCSV(r io.Reader) ([]importRow, ImportErrors) {
 	var rows []importRow
 	var errs ImportErrors
 	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
+		rec, line, bad, ok := nextRecord(cr)
+		if bad != nil {
+			errs = append(errs, *bad)
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			errs = append(errs, ImportError{Line: line, Column: "", Message: "admin.import.unreadable"})
-			break // the reader cannot resynchronise after a broken quote
+		if !ok {
+			break
 		}
 		if len(rec) != len(AgencyCSVHeader) {
 			errs = append(errs, ImportError{Line: line, Message: "admin.import.columns",
@@ -177,7 +171,7 @@ func checkAgencyRows(rows []importRow, stored []*survey.Agency) ImportErrors {
 // whole file first and changes nothing unless every row is valid; the
 // ImportErrors it returns then list every problem. Parents may come later
 // in the file than their children.
-func (db *DB) ImportAgencies(ctx context.Context, r io.Reader, by Actor, now time.Time) (ImportResult, error) {
+func (db *DB) ImportAgencies(ctx context.Context, r io.Reader, by survey.Actor, now time.Time) (ImportResult, error) {
 	var res ImportResult
 	rows, errs := readAgencyCSV(r)
 	err := db.tx(ctx, func(tx *sqlTx) error {
@@ -286,4 +280,23 @@ func (db *DB) ExportAgencies(ctx context.Context, w io.Writer) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// nextRecord reads one record and its line; ok is false at the end of the
+// file, or after a broken record (bad says where), since the reader cannot
+// resynchronise after a broken quote.
+func nextRecord(cr *csv.Reader) (rec []string, line int, bad *ImportError, ok bool) {
+	rec, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, 0, nil, false
+	}
+	line, _ = cr.FieldPos(0)
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			line = pe.Line
+		}
+		return nil, line, &ImportError{Line: line, Message: "admin.import.unreadable"}, false
+	}
+	return rec, line, nil, true
 }

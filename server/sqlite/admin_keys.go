@@ -3,19 +3,15 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// APIKeyScopes are the scopes a key can carry.
-var APIKeyScopes = []string{"tokens", "scores", "metrics"}
-
 // APIKeyInfo is an API key as the administration lists it: never the secret.
 type APIKeyInfo struct {
-	APIKey
+	survey.APIKey
 	AgencyCode string
 	CreatedAt  time.Time
 	RevokedAt  *time.Time
@@ -45,26 +41,10 @@ func (db *DB) APIKeys(ctx context.Context) ([]*APIKeyInfo, error) {
 	return out, rows.Err()
 }
 
-// CheckAPIKeyRequest validates what a new key asks for.
-func CheckAPIKeyRequest(name string, scopes []string) error {
-	if strings.TrimSpace(name) == "" || len(name) > 100 {
-		return survey.FieldError("name", "admin.error.name_required", nil)
-	}
-	if len(scopes) == 0 {
-		return survey.FieldError("scopes", "admin.error.scope", nil)
-	}
-	for _, s := range scopes {
-		if !slices.Contains(APIKeyScopes, s) {
-			return survey.FieldError("scopes", "admin.error.scope", nil)
-		}
-	}
-	return nil
-}
-
-// CreateAPIKeyAudited creates a key (CreateAPIKey) and logs it; the secret
+// CreateAPIKey creates a key and logs it; the secret
 // is returned once and never logged.
-func (db *DB) CreateAPIKeyAudited(ctx context.Context, name string, scopes []string, agencyID int64, by Actor, now time.Time) (*APIKey, string, error) {
-	if err := CheckAPIKeyRequest(name, scopes); err != nil {
+func (db *DB) CreateAPIKey(ctx context.Context, name string, scopes []string, agencyID int64, by survey.Actor, now time.Time) (*survey.APIKey, string, error) {
+	if err := (&survey.APIKey{Name: name, Scopes: scopes}).Validate(); err != nil {
 		return nil, "", err
 	}
 	if agencyID != 0 {
@@ -72,7 +52,7 @@ func (db *DB) CreateAPIKeyAudited(ctx context.Context, name string, scopes []str
 			return nil, "", survey.FieldError("agency", "error.agency.unknown", nil)
 		}
 	}
-	k, secret, err := db.CreateAPIKey(ctx, name, scopes, agencyID, now)
+	k, secret, err := db.createAPIKey(ctx, name, scopes, agencyID, now)
 	if err != nil {
 		return nil, "", err
 	}
@@ -80,7 +60,7 @@ func (db *DB) CreateAPIKeyAudited(ctx context.Context, name string, scopes []str
 }
 
 // RevokeAPIKey stops a key from being accepted.
-func (db *DB) RevokeAPIKey(ctx context.Context, id int64, by Actor, now time.Time) error {
+func (db *DB) RevokeAPIKey(ctx context.Context, id int64, by survey.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		var prefix string
 		err := tx.QueryRowContext(ctx, `SELECT prefix FROM api_keys WHERE id = ? AND revoked_at IS NULL`, id).Scan(&prefix)

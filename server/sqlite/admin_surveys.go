@@ -41,7 +41,7 @@ func (db *DB) SurveyAssignments(ctx context.Context, agencyID int64) ([]SurveyAs
 // AssignSurvey records that an agency uses surveyID ("" = inherit) from
 // fromDate on, and brings agencies.survey_id, which tablets and forms read,
 // in step with the assignment in force today.
-func (db *DB) AssignSurvey(ctx context.Context, agencyID int64, surveyID, fromDate string, by Actor, now time.Time) error {
+func (db *DB) AssignSurvey(ctx context.Context, agencyID int64, surveyID, fromDate string, by survey.Actor, now time.Time) error {
 	if _, err := time.Parse(time.DateOnly, fromDate); err != nil {
 		return survey.FieldError("from_date", "error.date.malformed", map[string]any{"Value": fromDate})
 	}

@@ -11,7 +11,7 @@ import (
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
 
-var admin = Actor{UserID: 0, Name: "cli"}
+var admin = survey.Actor{UserID: 0, Name: "cli"}
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
 	db := openTest(t)
@@ -76,7 +76,7 @@ func TestMoveCloseMergeKeepTheTreeSound(t *testing.T) {
 	if err := db.MergeAgency(ctx, b.ID, c.ID, "2025-07-01", admin, adminNow); survey.ErrorCode(err) != survey.CodeInvalid {
 		t.Errorf("merge into a closed agency: %v", err)
 	}
-	log, _ := db.AuditLog(ctx, AuditFilter{Action: "agency."})
+	log, _ := db.AuditLog(ctx, AuditFilter{Action: "agency.", To: "2026-11-27"}) // move and merge, not the creations (today)
 	if len(log) != 2 || log[0].Action != "agency.merge" || log[1].Action != "agency.move" {
 		t.Errorf("audit: %+v", log)
 	}
@@ -85,7 +85,7 @@ func TestMoveCloseMergeKeepTheTreeSound(t *testing.T) {
 func TestLastAdminAndInvitations(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()
-	tok, err := db.InviteUser(ctx, &UserInfo{Username: "quantri", Role: survey.RoleAdmin}, admin, adminNow)
+	tok, err := db.InviteUser(ctx, &survey.UserInfo{Username: "quantri", Role: survey.RoleAdmin}, admin, adminNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,13 +108,13 @@ func TestLastAdminAndInvitations(t *testing.T) {
 	if err := db.SetUserRole(ctx, u.ID, survey.RoleProvince, 0, admin, adminNow); survey.ErrorCode(err) != survey.CodeConflict {
 		t.Errorf("demoting the last admin: %v", err)
 	}
-	if _, err := db.InviteUser(ctx, &UserInfo{Username: "lanhdao", Role: survey.RoleAgencyHead}, admin, adminNow); survey.ErrorCode(err) != survey.CodeInvalid {
+	if _, err := db.InviteUser(ctx, &survey.UserInfo{Username: "lanhdao", Role: survey.RoleAgencyHead}, admin, adminNow); survey.ErrorCode(err) != survey.CodeInvalid {
 		t.Errorf("agency head without an agency: %v", err)
 	}
-	if _, err := db.InviteUser(ctx, &UserInfo{Username: "QUANTRI", Role: survey.RoleProvince}, admin, adminNow); survey.ErrorCode(err) != survey.CodeInvalid {
+	if _, err := db.InviteUser(ctx, &survey.UserInfo{Username: "QUANTRI", Role: survey.RoleProvince}, admin, adminNow); survey.ErrorCode(err) != survey.CodeInvalid {
 		t.Errorf("duplicate username: %v", err)
 	}
-	if _, err := db.InviteUser(ctx, &UserInfo{Username: "quantri2", Role: survey.RoleAdmin}, admin, adminNow); err != nil {
+	if _, err := db.InviteUser(ctx, &survey.UserInfo{Username: "quantri2", Role: survey.RoleAdmin}, admin, adminNow); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetUserRole(ctx, u.ID, survey.RoleProvince, 0, admin, adminNow); err != nil {
@@ -192,7 +192,7 @@ func TestFlagDecisionKeepsRollupsEqualToRebuild(t *testing.T) {
 	}
 	for i, f := range flagged {
 		include := i%3 != 0 // a mix of include and keep-excluded, on both sides of the worker
-		if err := ru.DecideFlag(ctx, f.ID, include, "kiểm tra camera", Actor{Name: "quantri"}, adminNow); err != nil {
+		if err := ru.DecideFlag(ctx, f.ID, include, "kiểm tra camera", survey.Actor{Name: "quantri"}, adminNow); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -13,21 +13,10 @@ import (
 // InvitationTTL is how long a link to set a password stays valid.
 const InvitationTTL = 7 * 24 * time.Hour
 
-// UserInfo is a user as the administration lists them: never the hash.
-type UserInfo struct {
-	ID          int64
-	Username    string
-	DisplayName string
-	Role        survey.Role
-	AgencyID    int64
-	Disabled    bool
-	Pending     bool // no password yet: the invitation or reset link is unused
-}
-
 const userCols = `id, username, display_name, role, COALESCE(agency_id, 0), disabled, password_hash = ''`
 
-func scanUser(row interface{ Scan(...any) error }) (*UserInfo, error) {
-	var u UserInfo
+func scanUser(row interface{ Scan(...any) error }) (*survey.UserInfo, error) {
+	var u survey.UserInfo
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.AgencyID, &u.Disabled, &u.Pending)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
@@ -36,13 +25,13 @@ func scanUser(row interface{ Scan(...any) error }) (*UserInfo, error) {
 }
 
 // Users lists every user by username.
-func (db *DB) Users(ctx context.Context) ([]*UserInfo, error) {
+func (db *DB) Users(ctx context.Context) ([]*survey.UserInfo, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY username`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*UserInfo
+	var out []*survey.UserInfo
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -54,25 +43,16 @@ func (db *DB) Users(ctx context.Context) ([]*UserInfo, error) {
 }
 
 // User returns one user by ID.
-func (db *DB) User(ctx context.Context, id int64) (*UserInfo, error) {
+func (db *DB) User(ctx context.Context, id int64) (*survey.UserInfo, error) {
 	return scanUser(db.read.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
-}
-
-func validRole(r survey.Role) bool {
-	return r == survey.RoleAdmin || r == survey.RoleProvince || r == survey.RoleAgencyHead
 }
 
 // checkScope validates a role and its scope: an agency head needs an
 // agency; the other roles see the whole province and carry none.
 func checkScope(ctx context.Context, tx *sqlTx, role survey.Role, agencyID int64) (int64, error) {
-	if !validRole(role) {
-		return 0, survey.FieldError("role", "admin.error.role", nil)
-	}
-	if role != survey.RoleAgencyHead {
-		return 0, nil
-	}
-	if agencyID == 0 {
-		return 0, survey.FieldError("agency", "admin.error.scope_required", nil)
+	agencyID, err := role.CheckScope(agencyID)
+	if err != nil || agencyID == 0 {
+		return agencyID, err
 	}
 	if _, err := agencyTx(ctx, tx, agencyID); err != nil {
 		return 0, survey.FieldError("agency", "error.agency.unknown", nil)
@@ -82,7 +62,7 @@ func checkScope(ctx context.Context, tx *sqlTx, role survey.Role, agencyID int64
 
 // newInvitation stores a fresh one-time link for a user, replacing any
 // unused one, and returns its token.
-func newInvitation(ctx context.Context, tx *sqlTx, userID int64, by Actor, now time.Time) (string, error) {
+func newInvitation(ctx context.Context, tx *sqlTx, userID int64, by survey.Actor, now time.Time) (string, error) {
 	token, err := randomToken(32)
 	if err != nil {
 		return "", err
@@ -97,7 +77,7 @@ func newInvitation(ctx context.Context, tx *sqlTx, userID int64, by Actor, now t
 
 // InviteUser creates a user without a password and returns the token of
 // their one-time link to set one (/invite/<token>).
-func (db *DB) InviteUser(ctx context.Context, u *UserInfo, by Actor, now time.Time) (string, error) {
+func (db *DB) InviteUser(ctx context.Context, u *survey.UserInfo, by survey.Actor, now time.Time) (string, error) {
 	u.Username = strings.TrimSpace(u.Username)
 	if u.Username == "" || len(u.Username) > 64 || strings.ContainsAny(u.Username, " \t/@:") {
 		return "", survey.FieldError("username", "admin.error.username", nil)
@@ -132,9 +112,9 @@ func (db *DB) InviteUser(ctx context.Context, u *UserInfo, by Actor, now time.Ti
 // ResetUser clears a user's password, signs them out everywhere and returns
 // the token of a new one-time link: whoever asked for a reset may have lost
 // the password to someone else.
-func (db *DB) ResetUser(ctx context.Context, id int64, by Actor, now time.Time) (string, error) {
+func (db *DB) ResetUser(ctx context.Context, id int64, by survey.Actor, now time.Time) (string, error) {
 	var token string
-	err := db.changeUser(ctx, id, by, now, "user.reset", func(tx *sqlTx, u *UserInfo) error {
+	err := db.changeUser(ctx, id, by, now, "user.reset", func(tx *sqlTx, u *survey.UserInfo) error {
 		var err error
 		if _, err = tx.ExecContext(ctx, `UPDATE users SET password_hash = '' WHERE id = ?`, id); err != nil {
 			return err
@@ -151,7 +131,7 @@ func (db *DB) ResetUser(ctx context.Context, id int64, by Actor, now time.Time) 
 
 // lastAdmin refuses a change that would leave no active admin: nobody
 // could then manage the system without touching the database.
-func lastAdmin(ctx context.Context, tx *sqlTx, before *UserInfo) error {
+func lastAdmin(ctx context.Context, tx *sqlTx, before *survey.UserInfo) error {
 	if before.Role != survey.RoleAdmin || before.Disabled {
 		return nil
 	}
@@ -166,7 +146,7 @@ func lastAdmin(ctx context.Context, tx *sqlTx, before *UserInfo) error {
 }
 
 // changeUser loads a user in a transaction, applies change, and logs before → after.
-func (db *DB) changeUser(ctx context.Context, id int64, by Actor, now time.Time, action string, change func(*sqlTx, *UserInfo) error) error {
+func (db *DB) changeUser(ctx context.Context, id int64, by survey.Actor, now time.Time, action string, change func(*sqlTx, *survey.UserInfo) error) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		before, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id))
 		if err != nil {
@@ -182,12 +162,12 @@ func (db *DB) changeUser(ctx context.Context, id int64, by Actor, now time.Time,
 
 // SetUserDisabled disables (and signs out) or re-enables a user. The last
 // active admin cannot be disabled.
-func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool, by Actor, now time.Time) error {
+func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool, by survey.Actor, now time.Time) error {
 	action := "user.enable"
 	if disabled {
 		action = "user.disable"
 	}
-	return db.changeUser(ctx, id, by, now, action, func(tx *sqlTx, u *UserInfo) error {
+	return db.changeUser(ctx, id, by, now, action, func(tx *sqlTx, u *survey.UserInfo) error {
 		if disabled {
 			if err := lastAdmin(ctx, tx, u); err != nil {
 				return err
@@ -204,8 +184,8 @@ func (db *DB) SetUserDisabled(ctx context.Context, id int64, disabled bool, by A
 
 // SetUserRole changes a user's role and scope. Demoting the last active
 // admin is refused.
-func (db *DB) SetUserRole(ctx context.Context, id int64, role survey.Role, agencyID int64, by Actor, now time.Time) error {
-	return db.changeUser(ctx, id, by, now, "user.role", func(tx *sqlTx, u *UserInfo) error {
+func (db *DB) SetUserRole(ctx context.Context, id int64, role survey.Role, agencyID int64, by survey.Actor, now time.Time) error {
+	return db.changeUser(ctx, id, by, now, "user.role", func(tx *sqlTx, u *survey.UserInfo) error {
 		scope, err := checkScope(ctx, tx, role, agencyID)
 		if err != nil {
 			return err
@@ -243,7 +223,7 @@ func invitation(ctx context.Context, q interface {
 }
 
 // InvitedUser returns the user a live invitation token is for.
-func (db *DB) InvitedUser(ctx context.Context, token string, now time.Time) (*UserInfo, error) {
+func (db *DB) InvitedUser(ctx context.Context, token string, now time.Time) (*survey.UserInfo, error) {
 	id, err := invitation(ctx, db.read, token, now)
 	if err != nil {
 		return nil, err
@@ -252,8 +232,8 @@ func (db *DB) InvitedUser(ctx context.Context, token string, now time.Time) (*Us
 }
 
 // AcceptInvitation spends a one-time link and sets the user's password hash.
-func (db *DB) AcceptInvitation(ctx context.Context, token, passwordHash string, now time.Time) (*UserInfo, error) {
-	var u *UserInfo
+func (db *DB) AcceptInvitation(ctx context.Context, token, passwordHash string, now time.Time) (*survey.UserInfo, error) {
+	var u *survey.UserInfo
 	err := db.tx(ctx, func(tx *sqlTx) error {
 		id, err := invitation(ctx, tx, token, now)
 		if err != nil {
@@ -268,7 +248,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, token, passwordHash string, 
 		if u, err = scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, id)); err != nil {
 			return err
 		}
-		return writeAudit(ctx, tx, Actor{UserID: u.ID, Name: u.Username}, now, "user.password", "user:"+u.Username, nil, nil)
+		return writeAudit(ctx, tx, survey.Actor{UserID: u.ID, Name: u.Username}, now, "user.password", "user:"+u.Username, nil, nil)
 	})
 	return u, err
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"maps"
-	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -26,27 +25,6 @@ func scanAgency(row interface{ Scan(...any) error }) (*survey.Agency, error) {
 	}
 	a.Name = survey.Text{"vi": vi, "en": en}
 	return &a, nil
-}
-
-// CreateAgency validates and inserts an agency, setting its ID.
-func (db *DB) CreateAgency(ctx context.Context, a *survey.Agency) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	now := time.Now().UTC().Format(time.RFC3339)
-	res, err := db.write.ExecContext(ctx, `INSERT INTO agencies
-		(code, legacy_code, name_vi, name_en, kind, parent_id, valid_from, valid_to, successor_id, survey_id, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		a.Code, nullStr(a.LegacyCode), a.Name["vi"], a.Name["en"], a.Kind, nullID(a.ParentID),
-		nullStr(a.ValidFrom), nullStr(a.ValidTo), nullID(a.SuccessorID), nullStr(a.SurveyID), now, now)
-	if err != nil {
-		if isUnique(err) {
-			return survey.FieldError("code", "error.agency.duplicate", map[string]any{"Code": a.Code})
-		}
-		return err
-	}
-	a.ID, err = res.LastInsertId()
-	return err
 }
 
 // AgencyByCode returns the agency with the given code (mã định danh).
@@ -123,28 +101,11 @@ func (db *DB) loadAgencies(ctx context.Context) ([]*survey.Agency, error) {
 // agencies merged into any of them, at any time: whose responses the agency
 // may see. Figures for a month use SubtreeIn, the tree as it was then.
 func (db *DB) Subtree(ctx context.Context, id int64) ([]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `
-		WITH RECURSIVE tree(id) AS (
-			SELECT ?
-			UNION
-			SELECT a.id FROM agencies a JOIN tree t ON a.parent_id = t.id
-			UNION
-			SELECT a.id FROM agencies a JOIN tree t ON a.successor_id = t.id
-		)
-		SELECT id FROM tree ORDER BY id`, id)
+	tree, err := db.AgencyTree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		ids = append(ids, v)
-	}
-	return ids, rows.Err()
+	return tree.Subtree(id), nil
 }
 
 // SubtreeIn returns the IDs of the agency and everything below it as the

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -121,12 +120,7 @@ func countBulk(surveys *survey.Catalog, r *survey.Response, cs *counts) error {
 	if !ok || def.Version != r.SurveyVersion {
 		return fmt.Errorf("bulk insert: %s@%s is not an active questionnaire", r.SurveyID, r.SurveyVersion)
 	}
-	rr := rawResponse{id: r.ID, surveyID: r.SurveyID, version: r.SurveyVersion, channel: string(r.Channel),
-		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
-		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ",")}
-	if r.AnsweredAt != nil {
-		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
-	}
-	countOne(def, &rr, map[string]json.RawMessage(r.Answers), cs)
+	rr := rawOf(r)
+	countOne(def, &rr, rr.parsed, cs)
 	return nil
 }

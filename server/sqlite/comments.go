@@ -170,7 +170,7 @@ type commentMark struct {
 // the mark, and writes the audit log in the same transaction: who marked a
 // citizen's comment, and when, is the record that an agency answered it.
 // Marking twice keeps the first who and when.
-func (db *DB) MarkComment(ctx context.Context, responseID int64, by Actor, handled bool, now time.Time) error {
+func (db *DB) MarkComment(ctx context.Context, responseID int64, by survey.Actor, handled bool, now time.Time) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		var before, after *commentMark
 		var m commentMark

@@ -18,8 +18,8 @@ func commentFixture(t *testing.T) (*DB, []*survey.Response, int64, int64) {
 	ctx := context.Background()
 	a := mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "a"}, Kind: survey.KindOther})
 	b := mustAgency(t, db, &survey.Agency{Code: "H18", Name: survey.Text{"vi": "b"}, Kind: survey.KindOther})
-	c := &survey.Counter{AgencyID: a.ID, Code: "Q1", Name: survey.Text{"vi": "Quầy 1", "en": "Counter 1"}, Active: true}
-	if err := db.CreateCounter(ctx, c); err != nil {
+	c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "Q1", Name: survey.Text{"vi": "Quầy 1", "en": "Counter 1"}, Active: true}
+	if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	u := &survey.User{Username: "lanhdao", DisplayName: "Lãnh đạo", Role: survey.RoleAdmin}
@@ -89,7 +89,7 @@ func TestCommentsFilterSearchAndMark(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 2, 3, 0, 0, 0, time.UTC)
 	for range 2 {
-		if err := db.MarkComment(ctx, id, Actor{UserID: user, Name: "lanhdao"}, true, now); err != nil {
+		if err := db.MarkComment(ctx, id, survey.Actor{UserID: user, Name: "lanhdao"}, true, now); err != nil {
 			t.Fatal(err)
 		}
 		now = now.Add(time.Hour) // marking again keeps the first time
@@ -103,7 +103,7 @@ func TestCommentsFilterSearchAndMark(t *testing.T) {
 	if _, n, _ := db.Comments(ctx, q); n != 2 {
 		t.Errorf("open: %d", n)
 	}
-	if err := db.MarkComment(ctx, id, Actor{UserID: user, Name: "lanhdao"}, false, now); err != nil {
+	if err := db.MarkComment(ctx, id, survey.Actor{UserID: user, Name: "lanhdao"}, false, now); err != nil {
 		t.Fatal(err)
 	}
 	if _, n, _ := db.Comments(ctx, q); n != 3 {

@@ -22,24 +22,6 @@ func scanCounter(row interface{ Scan(...any) error }) (*survey.Counter, error) {
 	return &c, err
 }
 
-// CreateCounter inserts a counter, setting its ID.
-func (db *DB) CreateCounter(ctx context.Context, c *survey.Counter) error {
-	if c.IdleSeconds == 0 {
-		c.IdleSeconds = 45
-	}
-	res, err := db.write.ExecContext(ctx, `INSERT INTO counters
-		(agency_id, code, number, name_vi, name_en, idle_seconds, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.AgencyID, c.Code, c.Number, c.Name["vi"], c.Name["en"], c.IdleSeconds, c.Active, now())
-	if err != nil {
-		if isUnique(err) {
-			return survey.FieldError("code", "error.counter.duplicate", map[string]any{"Code": c.Code})
-		}
-		return err
-	}
-	c.ID, err = res.LastInsertId()
-	return err
-}
-
 // CounterByCode returns the counter with the given code.
 func (db *DB) CounterByCode(ctx context.Context, code string) (*survey.Counter, error) {
 	return scanCounter(db.read.QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters WHERE code = ?`, code))
@@ -67,21 +49,6 @@ func (db *DB) Counters(ctx context.Context, agencyID int64) ([]*survey.Counter, 
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// CreateOfficer inserts an officer, setting its ID.
-func (db *DB) CreateOfficer(ctx context.Context, o *survey.Officer) error {
-	res, err := db.write.ExecContext(ctx, `INSERT INTO officers
-		(agency_id, code, name, title, counter_id, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		o.AgencyID, o.Code, o.Name, o.Title, nullID(o.CounterID), o.Active, now())
-	if err != nil {
-		if isUnique(err) {
-			return survey.FieldError("code", "error.officer.duplicate", map[string]any{"Code": o.Code})
-		}
-		return err
-	}
-	o.ID, err = res.LastInsertId()
-	return err
 }
 
 // Officers returns the officers of an agency (all when agencyID is 0).

@@ -75,9 +75,9 @@ func TestReaderCannotWrite(t *testing.T) {
 	}
 }
 
-func mustAgency(t *testing.T, db *DB, a *survey.Agency) *survey.Agency {
+func mustAgency(t testing.TB, db *DB, a *survey.Agency) *survey.Agency {
 	t.Helper()
-	if err := db.CreateAgency(context.Background(), a); err != nil {
+	if err := db.CreateAgency(context.Background(), a, survey.CLI, time.Now()); err != nil {
 		t.Fatalf("create %s: %v", a.Code, err)
 	}
 	return a
@@ -132,14 +132,14 @@ func TestCreateAgencyRejectsBadInput(t *testing.T) {
 		"valid_from": {Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther, ValidFrom: "01/07/2025"},
 	}
 	for field, a := range cases {
-		err := db.CreateAgency(ctx, &a)
+		err := db.CreateAgency(ctx, &a, survey.CLI, time.Now())
 		var de *survey.Error
 		if !errors.As(err, &de) || de.Field != field || de.Code != survey.CodeInvalid {
 			t.Errorf("%s: got %v, want a 422 error on that field", field, err)
 		}
 	}
 	mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-	err := db.CreateAgency(ctx, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "y"}, Kind: survey.KindOther})
+	err := db.CreateAgency(ctx, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "y"}, Kind: survey.KindOther}, survey.CLI, time.Now())
 	if survey.ErrorCode(err) != survey.CodeInvalid {
 		t.Errorf("duplicate code: %v", err)
 	}

@@ -42,9 +42,9 @@ func randomToken(nbytes int) (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
-// CreatePairingCode makes a single-use 6-digit code that pairs a tablet with
+// createPairingCode makes a single-use 6-digit code that pairs a tablet with
 // the counter, valid for ttl, and the staff PIN that tablet will ask for.
-func (db *DB) CreatePairingCode(ctx context.Context, counterID int64, now time.Time, ttl time.Duration) (code, staffPIN string, err error) {
+func (db *DB) createPairingCode(ctx context.Context, counterID int64, now time.Time, ttl time.Duration) (code, staffPIN string, err error) {
 	if _, err := db.Counter(ctx, counterID); err != nil {
 		return "", "", err
 	}
@@ -173,7 +173,7 @@ func (db *DB) StaffPIN(ctx context.Context, deviceID int64) (StaffPIN, error) {
 // AddDevice registers a device on a counter directly (the CLI's path, no
 // pairing code) and returns it with its token and staff PIN.
 func (db *DB) AddDevice(ctx context.Context, counterID int64, now time.Time) (*survey.Device, string, string, error) {
-	code, pin, err := db.CreatePairingCode(ctx, counterID, now, time.Minute)
+	code, pin, err := db.createPairingCode(ctx, counterID, now, time.Minute)
 	if err != nil {
 		return nil, "", "", err
 	}
@@ -230,8 +230,8 @@ func (db *DB) Devices(ctx context.Context, counterID int64) ([]*survey.Device, e
 	return out, rows.Err()
 }
 
-// RevokeDevice stops a device's token from being accepted.
-func (db *DB) RevokeDevice(ctx context.Context, id int64, now time.Time) error {
+// revokeDevice stops a device's token from being accepted.
+func (db *DB) revokeDevice(ctx context.Context, id int64, now time.Time) error {
 	res, err := db.write.ExecContext(ctx, `UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, ts(now), id)
 	if err != nil {
 		return err

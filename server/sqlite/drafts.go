@@ -10,33 +10,11 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// Draft is a phone form in progress: what a citizen has posted so far, page
-// by page. It is done once ResponseUID is set ("" when there was nothing to
-// store); a done draft only waits to be purged.
-type Draft struct {
-	ID            string
-	SurveyID      string
-	SurveyVersion string
-	CounterID     int64
-	Token         string // one-time dossier code of a /t/ link, "" for a poster
-	Answers       map[string]json.RawMessage
-	Comment       string
-	Lang          string
-	Client        string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	FinishedAt    *time.Time // answered_at of the submission, fixed on the first attempt
-	ResponseUID   *string
-}
-
-// Done reports whether the draft was submitted or closed.
-func (d *Draft) Done() bool { return d.ResponseUID != nil }
-
 const draftCols = `id, survey_id, survey_version, counter_id, token, answers, comment, lang, client,
 	created_at, updated_at, finished_at, response_uid`
 
-func scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
-	var d Draft
+func scanDraft(row interface{ Scan(...any) error }) (*survey.Draft, error) {
+	var d survey.Draft
 	var answers, created, updated string
 	var finished, uid sql.NullString
 	err := row.Scan(&d.ID, &d.SurveyID, &d.SurveyVersion, &d.CounterID, &d.Token, &answers, &d.Comment, &d.Lang,
@@ -76,7 +54,7 @@ func marshalAnswers(a map[string]json.RawMessage) (string, error) {
 // CreateDraft stores a new draft with a fresh random ID (set on d) and
 // CreatedAt = UpdatedAt = now. The ID is 128 random bits: it is the only key
 // to the draft's answers, carried in the page URLs.
-func (db *DB) CreateDraft(ctx context.Context, d *Draft, now time.Time) error {
+func (db *DB) CreateDraft(ctx context.Context, d *survey.Draft, now time.Time) error {
 	id, err := randomToken(16)
 	if err != nil {
 		return err
@@ -97,14 +75,14 @@ func (db *DB) CreateDraft(ctx context.Context, d *Draft, now time.Time) error {
 }
 
 // Draft returns the draft with the given ID, done or not.
-func (db *DB) Draft(ctx context.Context, id string) (*Draft, error) {
+func (db *DB) Draft(ctx context.Context, id string) (*survey.Draft, error) {
 	return scanDraft(db.read.QueryRowContext(ctx, `SELECT `+draftCols+` FROM form_drafts WHERE id = ?`, id))
 }
 
 // SaveDraft writes a draft's answers, comment, language and questionnaire
 // version. A draft that is done is left alone and reported as not found, so
 // a late page cannot change what was already submitted.
-func (db *DB) SaveDraft(ctx context.Context, d *Draft, now time.Time) error {
+func (db *DB) SaveDraft(ctx context.Context, d *survey.Draft, now time.Time) error {
 	answers, err := marshalAnswers(d.Answers)
 	if err != nil {
 		return err
@@ -148,14 +126,14 @@ func (db *DB) CloseDraft(ctx context.Context, id, responseUID string, now time.T
 
 // StaleDrafts returns the drafts not done and last saved before the given
 // time, oldest first: abandoned forms, for the sweeper.
-func (db *DB) StaleDrafts(ctx context.Context, before time.Time) ([]*Draft, error) {
+func (db *DB) StaleDrafts(ctx context.Context, before time.Time) ([]*survey.Draft, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+draftCols+` FROM form_drafts
 		WHERE response_uid IS NULL AND updated_at < ? ORDER BY updated_at`, sortTS(before))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*Draft
+	var out []*survey.Draft
 	for rows.Next() {
 		d, err := scanDraft(rows)
 		if err != nil {

@@ -15,11 +15,11 @@ func draftCounter(t *testing.T, db *DB) int64 {
 	t.Helper()
 	ctx := context.Background()
 	a := &survey.Agency{Code: "H92.1", Name: survey.Text{"vi": "Trung tâm"}, Kind: survey.KindProvinceCentre}
-	if err := db.CreateAgency(ctx, a); err != nil {
+	if err := db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := &survey.Counter{AgencyID: a.ID, Code: "Q-01", Number: 1, Name: survey.Text{"vi": "Quầy số 1"}, Active: true}
-	if err := db.CreateCounter(ctx, c); err != nil {
+	c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "Q-01", Number: 1, Name: survey.Text{"vi": "Quầy số 1"}, Active: true}
+	if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return c.ID
@@ -31,7 +31,7 @@ func TestDraftLifecycle(t *testing.T) {
 	counter := draftCounter(t, db)
 	t0 := time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC)
 
-	d := &Draft{SurveyID: "nhanh", SurveyVersion: "v1", CounterID: counter, Token: "CODE", Lang: "vi", Client: "10.0.0.1"}
+	d := &survey.Draft{SurveyID: "nhanh", SurveyVersion: "v1", CounterID: counter, Token: "CODE", Lang: "vi", Client: "10.0.0.1"}
 	if err := db.CreateDraft(ctx, d, t0); err != nil {
 		t.Fatal(err)
 	}
@@ -83,8 +83,8 @@ func TestStaleDraftsAndPurge(t *testing.T) {
 	ctx := context.Background()
 	counter := draftCounter(t, db)
 	t0 := time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC)
-	mk := func(at time.Time) *Draft {
-		d := &Draft{SurveyID: "nhanh", SurveyVersion: "v1", CounterID: counter, Lang: "vi"}
+	mk := func(at time.Time) *survey.Draft {
+		d := &survey.Draft{SurveyID: "nhanh", SurveyVersion: "v1", CounterID: counter, Lang: "vi"}
 		if err := db.CreateDraft(ctx, d, at); err != nil {
 			t.Fatal(err)
 		}
@@ -112,7 +112,7 @@ func TestStaleDraftsAndPurge(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Errorf("purged %d (%v), want only the done draft", n, err)
 	}
-	for _, d := range []*Draft{old, older, fresh} {
+	for _, d := range []*survey.Draft{old, older, fresh} {
 		if _, err := db.Draft(ctx, d.ID); err != nil {
 			t.Errorf("open draft %s purged: %v", d.ID, err)
 		}

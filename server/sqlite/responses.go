@@ -17,10 +17,16 @@ const insertResponse = `INSERT INTO responses
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 // responseArgs are the insertResponse parameters for r.
-func responseArgs(r *survey.Response) []any {
-	answers, err := json.Marshal(r.Answers)
-	if err != nil {
-		answers = []byte("{}") // RawMessage values were validated JSON; cannot happen
+func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil) }
+
+// responseArgsEncoded is responseArgs with the answers already encoded as
+// json.Marshal encodes them, if answers is not nil.
+func responseArgsEncoded(r *survey.Response, answers []byte) []any {
+	if answers == nil {
+		var err error
+		if answers, err = json.Marshal(r.Answers); err != nil {
+			answers = []byte("{}") // RawMessage values were validated JSON; cannot happen
+		}
 	}
 	var answered sql.NullString
 	if r.AnsweredAt != nil {

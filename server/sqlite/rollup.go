@@ -28,6 +28,10 @@ type Rollup struct {
 	defs map[string]*survey.Definition // id@version → definition (older versions from the surveys table)
 
 	afterCount func() // tests: runs between counting a batch and writing it
+
+	fedMu    sync.Mutex
+	fed      []rawResponse // committed by the writer, answers already parsed, in id order
+	fromFeed int           // responses counted from the feed (tests check it is used)
 }
 
 // NewRollup returns the rollup keeper for db.
@@ -116,7 +120,13 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	if err := r.db.read.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&from); err != nil {
 		return 0, 0, err
 	}
-	batch, err := readBatch(ctx, r.db.read, from, limit)
+	batch, err := r.fedBatch(ctx, from, limit)
+	if err != nil {
+		return 0, from, err
+	}
+	if batch == nil {
+		batch, err = readBatch(ctx, r.db.read, from, limit)
+	}
 	if err != nil || len(batch) == 0 {
 		return 0, from, err
 	}
@@ -160,6 +170,52 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	return len(batch), last, nil
 }
 
+// maxFed bounds the responses waiting in the feed (a couple of KB each:
+// 8,000 hold about two seconds of full load in ~16 MB); when the worker is
+// behind, or not running, the oldest are dropped and read back instead.
+const maxFed = 8 * stepSize
+
+// feed hands the worker responses the writer has just committed, with
+// their parsed answers, so that it need not read and decode them again
+// (docs/decisions/0014). It only saves work: a step uses them only if they
+// are exactly the responses after its position, else it reads as before.
+func (r *Rollup) feed(rs []rawResponse) {
+	r.fedMu.Lock()
+	defer r.fedMu.Unlock()
+	r.fed = append(r.fed, rs...)
+	if over := len(r.fed) - maxFed; over > 0 {
+		r.fed = append(r.fed[:0], r.fed[over:]...)
+	}
+}
+
+// fedBatch returns up to limit fed responses after position from, or nil if
+// the feed does not hold exactly the stored responses that follow it (the
+// worker was behind, or something other than the writer inserted).
+func (r *Rollup) fedBatch(ctx context.Context, from int64, limit int) ([]rawResponse, error) {
+	r.fedMu.Lock()
+	i := 0
+	for i < len(r.fed) && r.fed[i].id <= from {
+		i++
+	}
+	r.fed = append(r.fed[:0], r.fed[i:]...) // counted already
+	// Taken only when counted (the next step drops them): if the batch
+	// does not fit, the step reads, and the feed may fit after that.
+	batch := slices.Clone(r.fed[:min(limit, len(r.fed))])
+	n := len(batch)
+	r.fedMu.Unlock()
+	if n == 0 {
+		return nil, nil
+	}
+	same, err := unchanged(ctx, r.db.read, from, batch)
+	if err != nil || !same {
+		return nil, err
+	}
+	r.fedMu.Lock()
+	r.fromFeed += len(batch)
+	r.fedMu.Unlock()
+	return batch, nil
+}
+
 // readBatch reads up to limit responses after position from.
 func readBatch(ctx context.Context, q querier, from int64, limit int) ([]rawResponse, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
@@ -194,8 +250,10 @@ func (r *Rollup) countBatch(ctx context.Context, q querier, batch []rawResponse)
 
 // unchanged reports whether the responses between from and the batch's
 // last are still exactly the batch, with the same excluded marks.
-func unchanged(ctx context.Context, tx *sqlTx, from int64, batch []rawResponse) (bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, excluded FROM responses WHERE id > ? AND id <= ? ORDER BY id`, from, batch[len(batch)-1].id)
+func unchanged(ctx context.Context, q querier, from int64, batch []rawResponse) (bool, error) {
+	// The limit keeps the check as cheap as the batch, however far behind from is.
+	rows, err := q.QueryContext(ctx, `SELECT id, excluded FROM responses WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+		from, batch[len(batch)-1].id, len(batch)+1)
 	if err != nil {
 		return false, err
 	}
@@ -216,9 +274,11 @@ func unchanged(ctx context.Context, tx *sqlTx, from int64, batch []rawResponse) 
 }
 
 // stepSize bounds one step's transaction. The writer connection is shared
-// with the group commit that answers tablets: a small step keeps the time a
-// submission can wait behind the worker to a few milliseconds.
-const stepSize = 500
+// with the group commit that answers tablets, so a step is a pause for
+// them; but the upserts cost per distinct key, and keys repeat more in a
+// bigger step (8,000 perf-ratio-like responses: 79 µs of CPU a response
+// in steps of 500, ~50 in 1,000, 31 in 2,000; decision 14).
+const stepSize = 1000
 
 // CatchUp counts every response stored when it starts. It does not chase
 // responses arriving meanwhile: under steady load that would mean a stream
@@ -280,6 +340,23 @@ type rawResponse struct {
 	received                                            string
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
+	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
+}
+
+// rawOf is a stored response as the counting code reads it, without a
+// second decoding of its answers.
+func rawOf(r *survey.Response) rawResponse {
+	rr := rawResponse{id: r.ID, surveyID: r.SurveyID, version: r.SurveyVersion, channel: string(r.Channel),
+		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
+		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
+		parsed: r.Answers}
+	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
+		rr.parsed = map[string]json.RawMessage{}
+	}
+	if r.AnsweredAt != nil {
+		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
+	}
+	return rr
 }
 
 // day is the Asia/Ho_Chi_Minh day the response counts in: the citizen's time
@@ -305,9 +382,11 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 	if err != nil {
 		return err
 	}
-	var a map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
-		return fmt.Errorf("response %d: answers: %w", rr.id, err)
+	a := rr.parsed
+	if a == nil {
+		if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
+			return fmt.Errorf("response %d: answers: %w", rr.id, err)
+		}
 	}
 	countOne(def, rr, a, cs)
 	return nil
@@ -414,15 +493,11 @@ func answerValues(q *survey.Question, v json.RawMessage) []string {
 
 // applyCounts adds sign × the counts (sign −1 takes them back out).
 func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
-	answers, resps := cs.answers, cs.resps
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO rollup_answers
-		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET n = n + excluded.n`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
+	answers := cs.answers
+	ins := newUpsert(ctx, tx, `INSERT INTO rollup_answers
+		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)`, 11,
+		`ON CONFLICT DO UPDATE SET n = n + excluded.n`)
+	defer ins.close()
 	// In primary-key order: the b-tree is then written front to back, page
 	// by page, instead of at random places (several times faster on big loads).
 	keys := make([]answerKey, 0, len(answers))
@@ -435,59 +510,114 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 			cmp.Compare(a.officer, b.officer), cmp.Compare(a.channel, b.channel))
 	})
 	for _, k := range keys {
-		if _, err := ins.ExecContext(ctx, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
+		if err := ins.add(k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
 			k.excluded, k.question, k.value, sign*answers[k]); err != nil {
 			return err
 		}
 	}
-	insR, err := tx.PrepareContext(ctx, `INSERT INTO rollup_responses
-		(day, month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, responses, partial, unsatisfied, with_comment)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
-			unsatisfied = unsatisfied + excluded.unsatisfied, with_comment = with_comment + excluded.with_comment`)
-	if err != nil {
+	if err := ins.flush(); err != nil {
 		return err
 	}
-	defer insR.Close()
-	for k, c := range resps {
-		if _, err := insR.ExecContext(ctx, k.day, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
+	insR := newUpsert(ctx, tx, `INSERT INTO rollup_responses
+		(day, month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, responses, partial, unsatisfied, with_comment)`, 13,
+		`ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
+			unsatisfied = unsatisfied + excluded.unsatisfied, with_comment = with_comment + excluded.with_comment`)
+	defer insR.close()
+	for k, c := range cs.resps {
+		if err := insR.add(k.day, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
 			k.excluded, sign*c.responses, sign*c.partial, sign*c.unsatisfied, sign*c.withComment); err != nil {
 			return err
 		}
 	}
-	insI, err := tx.PrepareContext(ctx, `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied,
-			mn, mt, mv, mtt, mtv, mvv)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied,
-			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
-			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`)
-	if err != nil {
+	if err := insR.flush(); err != nil {
 		return err
 	}
-	defer insI.Close()
+	insI := newUpsert(ctx, tx, `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied,
+			mn, mt, mv, mtt, mtv, mvv)`, 13,
+		`ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied,
+			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
+			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`)
+	defer insI.close()
 	for k, c := range cs.items {
 		m := c.index
-		if _, err := insI.ExecContext(ctx, k.month, k.surveyID, k.agency, k.question, k.excluded, sign*c.valid, sign*c.satisfied,
+		if err := insI.add(k.month, k.surveyID, k.agency, k.question, k.excluded, sign*c.valid, sign*c.satisfied,
 			sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
 			return err
 		}
 	}
-	insM, err := tx.PrepareContext(ctx, `INSERT INTO rollup_moments
-		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, node, n, t, v, tt, tv, vv)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO UPDATE SET n = n + excluded.n, t = t + excluded.t, v = v + excluded.v,
-			tt = tt + excluded.tt, tv = tv + excluded.tv, vv = vv + excluded.vv`)
-	if err != nil {
+	if err := insI.flush(); err != nil {
 		return err
 	}
-	defer insM.Close()
+	insM := newUpsert(ctx, tx, `INSERT INTO rollup_moments
+		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, node, n, t, v, tt, tv, vv)`, 15,
+		`ON CONFLICT DO UPDATE SET n = n + excluded.n, t = t + excluded.t, v = v + excluded.v,
+			tt = tt + excluded.tt, tv = tv + excluded.tv, vv = vv + excluded.vv`)
+	defer insM.close()
 	for k, m := range cs.moments {
-		if _, err := insM.ExecContext(ctx, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded,
+		if err := insM.add(k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded,
 			k.node, sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
 			return err
 		}
 	}
-	return nil
+	return insM.flush()
+}
+
+// upsertRows is how many rows one upsert statement carries: the driver's
+// cost per statement, not SQLite's own work, dominated one-row upserts
+// (decision 14), and SQLite allows 32,766 parameters.
+const upsertRows = 64
+
+// upsert adds rows to a rollup table upsertRows at a time.
+type upsert struct {
+	ctx            context.Context
+	tx             *sqlTx
+	head, conflict string
+	cols           int
+	full           *sql.Stmt // prepared on first use
+	args           []any
+}
+
+func newUpsert(ctx context.Context, tx *sqlTx, head string, cols int, conflict string) *upsert {
+	return &upsert{ctx: ctx, tx: tx, head: head, conflict: conflict, cols: cols}
+}
+
+// statement is the upsert text for n rows.
+func (u *upsert) statement(n int) string {
+	row := "(?" + strings.Repeat(", ?", u.cols-1) + ")"
+	return u.head + " VALUES " + row + strings.Repeat(", "+row, n-1) + " " + u.conflict
+}
+
+// add queues one row, writing a full statement's worth when there is one.
+func (u *upsert) add(row ...any) error {
+	u.args = append(u.args, row...)
+	if len(u.args) < upsertRows*u.cols {
+		return nil
+	}
+	if u.full == nil {
+		var err error
+		if u.full, err = u.tx.PrepareContext(u.ctx, u.statement(upsertRows)); err != nil {
+			return err
+		}
+	}
+	_, err := u.full.ExecContext(u.ctx, u.args...)
+	u.args = u.args[:0]
+	return err
+}
+
+// flush writes the rows still queued.
+func (u *upsert) flush() error {
+	if len(u.args) == 0 {
+		return nil
+	}
+	_, err := u.tx.ExecContext(u.ctx, u.statement(len(u.args)/u.cols), u.args...)
+	u.args = u.args[:0]
+	return err
+}
+
+func (u *upsert) close() {
+	if u.full != nil {
+		u.full.Close()
+	}
 }
 
 // definition returns the questionnaire version a response answered.

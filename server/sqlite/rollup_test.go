@@ -7,17 +7,17 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
 
 // rollupFixture registers the shipped questionnaires and makes n agencies
 // with one counter each.
-func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, counters []int64) {
+func rollupFixture(t testing.TB, db *DB, n int) (cat *survey.Catalog, agencies, counters []int64) {
 	t.Helper()
 	ctx := context.Background()
 	cat, err := survey.Load(surveydefs.FS)
@@ -29,8 +29,8 @@ func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, 
 	}
 	for i := range n {
 		a := mustAgency(t, db, &survey.Agency{Code: "A" + strconv.Itoa(i), Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-		c := &survey.Counter{AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "C" + strconv.Itoa(i), Name: survey.Text{"vi": "q"}, Active: true}
+		if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		agencies, counters = append(agencies, a.ID), append(counters, c.ID)
@@ -39,7 +39,7 @@ func rollupFixture(t *testing.T, db *DB, n int) (cat *survey.Catalog, agencies, 
 }
 
 // randomResponses makes n plausible responses to the shipped questionnaires.
-func randomResponses(t *testing.T, rng *rand.Rand, cat *survey.Catalog, agencies, counters []int64, n int, start int) []*survey.Response {
+func randomResponses(t testing.TB, rng *rand.Rand, cat *survey.Catalog, agencies, counters []int64, n int, start int) []*survey.Response {
 	t.Helper()
 	defs := cat.All()
 	var out []*survey.Response
@@ -184,15 +184,7 @@ func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	if _, err := ru.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
-	incA, incR := snapshot(t, db)
-	n, err := ru.Rebuild(ctx)
-	if err != nil || n != total {
-		t.Fatalf("rebuild counted %d of %d: %v", n, total, err)
-	}
-	rebA, rebR := snapshot(t, db)
-	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
-		t.Fatalf("incremental and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", len(incA), len(rebA), len(incR), len(rebR))
-	}
+	sameAsRebuild(t, db, ru, total, "incremental")
 	// And both agree with the raw rows: count HL=4 answers of quick ratings directly.
 	var direct, rolled int64
 	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM responses WHERE survey_id = 'nhanh' AND json_extract(answers, '$.HL') = 4`).Scan(&direct)
@@ -241,7 +233,7 @@ func TestFlagDecisionDuringAStepIsNotLost(t *testing.T) {
 		}
 		decided++
 		// The batch was read with this response excluded; it is included now.
-		if err := ru.DecideFlag(ctx, rs[3].ID, true, "đã kiểm tra", Actor{Name: "test"}, time.Now()); err != nil {
+		if err := ru.DecideFlag(ctx, rs[3].ID, true, "đã kiểm tra", survey.Actor{Name: "test"}, time.Now()); err != nil {
 			t.Error(err)
 		}
 	}
@@ -270,8 +262,8 @@ func TestBulkInsertCountsLikeTheWorker(t *testing.T) {
 	cat, _ := survey.Load(surveydefs.FS)
 	db.RegisterSurveys(ctx, cat.All())
 	a := mustAgency(t, db, &survey.Agency{Code: "A1", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
-	c := &survey.Counter{AgencyID: a.ID, Code: "C1", Name: survey.Text{"vi": "q"}, Active: true}
-	if err := db.CreateCounter(ctx, c); err != nil {
+	c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "C1", Name: survey.Text{"vi": "q"}, Active: true}
+	if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -341,12 +333,180 @@ func TestTalliesReadOneSnapshot(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// One snapshot: no question has more answers than there are responses.
 			for _, tl := range ts {
-				if _, err := score.Compute(def, tl.Counts(def)); err != nil {
-					t.Fatalf("read %d: %v", reads, err)
+				for q, vals := range tl.Answers {
+					n := 0
+					for _, c := range vals {
+						n += c
+					}
+					if n > tl.Responses && def.Question(q) != nil && def.Question(q).Kind != survey.KindMulti {
+						t.Fatalf("read %d: %d answers to %s out of %d responses", reads, n, q, tl.Responses)
+					}
 				}
 			}
 		}
 		reads++
+	}
+}
+
+// TestFedRollupEqualsRebuild: responses committed by the writer reach the
+// worker with their parsed answers and are counted without being read back;
+// rows inserted past the writer, duplicates, a flag decision and a worker
+// that falls behind must still leave counts equal to a rebuild.
+func TestFedRollupEqualsRebuild(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	cat, agencies, counters := rollupFixture(t, db, 4)
+	rng := rand.New(rand.NewPCG(17, 19))
+	ru := db.NewRollup(cat)
+	w := db.NewWriter(64, nil)
+	w.Feed(ru)
+	total := 0
+	submit := func(rs []*survey.Response) {
+		t.Helper()
+		errs := make(chan error, len(rs))
+		for _, r := range rs {
+			go func() { _, err := w.Submit(ctx, Write{Response: r}); errs <- err }()
+		}
+		for range rs {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for round := range 16 {
+		rs := randomResponses(t, rng, cat, agencies, counters, 20+rng.IntN(150), total)
+		rs[0].Flags = append(rs[0].Flags, "burst") // an admin may decide on it
+		total += len(rs)
+		submit(rs)
+		switch round % 4 {
+		case 1: // the same responses again: duplicates, nothing new to count
+			submit(rs[:5])
+		case 2: // a row the writer did not commit: the feed no longer follows the position
+			extra := randomResponses(t, rng, cat, agencies, counters, 3, total)
+			total += len(extra)
+			if err := db.InsertResponses(ctx, extra); err != nil {
+				t.Fatal(err)
+			}
+		case 3: // an admin decides a flag on a response not yet counted
+			if err := ru.DecideFlag(ctx, rs[0].ID, !rs[0].Excluded, "đã kiểm tra", survey.Actor{Name: "test"}, time.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if round%5 != 4 { // sometimes the worker skips a round and falls behind
+			if _, err := ru.Step(ctx, 1+rng.IntN(300)); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	}
+	w.Close()
+	if _, err := ru.CatchUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ru.fromFeed < total/2 {
+		t.Fatalf("only %d of %d responses were counted from the feed", ru.fromFeed, total)
+	}
+	sameAsRebuild(t, db, ru, total, "fed")
+}
+
+// BenchmarkRollupFedStep: the worker's CPU per response counted from the
+// writer's feed (no reading back), and the longest step, during which the
+// submissions' writer waits, by step size (decision 14). 8,000 responses
+// like perf-ratio's (one questionnaire, month and channel, 32 counters),
+// about two seconds of its load. Wall time includes the fsyncs.
+func BenchmarkRollupFedStep(b *testing.B) {
+	for _, size := range []int{500, 1000, 2000, 4000} {
+		b.Run(strconv.Itoa(size), func(b *testing.B) {
+			var spent, longest, cpu time.Duration
+			counted := 0
+			for range b.N {
+				b.StopTimer()
+				ctx := context.Background()
+				db, err := Open(ctx, b.TempDir()+"/r.db")
+				if err != nil {
+					b.Fatal(err)
+				}
+				cat, agencies, counters := rollupFixture(b, db, 32)
+				rs := randomResponses(b, rand.New(rand.NewPCG(1, 2)), cat, agencies, counters, 8000, 0)
+				def, _ := cat.Get("sipas-dv-2023")
+				now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+				for _, r := range rs { // all alike but for counter and answers, as under perf-ratio
+					answers := map[string]json.RawMessage{}
+					for _, q := range def.Questions() {
+						if q.Kind == survey.KindScale {
+							answers[q.Code] = json.RawMessage(strconv.Itoa(1 + rand.IntN(5)))
+						}
+					}
+					r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, answers, nil, false
+					r.AnsweredAt, r.ReceivedAt, r.Month = &now, now, survey.Month(now)
+				}
+				if err := db.InsertResponses(ctx, rs); err != nil {
+					b.Fatal(err)
+				}
+				ru := db.NewRollup(cat)
+				for _, r := range rs {
+					ru.feed([]rawResponse{rawOf(r)})
+				}
+				b.StartTimer()
+				cpu0 := cpuTime()
+				for {
+					t0 := time.Now()
+					n, _, err := ru.step(ctx, size)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if n == 0 {
+						break
+					}
+					d := time.Since(t0)
+					spent, longest, counted = spent+d, max(longest, d), counted+n
+				}
+				cpu += cpuTime() - cpu0
+				b.StopTimer()
+				if ru.fromFeed != len(rs) {
+					b.Fatalf("%d of %d counted from the feed", ru.fromFeed, len(rs))
+				}
+				db.Close()
+			}
+			b.ReportMetric(float64(spent.Nanoseconds())/float64(counted), "ns/response")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(counted), "cpu-ns/response")
+			b.ReportMetric(float64(longest.Microseconds())/1000, "ms-longest-step")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// cpuTime is the process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// sameAsRebuild checks that the counts kept so far equal a rebuild from the
+// raw rows of all total responses.
+func sameAsRebuild(t *testing.T, db *DB, ru *Rollup, total int, kept string) {
+	t.Helper()
+	incA, incR := snapshot(t, db)
+	n, err := ru.Rebuild(context.Background())
+	if err != nil || n != total {
+		t.Fatalf("rebuild counted %d of %d: %v", n, total, err)
+	}
+	rebA, rebR := snapshot(t, db)
+	if !reflect.DeepEqual(incA, rebA) || !reflect.DeepEqual(incR, rebR) {
+		t.Fatalf("%s and rebuilt counts differ: %d/%d answer rows, %d/%d response rows", kept, len(incA), len(rebA), len(incR), len(rebR))
+	}
+}
+
+// TestFeedIsBounded: with the worker stopped or far behind, the feed keeps
+// only the newest maxFed responses (the rest are read back when due).
+func TestFeedIsBounded(t *testing.T) {
+	ru := (&DB{}).NewRollup(nil)
+	for i := range maxFed + 500 {
+		ru.feed([]rawResponse{{id: int64(i + 1)}})
+	}
+	if len(ru.fed) != maxFed || ru.fed[0].id != 501 || ru.fed[maxFed-1].id != maxFed+500 {
+		t.Fatalf("feed holds %d, ids %d…%d", len(ru.fed), ru.fed[0].id, ru.fed[len(ru.fed)-1].id)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -34,8 +33,9 @@ const (
 	ByDay     GroupBy = "day" // responses only
 )
 
-// Tally is what the rollups hold for one group of a scope.
-type Tally struct {
+// TallyRow is what the rollups hold for one group of a scope, summed. The
+// report package reads it as its Tally; the formulas never see storage.
+type TallyRow struct {
 	Responses   int
 	Excluded    int // flagged responses left out
 	Partial     int
@@ -43,38 +43,6 @@ type Tally struct {
 	WithComment int
 	Answers     map[string]map[string]int // question → value ("1".."5", "NA", option code) → answers
 	Moments     map[string]score.Moments  // plan node → per-respondent sums (score.Plan)
-}
-
-// AddMoments adds sums under a node.
-func (t *Tally) AddMoments(node string, m score.Moments) {
-	if t.Moments == nil {
-		t.Moments = map[string]score.Moments{}
-	}
-	cur := t.Moments[node]
-	cur.Merge(m)
-	t.Moments[node] = cur
-}
-
-// Counts turns a tally into the formulas' input for a definition: scale
-// values of its scored items; choices and free text are left out.
-func (t *Tally) Counts(def *survey.Definition) score.Counts {
-	c := score.Counts{Responses: t.Responses, UnsatisfiedResponses: t.Unsatisfied, Items: map[string]*score.ItemCounts{}, Moments: t.Moments}
-	for _, q := range def.Items() {
-		vals := t.Answers[q.Code]
-		if vals == nil {
-			continue
-		}
-		ic := &score.ItemCounts{ByValue: map[int]int{}}
-		for v, n := range vals {
-			if v == "NA" {
-				ic.NA += n
-			} else if k, err := strconv.Atoi(v); err == nil {
-				ic.ByValue[k] += n
-			}
-		}
-		c.Items[q.Code] = ic
-	}
-	return c
 }
 
 // args lists the months of the scope one by one: with month IN (…) and
@@ -110,7 +78,7 @@ const scopeWhere = `month IN (SELECT value FROM json_each(?)) AND agency_id IN (
 // the dimension's value as text; "" for ByNone). Its queries read one
 // snapshot: the rollup worker commits every second, and responses read
 // before one of its commits with answers read after would not add up.
-func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Tally, error) {
+func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*TallyRow, error) {
 	args, err := sc.args()
 	if err != nil {
 		return nil, err
@@ -124,11 +92,11 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 	if by != ByNone {
 		group = string(by)
 	}
-	out := map[string]*Tally{}
-	get := func(k string) *Tally {
+	out := map[string]*TallyRow{}
+	get := func(k string) *TallyRow {
 		t := out[k]
 		if t == nil {
-			t = &Tally{Answers: map[string]map[string]int{}}
+			t = &TallyRow{Answers: map[string]map[string]int{}, Moments: map[string]score.Moments{}}
 			out[k] = t
 		}
 		return t
@@ -200,7 +168,10 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 			rows.Close()
 			return nil, err
 		}
-		get(k).AddMoments(node, m)
+		t := get(k)
+		cur := t.Moments[node]
+		cur.Merge(m)
+		t.Moments[node] = cur
 	}
 	return out, closeRows(rows)
 }

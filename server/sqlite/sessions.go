@@ -9,15 +9,8 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// Session is a signed-in dashboard user.
-type Session struct {
-	User      *survey.User
-	CSRF      string
-	ExpiresAt time.Time
-}
-
 // CreateSession signs a user in for ttl and returns the cookie token.
-func (db *DB) CreateSession(ctx context.Context, userID int64, now time.Time, ttl time.Duration) (token string, s *Session, err error) {
+func (db *DB) CreateSession(ctx context.Context, userID int64, now time.Time, ttl time.Duration) (token string, s *survey.Session, err error) {
 	if token, err = randomToken(32); err != nil {
 		return "", nil, err
 	}
@@ -40,8 +33,8 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, now time.Time, tt
 
 // SessionByToken returns the live session of a cookie token, with its user;
 // an expired session, or one of a disabled user, is not found.
-func (db *DB) SessionByToken(ctx context.Context, token string, now time.Time) (*Session, error) {
-	var s Session
+func (db *DB) SessionByToken(ctx context.Context, token string, now time.Time) (*survey.Session, error) {
+	var s survey.Session
 	var u survey.User
 	var expires string
 	err := db.read.QueryRowContext(ctx, `SELECT s.csrf, s.expires_at, u.id, u.username, u.display_name, u.role, COALESCE(u.agency_id, 0), u.disabled

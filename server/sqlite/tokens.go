@@ -51,20 +51,8 @@ func (db *DB) ReplaceSetting(ctx context.Context, key string, value []byte) erro
 	return err
 }
 
-// DossierToken is a one-time code's stored record.
-type DossierToken struct {
-	ID          int64
-	Dossier     string
-	CounterID   int64
-	OfficerID   int64
-	IssuedAt    time.Time
-	ExpiresAt   time.Time
-	UsedAt      *time.Time
-	ResponseUID string
-}
-
 // CreateDossierToken records a one-time code by its nonce.
-func (db *DB) CreateDossierToken(ctx context.Context, nonce []byte, t *DossierToken) error {
+func (db *DB) CreateDossierToken(ctx context.Context, nonce []byte, t *survey.DossierToken) error {
 	res, err := db.write.ExecContext(ctx, `INSERT INTO dossier_tokens (nonce, dossier, counter_id, officer_id, issued_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, nonce, t.Dossier, t.CounterID, nullID(t.OfficerID), ts(t.IssuedAt), ts(t.ExpiresAt))
 	if err != nil {
@@ -75,8 +63,8 @@ func (db *DB) CreateDossierToken(ctx context.Context, nonce []byte, t *DossierTo
 }
 
 // DossierTokenByNonce returns the record of a one-time code.
-func (db *DB) DossierTokenByNonce(ctx context.Context, nonce []byte) (*DossierToken, error) {
-	var t DossierToken
+func (db *DB) DossierTokenByNonce(ctx context.Context, nonce []byte) (*survey.DossierToken, error) {
+	var t survey.DossierToken
 	var issued, expires string
 	var used, uid sql.NullString
 	var officer sql.NullInt64
@@ -93,34 +81,14 @@ func (db *DB) DossierTokenByNonce(ctx context.Context, nonce []byte) (*DossierTo
 	return &t, nil
 }
 
-// APIKey is a key for the one-stop software or a BI tool.
-type APIKey struct {
-	ID       int64
-	Name     string
-	Prefix   string
-	Scopes   []string
-	AgencyID int64 // 0 = whole province
-	Revoked  bool
-}
-
-// HasScope reports whether the key may do scope.
-func (k *APIKey) HasScope(scope string) bool {
-	for _, s := range k.Scopes {
-		if s == scope {
-			return true
-		}
-	}
-	return false
-}
-
-// CreateAPIKey stores a new key and returns it in clear, shown only this once.
-func (db *DB) CreateAPIKey(ctx context.Context, name string, scopes []string, agencyID int64, now time.Time) (*APIKey, string, error) {
+// createAPIKey stores a new key and returns it in clear, shown only this once.
+func (db *DB) createAPIKey(ctx context.Context, name string, scopes []string, agencyID int64, now time.Time) (*survey.APIKey, string, error) {
 	secret, err := randomToken(24)
 	if err != nil {
 		return nil, "", err
 	}
 	key := "sk_" + secret
-	k := &APIKey{Name: name, Prefix: key[:10], Scopes: scopes, AgencyID: agencyID}
+	k := &survey.APIKey{Name: name, Prefix: key[:10], Scopes: scopes, AgencyID: agencyID}
 	res, err := db.write.ExecContext(ctx, `INSERT INTO api_keys (name, key_hash, prefix, scopes, agency_id, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		name, hashSecret(key), k.Prefix, strings.Join(scopes, ","), nullID(agencyID), ts(now))
 	if err != nil {
@@ -131,8 +99,8 @@ func (db *DB) CreateAPIKey(ctx context.Context, name string, scopes []string, ag
 }
 
 // APIKeyBySecret returns the key matching a presented secret and records its use.
-func (db *DB) APIKeyBySecret(ctx context.Context, key string, now time.Time) (*APIKey, error) {
-	var k APIKey
+func (db *DB) APIKeyBySecret(ctx context.Context, key string, now time.Time) (*survey.APIKey, error) {
+	var k survey.APIKey
 	var scopes string
 	var revoked sql.NullString
 	err := db.read.QueryRowContext(ctx, `SELECT id, name, prefix, scopes, COALESCE(agency_id, 0), revoked_at FROM api_keys WHERE key_hash = ?`,

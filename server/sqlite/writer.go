@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -30,6 +31,9 @@ type Write struct {
 	// moves the device's highest number and count (its "missing" figure). An
 	// implausible one is stored with the response and moves neither.
 	CountSeq bool
+	// Answers, if not nil, is Response.Answers exactly as json.Marshal
+	// encodes them: the submission path has it already (decision 14).
+	Answers []byte
 }
 
 // WriterObserver is told about every committed batch (for metrics).
@@ -44,6 +48,7 @@ type Writer struct {
 	queue    chan *pending
 	maxBatch int
 	observe  WriterObserver
+	rollup   atomic.Pointer[Rollup] // told of every committed response, if set
 
 	mu     sync.RWMutex // guards closed against Submit racing Close
 	closed bool
@@ -72,6 +77,10 @@ func (db *DB) NewWriter(maxBatch int, observe WriterObserver) *Writer {
 	go w.loop()
 	return w
 }
+
+// Feed hands every response committed from now on to the rollup worker r,
+// with its parsed answers, so that it counts them without reading them back.
+func (w *Writer) Feed(r *Rollup) { w.rollup.Store(r) }
 
 // Submit queues a response and waits until it is committed (or refused).
 func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
@@ -155,6 +164,15 @@ func (w *Writer) commit(batch []*pending) {
 		for i, p := range batch {
 			p.result <- writeResult{outcome: outcomes[i]}
 		}
+		if r := w.rollup.Load(); r != nil {
+			fed := make([]rawResponse, 0, len(batch))
+			for i, p := range batch {
+				if outcomes[i] == Inserted {
+					fed = append(fed, rawOf(p.w.Response))
+				}
+			}
+			r.feed(fed)
+		}
 		return
 	}
 	if len(batch) == 1 {
@@ -177,7 +195,7 @@ func writeBatch(tx *sqlTx, batch []*pending, outcomes []Outcome) error {
 	devices := map[int64]*seqs{}
 	for i, p := range batch {
 		r := p.w.Response
-		res, err := ins.ExecContext(ctx, responseArgs(r)...)
+		res, err := ins.ExecContext(ctx, responseArgsEncoded(r, p.w.Answers)...)
 		if err != nil {
 			return err
 		}

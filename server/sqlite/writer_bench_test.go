@@ -21,7 +21,7 @@ func BenchmarkWriter(b *testing.B) {
 	}
 	defer db.Close()
 	a := &survey.Agency{Code: "A", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther}
-	db.CreateAgency(context.Background(), a)
+	db.CreateAgency(context.Background(), a, survey.CLI, time.Now())
 	var batches, total int
 	var spent time.Duration
 	var mu sync.Mutex

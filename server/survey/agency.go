@@ -2,6 +2,7 @@ package survey
 
 import (
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -96,6 +97,37 @@ type Counter struct {
 	Active      bool
 }
 
+// ValidCounterCode keeps counter codes short and URL-safe: they are printed
+// in poster links (/q/<code>) and typed by people.
+func ValidCounterCode(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// Validate checks a counter's fields.
+func (c *Counter) Validate() error {
+	if !ValidCounterCode(c.Code) {
+		return FieldError("code", "admin.error.counter_code", nil)
+	}
+	if strings.TrimSpace(c.Name["vi"]) == "" {
+		return FieldError("name_vi", "admin.error.name_required", nil)
+	}
+	if c.Number < 0 {
+		return FieldError("number", "admin.error.number", nil)
+	}
+	if c.IdleSeconds < 1 || c.IdleWarning < 1 || c.IdleSeconds > 3600 || c.IdleWarning > 600 {
+		return FieldError("idle_seconds", "admin.error.idle", nil)
+	}
+	return nil
+}
+
 // Officer is a civil servant (cán bộ, công chức, viên chức) of an agency.
 type Officer struct {
 	ID        int64
@@ -105,6 +137,18 @@ type Officer struct {
 	Title     string
 	CounterID int64
 	Active    bool
+}
+
+// Validate checks an officer's fields; that the counter is one of the
+// agency's is the database's to say.
+func (o *Officer) Validate() error {
+	if o.Code == "" || len(o.Code) > 32 || strings.ContainsAny(o.Code, " \t/") {
+		return FieldError("code", "admin.error.officer_code", nil)
+	}
+	if strings.TrimSpace(o.Name) == "" {
+		return FieldError("name", "admin.error.name_required", nil)
+	}
+	return nil
 }
 
 // Role is what a dashboard user may do.

@@ -67,6 +67,7 @@ type Definition struct {
 
 	indexOnce sync.Once            // builds index on first Question call
 	index     map[string]*Question // question code → question
+	questions []*Question          // Questions(), for the validation of every submission
 }
 
 // Scale is a reusable answer scale for scored items.

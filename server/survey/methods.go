@@ -29,15 +29,21 @@ func (d *Definition) Questions() []*Question {
 // when there is none. It is on the submission and rollup hot paths, so the
 // lookup table is built once per definition.
 func (d *Definition) Question(code string) *Question {
+	d.buildIndex()
+	return d.index[code]
+}
+
+// buildIndex makes the lookup table and the list of questions once.
+func (d *Definition) buildIndex() {
 	d.indexOnce.Do(func() {
 		d.index = map[string]*Question{}
-		for _, q := range d.Questions() {
+		d.questions = d.Questions()
+		for _, q := range d.questions {
 			if _, dup := d.index[q.Code]; !dup {
 				d.index[q.Code] = q
 			}
 		}
 	})
-	return d.index[code]
 }
 
 // ElementOf returns the element holding the scored item itemCode, nil when

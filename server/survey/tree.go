@@ -108,6 +108,24 @@ func (t *Tree) SubtreeIn(id int64, month string) []int64 {
 	return out
 }
 
+// Subtree returns id and every agency below it, by parent or by merger, in
+// any month (sorted): everything whose responses may count under id.
+func (t *Tree) Subtree(id int64) []int64 {
+	seen := map[int64]bool{id: true}
+	out := []int64{id}
+	for i := 0; i < len(out); i++ {
+		n := out[i]
+		for _, c := range append(slices.Clone(t.children[n]), t.merged[n]...) {
+			if !seen[c.ID] {
+				seen[c.ID] = true
+				out = append(out, c.ID)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // ChildrenIn returns the agencies directly under parentID (0: the roots)
 // that existed in month, by code: the rows of that month's comparison.
 func (t *Tree) ChildrenIn(parentID int64, month string) []*Agency {

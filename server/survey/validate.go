@@ -62,7 +62,8 @@ func (d *Definition) ValidateAnswers(answers Answers, comment string, partial bo
 		}
 	}
 	if !partial {
-		for _, q := range d.Questions() {
+		d.buildIndex()
+		for _, q := range d.questions {
 			if q.Required && isNullJSON(answers[q.Code]) && (q.ShowIf == nil || q.ShowIf.Met(answers)) {
 				return FieldError("answers."+q.Code, "error.answer.required", map[string]any{"Code": q.Code})
 			}
@@ -93,51 +94,53 @@ func (d *Definition) validateComment(comment string) error {
 
 // validateValue checks one non-null answer against its question's kind.
 func (q *Question) validateValue(v json.RawMessage) error {
-	field := "answers." + q.Code
-	wrongType := FieldError(field, "error.answer.wrong_type", map[string]any{"Code": q.Code})
+	// Errors are built only when there is one: this runs for every answer
+	// of every submission (decision 14).
+	field := func() string { return "answers." + q.Code }
+	wrongType := func() error { return FieldError(field(), "error.answer.wrong_type", map[string]any{"Code": q.Code}) }
 	switch q.Kind {
 	case KindScale:
 		n, ok := ScaleValue(v)
 		if !ok {
-			return wrongType
+			return wrongType()
 		}
 		if q.Scale == nil || !q.Scale.Has(n) {
-			return FieldError(field, "error.answer.off_scale", map[string]any{"Code": q.Code, "Value": n})
+			return FieldError(field(), "error.answer.off_scale", map[string]any{"Code": q.Code, "Value": n})
 		}
 	case KindSingle, KindProfile:
 		var s string
 		if json.Unmarshal(v, &s) != nil {
-			return wrongType
+			return wrongType()
 		}
 		if !q.hasOption(s) {
-			return FieldError(field, "error.answer.unknown_option", map[string]any{"Code": q.Code, "Option": s})
+			return FieldError(field(), "error.answer.unknown_option", map[string]any{"Code": q.Code, "Option": s})
 		}
 	case KindMulti:
 		var list []string
 		if json.Unmarshal(v, &list) != nil {
-			return wrongType
+			return wrongType()
 		}
 		seen := map[string]bool{}
 		for _, s := range list {
 			if !q.hasOption(s) || seen[s] {
-				return FieldError(field, "error.answer.unknown_option", map[string]any{"Code": q.Code, "Option": s})
+				return FieldError(field(), "error.answer.unknown_option", map[string]any{"Code": q.Code, "Option": s})
 			}
 			seen[s] = true
 		}
 	case KindText:
 		var s string
 		if json.Unmarshal(v, &s) != nil {
-			return wrongType
+			return wrongType()
 		}
 		max := q.MaxLength
 		if max == 0 {
 			max = DefaultCommentMax
 		}
 		if utf8.RuneCountInString(s) > max {
-			return FieldError(field, "error.comment.too_long", map[string]any{"Max": max})
+			return FieldError(field(), "error.comment.too_long", map[string]any{"Max": max})
 		}
 	default:
-		return wrongType
+		return wrongType()
 	}
 	return nil
 }

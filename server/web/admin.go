@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -66,7 +65,7 @@ func (s *Server) base(c echo.Context, titleID string) adminBase {
 	if ck, err := c.Cookie(flashCookie); err == nil && ck.Value != "" {
 		if v, err := url.QueryUnescape(ck.Value); err == nil {
 			id, arg, _ := strings.Cut(v, "|")
-			if strings.HasPrefix(id, "admin.flash.") {
+			if strings.HasPrefix(id, "admin.flash.") || strings.HasPrefix(id, "alerts.flash.") {
 				b.Flash = l.T(id, map[string]any{"Name": arg})
 			}
 		}
@@ -101,9 +100,9 @@ func (s *Server) formErrors(c echo.Context, err error, prefix, def string) ([]fi
 }
 
 // actor is who the signed-in admin is, for the audit log.
-func (s *Server) actor(c echo.Context) sqlite.Actor {
+func (s *Server) actor(c echo.Context) survey.Actor {
 	u := s.session(c).User
-	return sqlite.Actor{UserID: u.ID, Name: u.Username}
+	return survey.Actor{UserID: u.ID, Name: u.Username}
 }
 
 // paramID reads a numeric path parameter; anything else is a 404.
@@ -133,6 +132,19 @@ func (s *Server) agencyOptions(c echo.Context) ([]agencyOption, error) {
 		if a.ValidTo == "" {
 			out = append(out, agencyOption{ID: a.ID, Code: a.Code, Name: a.Name.In(lang)})
 		}
+	}
+	return out, nil
+}
+
+// agencyCodes maps every agency's ID to its code, for lists of scopes.
+func (s *Server) agencyCodes(c echo.Context) (map[int64]string, error) {
+	all, err := s.DB.Agencies(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]string{}
+	for _, a := range all {
+		out[a.ID] = a.Code
 	}
 	return out, nil
 }

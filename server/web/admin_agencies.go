@@ -92,7 +92,7 @@ func (s *Server) adminAgencyCreate(c echo.Context) error {
 	a := &survey.Agency{Code: f.Code, LegacyCode: f.LegacyCode, Name: survey.Text{"vi": f.NameVI, "en": f.NameEN}, Kind: survey.AgencyKind(f.Kind)}
 	var err error
 	if a.ParentID, err = s.agencyIDByCode(c, f.Parent, "parent"); err == nil {
-		err = s.DB.CreateAgencyAudited(c.Request().Context(), a, s.actor(c), s.Clock.Now())
+		err = s.DB.CreateAgency(c.Request().Context(), a, s.actor(c), s.Clock.Now())
 	}
 	if err == nil {
 		return s.done(c, "/admin/agencies/"+a.Code, "admin.flash.agency_created", a.Code)

@@ -25,6 +25,8 @@ type adminAgencyPage struct {
 	SurveyNow   string // in force, perhaps inherited
 	Assignments []sqlite.SurveyAssignment
 	Values      map[string]string // form values by control id, re-shown after an error
+	Target      string            // this year's target in force and where it comes from, "" without one
+	TargetsLink string
 }
 
 // agencyPage loads everything the agency page shows; values are the form
@@ -69,6 +71,9 @@ func (s *Server) agencyPage(c echo.Context) (*adminAgencyPage, error) {
 		return nil, err
 	}
 	if p.Assignments, err = s.DB.SurveyAssignments(ctx, a.ID); err != nil {
+		return nil, err
+	}
+	if p.Target, p.TargetsLink, err = s.agencyTarget(c, a); err != nil {
 		return nil, err
 	}
 	p.Values = map[string]string{"name_vi": a.Name["vi"], "name_en": a.Name["en"], "legacy_code": a.LegacyCode,
@@ -183,7 +188,7 @@ func (s *Server) adminCounterCreate(c echo.Context) error {
 			if ct.IdleWarning, err = formInt(v["idle_warning"], "idle_warning", false); err != nil {
 				return err
 			}
-			return s.DB.CreateCounterAudited(c.Request().Context(), ct, s.actor(c), s.Clock.Now())
+			return s.DB.CreateCounter(c.Request().Context(), ct, s.actor(c), s.Clock.Now())
 		})
 }
 
@@ -193,7 +198,7 @@ func (s *Server) adminOfficerCreate(c echo.Context) error {
 		func(a *survey.Agency, v map[string]string) error {
 			o := &survey.Officer{AgencyID: a.ID, Code: v["code"], Name: v["name"], Title: v["title"], Active: true}
 			o.CounterID, _ = strconv.ParseInt(v["counter"], 10, 64)
-			return s.DB.CreateOfficerAudited(c.Request().Context(), o, s.actor(c), s.Clock.Now())
+			return s.DB.CreateOfficer(c.Request().Context(), o, s.actor(c), s.Clock.Now())
 		})
 }
 

@@ -38,7 +38,7 @@ func (s *Server) adminDeviceRevoke(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.DB.RevokeDeviceAudited(c.Request().Context(), id, s.actor(c), s.Clock.Now()); err != nil {
+	if err := s.DB.RevokeDevice(c.Request().Context(), id, s.actor(c), s.Clock.Now()); err != nil {
 		return err
 	}
 	s.devices.forget(id) // a lost tablet stops now, not in deviceTTL

@@ -284,7 +284,7 @@ func TestAdminAuditLogFiltersAndExports(t *testing.T) {
 	if rec := a.post("/admin/counters/1", url.Values{"number": {"2"}, "name_vi": {"Quầy 2"}, "idle_seconds": {"50"}, "idle_warning": {"15"}, "active": {"1"}}); rec.Code != 303 {
 		t.Fatalf("counter update: %d %s", rec.Code, rec.Body.String())
 	}
-	if err := s.DB.Audit(context.Background(), sqlite.CLI, time.Date(2026, 10, 1, 8, 0, 0, 0, survey.Zone), "agency.import", "agency:X", nil, nil); err != nil {
+	if err := s.DB.Audit(context.Background(), survey.CLI, time.Date(2026, 10, 1, 8, 0, 0, 0, survey.Zone), "agency.import", "agency:X", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	page := a.get("/admin/audit?action=counter.update").Body.String()
@@ -295,7 +295,7 @@ func TestAdminAuditLogFiltersAndExports(t *testing.T) {
 	if strings.Contains(page, "agency:X") || !strings.Contains(page, "agency:H20") {
 		t.Errorf("date and actor filter")
 	}
-	rec := a.get("/admin/audit.csv?actor=cli")
+	rec := a.get("/admin/audit.csv?actor=cli&action=agency.import")
 	if rec.Code != 200 || !strings.HasPrefix(rec.Body.String(), "id,at,actor,action,target,before,after\n") ||
 		strings.Count(rec.Body.String(), "\n") != 2 || !strings.Contains(rec.Body.String(), ",cli,agency.import,agency:X,") {
 		t.Errorf("csv: %d %s", rec.Code, rec.Body.String())

@@ -14,6 +14,7 @@ type adminHomePage struct {
 	Counts       sqlite.AdminCounts
 	Offline      []*sqlite.DeviceInfo
 	OfflineHours int
+	Public       bool            // the public results page is on
 	Replica      *replica.Status // nil: no replica configured
 }
 
@@ -34,7 +35,11 @@ func (s *Server) adminHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours())}
+	public, err := s.DB.PublicResults(ctx)
+	if err != nil {
+		return err
+	}
+	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours()), Public: public}
 	if s.Replica != nil {
 		st := s.Replica()
 		p.Replica = &st

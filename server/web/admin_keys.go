@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 type adminKeysPage struct {
@@ -27,7 +28,7 @@ func (s *Server) keysPage(c echo.Context) (*adminKeysPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &adminKeysPage{adminBase: s.base(c, "admin.keys.title"), Keys: keys, Agencies: opts, Scopes: sqlite.APIKeyScopes,
+	return &adminKeysPage{adminBase: s.base(c, "admin.keys.title"), Keys: keys, Agencies: opts, Scopes: survey.APIKeyScopes,
 		Values: map[string]string{}, Checked: map[string]bool{}}, nil
 }
 
@@ -51,7 +52,7 @@ func (s *Server) adminKeyCreate(c echo.Context) error {
 	aid, err := s.agencyIDByCode(c, agency, "agency")
 	var secret string
 	if err == nil {
-		_, secret, err = s.DB.CreateAPIKeyAudited(c.Request().Context(), name, scopes, aid, s.actor(c), s.Clock.Now())
+		_, secret, err = s.DB.CreateAPIKey(c.Request().Context(), name, scopes, aid, s.actor(c), s.Clock.Now())
 	}
 	if err == nil {
 		return s.render(c, http.StatusOK, "admin_secret", adminSecretPage{adminBase: s.base(c, "admin.secret.key_title"),
@@ -70,7 +71,7 @@ func (s *Server) adminKeyCreate(c echo.Context) error {
 		p.Checked[sc] = true
 	}
 	if len(errs) > 0 && errs[0].ID == "scopes" {
-		p.Errors[0].ID = "scope-" + sqlite.APIKeyScopes[0] // a fieldset links to its first box
+		p.Errors[0].ID = "scope-" + survey.APIKeyScopes[0] // a fieldset links to its first box
 	}
 	return s.render(c, http.StatusUnprocessableEntity, "admin_keys", p)
 }

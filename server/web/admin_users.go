@@ -16,7 +16,7 @@ var adminRoles = []survey.Role{survey.RoleAgencyHead, survey.RoleProvince, surve
 
 type adminUsersPage struct {
 	adminBase
-	Users      []*sqlite.UserInfo
+	Users      []*survey.UserInfo
 	AgencyCode map[int64]string
 	Agencies   []agencyOption
 	Roles      []survey.Role
@@ -32,16 +32,12 @@ func (s *Server) usersPage(c echo.Context) (*adminUsersPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &adminUsersPage{adminBase: s.base(c, "admin.users.title"), Users: users, Agencies: opts, Roles: adminRoles,
-		AgencyCode: map[int64]string{}, Values: map[string]string{"role": string(survey.RoleAgencyHead)}}
-	all, err := s.DB.Agencies(c.Request().Context())
+	codes, err := s.agencyCodes(c)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range all {
-		p.AgencyCode[a.ID] = a.Code
-	}
-	return p, nil
+	return &adminUsersPage{adminBase: s.base(c, "admin.users.title"), Users: users, Agencies: opts, Roles: adminRoles,
+		AgencyCode: codes, Values: map[string]string{"role": string(survey.RoleAgencyHead)}}, nil
 }
 
 // adminUsers is GET /admin/users: every account and the invitation form.
@@ -61,7 +57,7 @@ func (s *Server) adminUserInvite(c echo.Context) error {
 		v[f] = strings.TrimSpace(c.FormValue(f))
 	}
 	now := s.Clock.Now()
-	u := &sqlite.UserInfo{Username: v["username"], DisplayName: v["display_name"], Role: survey.Role(v["role"])}
+	u := &survey.UserInfo{Username: v["username"], DisplayName: v["display_name"], Role: survey.Role(v["role"])}
 	var token string
 	var err error
 	if u.AgencyID, err = s.agencyIDByCode(c, v["agency"], "agency"); err == nil {
@@ -89,7 +85,7 @@ func (s *Server) showInvite(c echo.Context, token string, now time.Time, back st
 
 type adminUserPage struct {
 	adminBase
-	Account  *sqlite.UserInfo
+	Account  *survey.UserInfo
 	Agencies []agencyOption
 	Roles    []survey.Role
 	Values   map[string]string
@@ -131,7 +127,7 @@ func (s *Server) adminUser(c echo.Context) error {
 
 // userPost runs one form of the user page: a flash on success, the page
 // with its error summary on a rule such as "not the last admin".
-func (s *Server) userPost(c echo.Context, def, flash string, act func(u *sqlite.UserInfo) error) error {
+func (s *Server) userPost(c echo.Context, def, flash string, act func(u *survey.UserInfo) error) error {
 	p, err := s.userPage(c)
 	if err != nil {
 		return err
@@ -148,7 +144,7 @@ func (s *Server) userPost(c echo.Context, def, flash string, act func(u *sqlite.
 
 // adminUserRole is POST /admin/users/:id/role.
 func (s *Server) adminUserRole(c echo.Context) error {
-	return s.userPost(c, "role", "admin.flash.saved", func(u *sqlite.UserInfo) error {
+	return s.userPost(c, "role", "admin.flash.saved", func(u *survey.UserInfo) error {
 		aid, err := s.agencyIDByCode(c, strings.TrimSpace(c.FormValue("agency")), "agency")
 		if err != nil {
 			return err
@@ -159,14 +155,14 @@ func (s *Server) adminUserRole(c echo.Context) error {
 
 // adminUserDisable is POST /admin/users/:id/disable.
 func (s *Server) adminUserDisable(c echo.Context) error {
-	return s.userPost(c, "disable", "admin.flash.user_disabled", func(u *sqlite.UserInfo) error {
+	return s.userPost(c, "disable", "admin.flash.user_disabled", func(u *survey.UserInfo) error {
 		return s.DB.SetUserDisabled(c.Request().Context(), u.ID, true, s.actor(c), s.Clock.Now())
 	})
 }
 
 // adminUserEnable is POST /admin/users/:id/enable.
 func (s *Server) adminUserEnable(c echo.Context) error {
-	return s.userPost(c, "disable", "admin.flash.user_enabled", func(u *sqlite.UserInfo) error {
+	return s.userPost(c, "disable", "admin.flash.user_enabled", func(u *survey.UserInfo) error {
 		return s.DB.SetUserDisabled(c.Request().Context(), u.ID, false, s.actor(c), s.Clock.Now())
 	})
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -34,8 +33,8 @@ func (s *Server) setCookie(c echo.Context, name, value string, maxAge int) {
 }
 
 // session returns the signed-in session of the request, or nil.
-func (s *Server) session(c echo.Context) *sqlite.Session {
-	if v, ok := c.Get(ctxSession).(*sqlite.Session); ok {
+func (s *Server) session(c echo.Context) *survey.Session {
+	if v, ok := c.Get(ctxSession).(*survey.Session); ok {
 		return v
 	}
 	ck, err := c.Cookie(sessionCookie)

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/auth"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -139,14 +138,16 @@ func TestUnknownUsersCostTheSameBcryptWork(t *testing.T) {
 			t.Fatal(err)
 		}
 		if u.Disabled {
-			if err := s.DB.SetUserDisabled(context.Background(), u.ID, true, sqlite.CLI, s.Clock.Now()); err != nil {
+			if err := s.DB.SetUserDisabled(context.Background(), u.ID, true, survey.CLI, s.Clock.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	timeOf := func(username string, addr int) time.Duration {
+		// The best of five: a busy machine only ever adds time, so the
+		// fastest run is the closest to the work itself.
 		best := time.Hour
-		for i := range 2 {
+		for i := range 5 {
 			start := time.Now()
 			_, rec := signInFrom(t, s, username, "sai", fmt.Sprintf("198.51.100.%d", addr*10+i))
 			if rec.Code != http.StatusUnauthorized {

@@ -20,6 +20,8 @@ func bodyLimit(route string) int64 {
 	switch {
 	case route == "/admin/agencies/import":
 		return maxImport
+	case route == "/admin/targets":
+		return targetsMaxBody
 	case strings.HasPrefix(route, "/api/"):
 		return collect.MaxBody
 	}

@@ -54,11 +54,12 @@ type scorecard struct {
 	Comparison  string // link to the province comparison of the siblings
 	Responses   string
 	Links       scorecardLinks
+	Progress    progressView // the year so far against its target
 }
 
 // scorecardLinks are the page's exports and views of the same target.
 type scorecardLinks struct {
-	Print, Comments, CSV, XLSX, RawCSV, RawXLSX string
+	Print, Comments, CSV, XLSX, RawCSV, RawXLSX, Year string
 }
 
 // PageTitle is unique per agency and month.
@@ -118,12 +119,18 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 		Month: t.Month, MonthLabel: l.Month(t.Month), SurveyTitle: t.Def.Title.In(l.Lang()), Method: string(t.Def.Method),
 		MethodNote: methodNote(l, t.Def.Method), Interval: l.T("dash.print.interval", map[string]any{"Version": score.MethodVersion}), Updated: l.DateTime(s.Clock.Now()), Responses: f.responses(cur.Result.Responses),
 		Links: scorecardLinks{Print: base + "/print" + q, Comments: base + "/comments" + q, CSV: base + "/export.csv" + q,
-			XLSX: base + "/export.xlsx" + q, RawCSV: base + "/responses.csv" + q, RawXLSX: base + "/responses.xlsx" + q}}
+			XLSX: base + "/export.xlsx" + q, RawCSV: base + "/responses.csv" + q, RawXLSX: base + "/responses.xlsx" + q,
+			Year: base + "/year" + q}}
 	if sc.Picker, err = s.pickerFor(c, t); err != nil {
 		return sc, err
 	}
 	sc.Collecting = collectingFor(l, s.Clock.Now(), t.Month, func(m string) string { return monthLink(c.Request().URL.Path, c.QueryParams(), m) })
-	sc.Head = buildHeadline(f, series)
+	sc.Head = buildHeadline(f, series, s.LowResponseRate)
+	st, err := s.Reports.Standing(ctx, t.Agency, t.Def, t.Month)
+	if err != nil {
+		return sc, err
+	}
+	sc.Progress = buildProgress(f, st)
 	if sc.Head.Rolling, err = s.rolling(ctx, f, t, cur); err != nil {
 		return sc, err
 	}
@@ -139,7 +146,7 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	sc.Trend, sc.Head.Spark, sc.TrendRows = buildTrend(f, series, lines...)
 	sc.TrendParts = [][]trendRow{sc.TrendRows[:5], sc.TrendRows[5:9], sc.TrendRows[9:]}
 	sc.PrevMonth = monthInSentence(l, prev.Month)
-	sc.Dist = buildDistribution(f, "dist", t.Def, mainTally(cur.Result), commonScale(t.Def), false)
+	sc.Dist = buildDistribution(f, "dist", t.Def, cur.Result.MainTally(), commonScale(t.Def), false)
 	sc.Elements, sc.Weakest = buildElements(f, cur, prev, sc.Links.Comments)
 	sc.Reasons, sc.Parts = buildParts(f, t.Def, cur.Tally.Answers, cur.Result.Responses)
 	var kiosk, empty int

@@ -53,17 +53,17 @@ func newDashFixture(t *testing.T) *dashFixture {
 		if p := f.agencies[sp.parent]; p != nil {
 			a.ParentID = p.ID
 		}
-		if err := s.DB.CreateAgency(ctx, a); err != nil {
+		if err := s.DB.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		f.agencies[sp.code] = a
-		c := &survey.Counter{AgencyID: a.ID, Code: fmt.Sprintf("Q-%d", i), Number: 1, Name: survey.Text{"vi": "Quầy số 1 – " + sp.name}, Active: true}
-		if err := s.DB.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: fmt.Sprintf("Q-%d", i), Number: 1, Name: survey.Text{"vi": "Quầy số 1 – " + sp.name}, Active: true}
+		if err := s.DB.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		f.counters[sp.code] = c
 		o := &survey.Officer{AgencyID: a.ID, Code: fmt.Sprintf("CB-%d", i), Name: fmt.Sprintf("Cán bộ số %d", i), CounterID: c.ID, Active: true}
-		if err := s.DB.CreateOfficer(ctx, o); err != nil {
+		if err := s.DB.CreateOfficer(ctx, o, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		f.officers[sp.code] = o
@@ -94,6 +94,7 @@ type reply struct {
 	excluded bool
 	channel  survey.Channel
 	at       time.Time
+	dossier  string // bound to a dossier (as by a one-time code)
 }
 
 // sipasReplies draws n full-questionnaire responses in month: mostly
@@ -143,7 +144,7 @@ func (f *dashFixture) insert(t *testing.T, agency, surveyID string, rs []reply) 
 		resp := &survey.Response{UID: uuid.Must(uuid.NewV7()).String(), SurveyID: def.ID, SurveyVersion: def.Version,
 			AgencyID: c.AgencyID, CounterID: c.ID, OfficerID: o.ID, Channel: ch, ReceivedAt: at, AnsweredAt: &at,
 			Month: survey.Month(at), Lang: "vi", Answers: r.answers, Comment: r.comment, Excluded: r.excluded,
-			ContentHash: []byte{byte(i)}, Raw: []byte(`{}`)}
+			ContentHash: []byte{byte(i)}, Raw: []byte(`{}`), Dossier: r.dossier}
 		if r.excluded {
 			resp.Flags = []string{"burst"}
 		}

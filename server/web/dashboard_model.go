@@ -80,20 +80,6 @@ func (f fmtr) change(ch report.Change, month string) changeText {
 	return changeText{Arrow: "▼", Text: f.l.T("dash.change.down", map[string]any{"Month": m, "Delta": delta}), Short: short, Class: "down"}
 }
 
-// mainTally is the tally behind a result's headline: all item answers for
-// SIPAS and nd61, the one question for the quick rating.
-func mainTally(r score.Result) score.Tally {
-	switch {
-	case r.SIPAS != nil:
-		return r.SIPAS.Tally
-	case r.Quick != nil:
-		return r.Quick.Tally
-	case r.ND61 != nil:
-		return r.ND61.Tally
-	}
-	return score.Tally{}
-}
-
 // headline is the card at the top of the scorecard (UX.md §3 item 2).
 type headline struct {
 	Label     string // what the number is: SIPAS-style index, quick rating, nd61 share meeting the standard
@@ -110,6 +96,7 @@ type headline struct {
 	Excluded  string
 	Spark     template.HTML
 	Rolling   *rollingHead // the last three months together, when the month has under 30 responses
+	Dossiers  dossierFacts // response rates and QĐ 766, where dossier counts exist
 }
 
 // Rolled reports whether the headline leads with the three-month figure,
@@ -141,7 +128,7 @@ func methodNote(l *i18n.Localizer, m survey.Method) string {
 
 // buildHeadline fills the card from the 13-month series (the last entry is
 // the month shown, the first the same month a year before).
-func buildHeadline(f fmtr, series []*report.Score) headline {
+func buildHeadline(f fmtr, series []*report.Score, lowRate float64) headline {
 	cur, prev, year := series[len(series)-1], series[len(series)-2], series[0]
 	res := cur.Result
 	idx, ci := cur.Headline()
@@ -151,7 +138,7 @@ func buildHeadline(f fmtr, series []*report.Score) headline {
 	if ci != nil {
 		h.CI = f.l.T("dash.ci95", map[string]any{"Interval": f.interval(ci)})
 	}
-	t := mainTally(res)
+	t := res.MainTally()
 	switch {
 	case res.ND61 != nil:
 		nd := res.ND61
@@ -161,6 +148,7 @@ func buildHeadline(f fmtr, series []*report.Score) headline {
 	case t.Mean.Valid:
 		h.Mean = f.l.T("dash.mean", map[string]any{"Mean": f.l.Number(t.Mean.Value, 2)})
 	}
+	h.Dossiers = buildDossierFacts(f, cur.Dossiers, lowRate)
 	h.Month = f.change(report.CompareScores(cur, prev), prev.Month)
 	h.Year = f.change(report.CompareScores(cur, year), year.Month)
 	if cur.Excluded > 0 {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -195,7 +194,7 @@ func TestMergedAgencyJoinsTheTrendNotThePast(t *testing.T) {
 	beforeOct := headlineOf(t, f.get(t, "head", "/dashboard/agency/H17.50?month=2026-10").Body.String())
 	beforeProv := rankTable(f.get(t, "province", "/dashboard/province?month=2026-10").Body.String())
 
-	if err := f.s.DB.MergeAgency(ctx, f.agencies["H17.51"].ID, f.agencies["H17.50"].ID, "2026-11-15", sqlite.CLI, f.s.Clock.Now()); err != nil {
+	if err := f.s.DB.MergeAgency(ctx, f.agencies["H17.51"].ID, f.agencies["H17.50"].ID, "2026-11-15", survey.CLI, f.s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	oct := f.get(t, "head", "/dashboard/agency/H17.50?month=2026-10").Body.String()

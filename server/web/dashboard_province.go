@@ -30,6 +30,8 @@ type rankRow struct {
 	Tier      string
 	Whisker   template.HTML
 	Note      string // why not ranked, when it is not only "under 30"
+	Rate      string // response rate, "" where no dossier counts
+	RateLow   bool
 }
 
 // rankingView is a comparison: funnel first, the numbered table second,
@@ -71,6 +73,9 @@ func (s *Server) buildRanking(ctx context.Context, f fmtr, rk *report.Ranking, q
 		idx, ci := sc.Headline()
 		r := rankRow{Code: code, Name: sc.Agency.Name.In(f.l.Lang()), Link: "/dashboard/agency/" + url.PathEscape(code) + query,
 			N: f.l.Int(sc.Result.Responses), Responses: f.responses(sc.Result.Responses), Index: f.pct(idx)}
+		if d := sc.Dossiers; d != nil && d.Responses != nil {
+			r.Rate, r.RateLow = f.pct(d.Responses.Value), d.Responses.Low(s.LowResponseRate)
+		}
 		if ci != nil {
 			r.CI = f.interval(ci)
 			r.Whisker = whisker(idx.Value, ci.Lo, ci.Hi, idx.Valid, sc.Result.Reliable, axis)
@@ -214,6 +219,9 @@ type provinceView struct {
 	Collecting  collecting
 	Ranking     rankingView
 	Parents     []pickItem
+	YearLink    string
+	BelowPeriod string    // the months the year so far covers
+	Below       []yearRow // agencies whose whole interval is below target, the furthest first
 }
 
 // PageTitle names the comparison and its month.
@@ -270,6 +278,9 @@ func (s *Server) provincePage(c echo.Context) error {
 	if v.Ranking, err = s.buildRanking(ctx, f, rk, query); err != nil {
 		return err
 	}
+	if err := s.belowTarget(ctx, f, &v, parent, def, month, query); err != nil {
+		return err
+	}
 	v.Picker = dashPicker{Months: s.pickerMonths(l, month)}
 	for _, d := range s.Surveys.All() {
 		v.Picker.Surveys = append(v.Picker.Surveys, pickItem{Value: d.ID, Label: d.Title.In(l.Lang()), Selected: d.ID == def.ID})
@@ -289,4 +300,26 @@ func (s *Server) provincePage(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, "dashboard_province", v)
+}
+
+// belowTarget fills the province page's list of agencies below their
+// year's target, from the year so far up to the month shown.
+func (s *Server) belowTarget(ctx context.Context, f fmtr, v *provinceView, parent *survey.Agency, def *survey.Definition, month, query string) error {
+	table, err := s.Reports.Year(ctx, parent, def, month)
+	if err != nil {
+		return err
+	}
+	year := month[:4]
+	v.YearLink = "/dashboard/year?year=" + year
+	if parent != nil {
+		v.YearLink = "/dashboard/agency/" + url.PathEscape(parent.Code) + "/year" + query
+	}
+	from := year + "-01"
+	v.BelowPeriod = periodLabel(f, from, month)
+	for _, st := range table.Below() {
+		p := buildProgress(f, st)
+		v.Below = append(v.Below, yearRow{Name: st.Agency.Name.In(f.l.Lang()), Code: st.Agency.Code,
+			Link: "/dashboard/agency/" + url.PathEscape(st.Agency.Code) + "/year" + query, Index: p.Index, CI: p.CI, Target: p.Target, Gap: p.Gap})
+	}
+	return nil
 }

@@ -10,26 +10,8 @@ import (
 
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
-
-// dashboardRoutes are the dashboard's pages, exports and the comment mark.
-// Every one needs a signed-in user; the handlers check the agency against
-// the user's scope (canSee), so an export is guarded exactly like its page.
-func (s *Server) dashboardRoutes(e *echo.Echo) {
-	user := s.requireUser()
-	e.GET("/dashboard", s.dashboardHome, user)
-	e.GET("/dashboard/province", s.provincePage, s.requireUser(survey.RoleAdmin, survey.RoleProvince))
-	e.GET("/dashboard/agency/:code", s.scorecardPage, user)
-	e.GET("/dashboard/agency/:code/print", s.printPage, user)
-	e.GET("/dashboard/agency/:code/comments", s.commentsPage, user)
-	e.POST("/dashboard/agency/:code/comments/:id", s.markComment, s.requireUser(commentMarkers...))
-	e.GET("/dashboard/agency/:code/export.csv", s.exportScoreCSV, user)
-	e.GET("/dashboard/agency/:code/export.xlsx", s.exportScoreXLSX, user)
-	e.GET("/dashboard/agency/:code/responses.csv", s.exportResponsesCSV, user)
-	e.GET("/dashboard/agency/:code/responses.xlsx", s.exportResponsesXLSX, user)
-}
 
 // dashboardHome sends people where they start: agency heads to their
 // agency's scorecard, the province and admins to the comparison. The
@@ -66,7 +48,7 @@ type dashScope struct {
 	Agency *survey.Agency
 	Def    *survey.Definition
 	Month  string
-	Sess   *sqlite.Session
+	Sess   *survey.Session
 	L      *i18n.Localizer
 	// Explicit: the questionnaire was chosen in the URL; links keep it.
 	// Otherwise they leave it out, so switching agency picks the new one's own.

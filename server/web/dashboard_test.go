@@ -217,9 +217,11 @@ func TestQuickAndND61ScorecardsUseTheirOwnLabels(t *testing.T) {
 
 // Issue 9: three poster ratings, one with ND4 = 0 ("Từ 2 cơ quan trở lên",
 // how the procedure works, not a complaint) and every other criterion at 2
-// points, used to show "QĐ 766 ratio 66,67%". No figure carries that name
-// now; the headline is the share of answers meeting the standard, 26/27.
-func TestND61ShowsNothingUnderTheQD766Name(t *testing.T) {
+// points, used to show "QĐ 766 ratio 66,67%". Without dossier counts no
+// figure carries that name; the headline is the share of answers meeting
+// the standard, 26/27. Where counts exist the real indicator appears
+// (TestResponseRateAndQD766OnTheScorecardAndTheAPI, docs/decisions/0015).
+func TestND61ShowsNothingUnderTheQD766NameWithoutDossierCounts(t *testing.T) {
 	f := newDashFixture(t)
 	start, _ := survey.ParseMonth("2026-11")
 	var rs []reply
@@ -305,7 +307,7 @@ func renderDashboardPages(t *testing.T, s *Server) {
 	}
 	for _, lang := range []string{"vi", "en"} {
 		for _, path := range []string{"/dashboard/agency/H17", "/dashboard/agency/H17/print", "/dashboard/agency/H17/comments",
-			"/dashboard/province"} {
+			"/dashboard/province", "/dashboard/agency/H17/year", "/dashboard/agency/H17/year/print", "/admin/targets"} {
 			if rec := get(t, s, path+"?lang="+lang, "Cookie", ck.String()); rec.Code != http.StatusOK {
 				t.Errorf("%s: %d", path, rec.Code)
 			}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -44,7 +43,7 @@ func (s *Server) staffTables(ctx context.Context, f fmtr, t *dashScope, withOffi
 	if err != nil {
 		return nil, nil, err
 	}
-	byCounter, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByCounter)
+	byCounter, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, report.ByCounter)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -68,7 +67,7 @@ func (s *Server) staffTables(ctx context.Context, f fmtr, t *dashScope, withOffi
 	if !withOfficers {
 		return counters, nil, nil
 	}
-	byOfficer, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByOfficer)
+	byOfficer, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, report.ByOfficer)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,7 +100,7 @@ type shareRow struct {
 
 // channelRows are the responses per channel, in a fixed order.
 func (s *Server) channelRows(ctx context.Context, f fmtr, t *dashScope, total int) ([]shareRow, int, error) {
-	by, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, sqlite.ByChannel)
+	by, err := s.Reports.Breakdown(ctx, t.Agency, t.Def, t.Month, report.ByChannel)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -162,10 +161,13 @@ func (s *Server) daysChart(ctx context.Context, f fmtr, t *dashScope) (template.
 
 // quality lists the data-quality facts of UX.md §3 item 6 that the rollups
 // know: flagged responses left out, partial responses, comments, kiosk
-// share and silent days. Response rates need dossier counts, not yet kept.
+// share and silent days, and the response rate where dossier counts exist.
 func qualityFacts(f fmtr, cur *report.Score, kiosk, emptyDays int) []string {
 	n := cur.Result.Responses
 	out := []string{f.l.T("dash.quality.rate_unknown")}
+	if r := buildDossierFacts(f, cur.Dossiers, 0); r.Rate != "" {
+		out[0] = r.Rate
+	}
 	out = append(out, f.l.T("dash.quality.excluded", map[string]any{"Count": f.l.Int(cur.Excluded)}))
 	if n > 0 {
 		out = append(out, f.l.T("dash.quality.kiosk", map[string]any{"Share": f.share(kiosk, n), "Other": f.share(n-kiosk, n)}))

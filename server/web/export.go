@@ -99,11 +99,12 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 		}
 		return w.row(r)
 	}
+	index, _ := res.Headline()
+	if err := line("index", def.ID, indexLabel(l, def.Method), index, res.MainTally()); err != nil {
+		return err
+	}
 	switch {
 	case res.SIPAS != nil:
-		if err := line("index", def.ID, indexLabel(l, def.Method), res.SIPAS.Index, res.SIPAS.Tally); err != nil {
-			return err
-		}
 		for ai, a := range res.SIPAS.Aspects {
 			if err := line("aspect", a.Code, def.Aspects[ai].Title.In(lang), a.Index, a.Tally); err != nil {
 				return err
@@ -120,20 +121,44 @@ func writeScore(w exportRows, l *i18n.Localizer, sc *report.Score) error {
 			}
 		}
 	case res.Quick != nil:
-		if err := line("index", def.ID, indexLabel(l, def.Method), res.Quick.Index, res.Quick.Tally); err != nil {
-			return err
-		}
 		return line("item", res.Quick.Item, def.Question(res.Quick.Item).Text.In(lang), res.Quick.Index, res.Quick.Tally)
 	case res.ND61 != nil:
-		nd := res.ND61
-		if err := line("index", def.ID, indexLabel(l, def.Method), nd.Pooled, nd.Tally); err != nil {
-			return err
-		}
-		for _, c := range nd.Criteria {
+		for _, c := range res.ND61.Criteria {
 			if err := line("item", c.Code, def.Question(c.Code).Text.In(lang), c.Pooled, c.Tally); err != nil {
 				return err
 			}
 		}
+	}
+	return writeDossierRows(w, l, sc, len(levels))
+}
+
+// writeDossierRows adds, where dossier counts exist, the response rate,
+// the codes used and the QĐ 766 indicator in the same columns: the
+// denominator under n, the numerator under satisfied, the rate as index
+// (QĐ 766: dossiers handled under n, no numerator).
+func writeDossierRows(w exportRows, l *i18n.Localizer, sc *report.Score, levels int) error {
+	d := sc.Dossiers
+	if d == nil {
+		return nil
+	}
+	row := func(kind, code, name string, n int, num xcell, v score.Figure) error {
+		r := []xcell{sc.Agency.Code, sc.Month, sc.Definition.ID, sc.Definition.Version, l.T("counts.export.kind." + kind), code, name,
+			sc.Result.Responses, sc.Excluded, n, nil}
+		r = append(r, make([]xcell, levels)...)
+		return w.row(append(r, num, exportNum(v), nil, nil, nil))
+	}
+	if r := d.Responses; r != nil {
+		if err := row("rate", "response_rate", l.T("counts.export.response_rate"), r.Den, r.Num, r.Value); err != nil {
+			return err
+		}
+	}
+	if r := d.Codes; r != nil {
+		if err := row("rate", "code_rate", l.T("counts.export.code_rate"), r.Den, r.Num, r.Value); err != nil {
+			return err
+		}
+	}
+	if q := d.QD766; q != nil {
+		return row("qd766", "qd766", l.T("counts.export.qd766"), q.Handled, nil, q.Index) // not a share of one count
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -25,19 +24,7 @@ import (
 //	/f/<draft>/<n> page n of a form in progress; /f/<draft>/done thanks
 //
 // QR codes carry the URL upper-cased, so /Q/ and /T/ lead to the same pages.
-func (s *Server) formRoutes(e *echo.Echo) {
-	for _, p := range []string{"/q", "/Q"} {
-		e.GET(p+"/:counter", s.formPoster)
-		e.POST(p+"/:counter", s.formPoster)
-	}
-	for _, p := range []string{"/t", "/T"} {
-		e.GET(p, s.formCodeEntry)
-		e.GET(p+"/:code", s.formToken)
-		e.POST(p+"/:code", s.formToken)
-	}
-	e.GET("/f/:draft/:step", s.formDraft)
-	e.POST("/f/:draft/:step", s.formDraft)
-}
+// The routes are in routes.go.
 
 // formCtx is what every page of one form needs: the questionnaire, where the
 // rating goes, the language, and the draft once the first page was posted.
@@ -48,7 +35,7 @@ type formCtx struct {
 	caption string
 	token   string // the one-time code of a /t/ link
 	entry   string // the first page's URL, used until a draft exists
-	draft   *sqlite.Draft
+	draft   *survey.Draft
 	lang    string
 	l       *i18n.Localizer
 }
@@ -122,7 +109,7 @@ func (s *Server) formToken(c echo.Context) error {
 }
 
 // formTokenNotice says why a code can no longer be used: "used", "expired" or "".
-func (s *Server) formTokenNotice(t *sqlite.DossierToken) string {
+func (s *Server) formTokenNotice(t *survey.DossierToken) string {
 	switch {
 	case t.UsedAt != nil:
 		return "used"
@@ -207,7 +194,7 @@ func (s *Server) formStep(c echo.Context, fc *formCtx, i int) error {
 
 // formFor gathers what the pages of one form need. The questionnaire is the
 // draft's, or else the one assigned to the counter's agency.
-func (s *Server) formFor(c echo.Context, counter *survey.Counter, d *sqlite.Draft) (*formCtx, error) {
+func (s *Server) formFor(c echo.Context, counter *survey.Counter, d *survey.Draft) (*formCtx, error) {
 	ctx := c.Request().Context()
 	lang := s.formLang(c)
 	l := s.I18n.Localizer(lang)

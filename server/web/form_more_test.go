@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {
@@ -164,7 +164,7 @@ func TestSweepSendsAbandonedDraftsAsPartial(t *testing.T) {
 	if !r.Partial || answersOf(r) != `{"TC1":2,"TC2":null}` || r.Channel != "qr" || !r.AnsweredAt.Equal(answeredAt) {
 		t.Errorf("swept response: partial=%v %s at %v", r.Partial, answersOf(r), r.AnsweredAt)
 	}
-	draftOf := func(path string) *sqlite.Draft {
+	draftOf := func(path string) *survey.Draft {
 		d, err := env.s.DB.Draft(ctx, strings.Split(path, "/")[2])
 		if err != nil {
 			t.Fatal(err)
@@ -248,9 +248,9 @@ func TestOpenDraftsPerAddressAreLimited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var started *sqlite.Draft
+	var started *survey.Draft
 	for range maxOpenDrafts {
-		started = &sqlite.Draft{SurveyID: "nhanh", SurveyVersion: "v", CounterID: c.ID, Lang: "vi", Client: "198.51.100.7"}
+		started = &survey.Draft{SurveyID: "nhanh", SurveyVersion: "v", CounterID: c.ID, Lang: "vi", Client: "198.51.100.7"}
 		if err := env.s.DB.CreateDraft(ctx, started, env.clock.Now()); err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -122,7 +121,7 @@ func (s *Server) formPost(c echo.Context, fc *formCtx, i int) error {
 			s.Logger.Warn("phone form: too many open drafts", "ip", c.RealIP(), "open", n)
 			return s.formNotice(c, "crowded", http.StatusTooManyRequests, fc.caption, "")
 		}
-		d := &sqlite.Draft{SurveyID: fc.def.ID, SurveyVersion: fc.def.Version, CounterID: fc.counter.ID,
+		d := &survey.Draft{SurveyID: fc.def.ID, SurveyVersion: fc.def.Version, CounterID: fc.counter.ID,
 			Token: fc.token, Answers: answers, Comment: comment, Lang: fc.lang, Client: c.RealIP()}
 		if err := s.DB.CreateDraft(ctx, d, now); err != nil {
 			return err

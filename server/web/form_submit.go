@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/collect"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -78,7 +77,7 @@ func (s *Server) formSubmit(c echo.Context, fc *formCtx, i int) error {
 // submitDraft sends a draft through the one submission path, as the channel
 // "qr": by its dossier code, or else by its counter. It returns the
 // response's id, "" when the draft holds nothing to store.
-func (s *Server) submitDraft(ctx context.Context, def *survey.Definition, counter *survey.Counter, d *sqlite.Draft,
+func (s *Server) submitDraft(ctx context.Context, def *survey.Definition, counter *survey.Counter, d *survey.Draft,
 	partial bool, answeredAt time.Time) (string, error) {
 	answers := formKeepVisible(def, d.Answers)
 	if !formAnswered(answers, d.Comment) {
@@ -127,7 +126,7 @@ func (s *Server) SweepDrafts(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-func (s *Server) sweepDraft(ctx context.Context, d *sqlite.Draft) error {
+func (s *Server) sweepDraft(ctx context.Context, d *survey.Draft) error {
 	now := s.Clock.Now()
 	def, ok := s.Surveys.Get(d.SurveyID)
 	if !ok {

@@ -52,7 +52,7 @@ func formSeed(t *testing.T, db *sqlite.DB) {
 	t.Helper()
 	ctx := context.Background()
 	root := &survey.Agency{Code: "H92", Name: survey.Text{"vi": "UBND TP Cần Thơ", "en": "Can Tho City People's Committee"}, Kind: survey.KindProvincePC}
-	if err := db.CreateAgency(ctx, root); err != nil {
+	if err := db.CreateAgency(ctx, root, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []struct{ agency, survey, counter, vi, en string }{
@@ -62,11 +62,11 @@ func formSeed(t *testing.T, db *sqlite.DB) {
 	} {
 		a := &survey.Agency{Code: p.agency, Name: survey.Text{"vi": "Trung tâm Phục vụ hành chính công " + p.agency},
 			Kind: survey.KindProvinceCentre, ParentID: root.ID, SurveyID: p.survey}
-		if err := db.CreateAgency(ctx, a); err != nil {
+		if err := db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		c := &survey.Counter{AgencyID: a.ID, Code: p.counter, Number: 1, Name: survey.Text{"vi": p.vi, "en": p.en}, Active: true}
-		if err := db.CreateCounter(ctx, c); err != nil {
+		c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: p.counter, Number: 1, Name: survey.Text{"vi": p.vi, "en": p.en}, Active: true}
+		if err := db.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -34,6 +34,9 @@ func (s *Server) kioskFile(c echo.Context) error {
 	if c.Request().Header.Get("If-None-Match") == etag {
 		return c.NoContent(http.StatusNotModified)
 	}
+	if b, ok := s.kiosk.filled[name]; ok {
+		return c.Blob(http.StatusOK, "text/javascript; charset=utf-8", b)
+	}
 	if name == "index.html" {
 		// Served by content, not by http.ServeFileFS, which would redirect
 		// /kiosk/index.html to /kiosk/.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/auth"
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // pairFrom posts a pairing code from a client address.
@@ -31,7 +32,7 @@ func pairFrom(s *Server, code, addr string) *httptest.ResponseRecorder {
 func TestPairingGuessesAreCappedAcrossAddresses(t *testing.T) {
 	s := newTestServer(t)
 	place(t, s)
-	code, _, err := s.DB.CreatePairingCode(context.Background(), 1, s.Clock.Now(), time.Hour)
+	code, _, err := s.DB.CreatePairingCode(context.Background(), 1, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +63,7 @@ func TestKioskConfigCarriesOnlyAStretchedPIN(t *testing.T) {
 	s := newTestServer(t)
 	s.DB.StaffPINIterations = 0 // as deployed
 	place(t, s)
-	code, pin, err := s.DB.CreatePairingCode(context.Background(), 1, s.Clock.Now(), time.Hour)
+	code, pin, err := s.DB.CreatePairingCode(context.Background(), 1, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

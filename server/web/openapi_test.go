@@ -168,16 +168,16 @@ func newContractEnv(t *testing.T) *contractEnv {
 		t.Fatal(err)
 	}
 	e.revoked = revoked
-	if err := e.s.DB.RevokeDevice(ctx, d.ID, now); err != nil {
+	if err := e.s.DB.RevokeDevice(ctx, d.ID, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, e.key, err = e.s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, now); err != nil {
+	if _, e.key, err = e.s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
-	if _, e.scopeless, err = e.s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, now); err != nil {
+	if _, e.scopeless, err = e.s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
-	if e.pairing, _, err = e.s.DB.CreatePairingCode(ctx, c.ID, now, time.Hour); err != nil {
+	if e.pairing, _, err = e.s.DB.CreatePairingCode(ctx, c.ID, survey.CLI, now); err != nil {
 		t.Fatal(err)
 	}
 	n, _ := strconv.Atoi(e.pairing)
@@ -196,15 +196,21 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	s := e.s
 	h18 := &survey.Agency{Code: "H18", Name: survey.Text{"vi": "UBND tỉnh Hậu Giang", "en": "Hau Giang People's Committee"},
 		Kind: survey.KindProvincePC, SurveyID: "nhanh"}
-	if err := s.DB.CreateAgency(ctx, h18); err != nil {
+	if err := s.DB.CreateAgency(ctx, h18, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	branch := &survey.Agency{Code: "H17.01", Name: survey.Text{"vi": "Chi nhánh số 1"}, Kind: survey.KindCentreBranch, ParentID: ct01.AgencyID}
-	if err := s.DB.CreateAgency(ctx, branch); err != nil {
+	if err := s.DB.CreateAgency(ctx, branch, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.CreateCounter(ctx, &survey.Counter{AgencyID: h18.ID, Code: "CT-99", Number: 1,
-		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}); err != nil {
+	// H17's target, which its branch inherits: the scores carry a target
+	// object there and null for H18.
+	rate := 30.0
+	if _, err := s.DB.SetTarget(ctx, survey.Target{AgencyID: ct01.AgencyID, Year: 2026, Index: 85, ResponseRate: &rate}, survey.CLI, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB.CreateCounter(ctx, &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: h18.ID, Code: "CT-99", Number: 1,
+		Name: survey.Text{"vi": "Quầy số 1"}, Active: true}, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// Each response from its own address, so that no poster limit, repeat
@@ -238,12 +244,25 @@ func (e *contractEnv) seedScores(t *testing.T, ct01 *survey.Counter) {
 	submit("CT-01", "sipas-dv-2023", map[string]any{"TC1": 4, "TT1": 5, "KQ1": 3}, 11)
 	submit("CT-01", "nd61", map[string]any{"ND1": 2, "ND2": 1, "ND3": 0, "ND8": nil}, 9)
 	submit("CT-01", "nd61", map[string]any{"ND1": 1, "ND2": 2, "ND3": 2, "ND9": 1}, 14)
+	// A dossier-bound nd61 rating and a month of dossier counts, so that the
+	// scores carry response rates and the QĐ 766 indicator.
+	nd61, _ := s.Surveys.Get("nd61")
+	b := body(t, s, map[string]any{"counter": nil, "token": e.dossierCode(t), "survey": "nd61", "version": nd61.Version,
+		"answers": map[string]any{"ND1": 1, "ND5": 2, "ND7": 0}})
+	if rec := serve(s, apiRequest{http.MethodPost, "/api/v1/responses", b, nil}, "198.18.9.1:40000"); rec.Code != http.StatusCreated {
+		t.Fatalf("seeding a dossier-bound rating: %d %s", rec.Code, rec.Body)
+	}
+	handled, late, complaints := 90, 3, 1
+	if err := s.DB.PutDossierCounts(ctx, []survey.DossierCount{{Counter: "CT-01", Date: "2026-11-20", Received: 400,
+		Handled: &handled, Late: &late, Complaints: &complaints}}, survey.CLI, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.DB.NewRollup(s.Surveys).CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
 
 	var err error
-	if _, e.h17Key, err = s.DB.CreateAPIKey(ctx, "bảng điều khiển H17", []string{"scores"}, ct01.AgencyID, s.Clock.Now()); err != nil {
+	if _, e.h17Key, err = s.DB.CreateAPIKey(ctx, "bảng điều khiển H17", []string{"scores"}, ct01.AgencyID, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	addUser(t, s, "truong.h17", survey.RoleAgencyHead, ct01.AgencyID, "mat-khau-truong")
@@ -319,6 +338,7 @@ func contractCases(t *testing.T, e *contractEnv) []apiCase {
 	sameID := uuid.NewString()
 	usedCode := e.dossierCode(t)
 	tokenBody := func(b string) apiRequest { return postJSON("/api/v1/tokens", b, bearerHeader(e.key)...) }
+	countBody := func(b string) apiRequest { return postJSON("/api/v1/dossier-counts", b, bearerHeader(e.key)...) }
 	heartbeat := func(b string, header ...string) apiRequest { return postJSON("/api/v1/kiosk/heartbeat", b, header...) }
 	pair := func(b string) apiRequest { return postJSON("/api/v1/kiosk/pair", b) }
 
@@ -375,6 +395,23 @@ func contractCases(t *testing.T, e *contractEnv) []apiCase {
 		{name: "API key guessing", req: postJSON("/api/v1/tokens", `{"counter":"CT-01","dossier":"HS-1"}`, bearerHeader("sk_nope")...), status: 429, valid: true,
 			prep: repeat(10, postJSON("/api/v1/tokens", `{"counter":"CT-01","dossier":"HS-1"}`, bearerHeader("sk_nope")...))},
 		{name: "token request, database down", req: postJSON("/api/v1/tokens", `{"counter":"CT-01","dossier":"HS-1"}`, bearerHeader("sk_any")...),
+			status: 500, valid: true, broken: true},
+
+		{name: "report a day's dossiers", req: countBody(`{"counter":"CT-01","date":"2026-11-26","received":42}`), status: 200, valid: true},
+		{name: "report a day's dossiers with the QĐ 766 inputs", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":42,"handled":40,"late":2,"complaints":1}`),
+			status: 200, valid: true},
+		{name: "dossier count with an unknown field", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":1,"ngay":"x"}`), status: 400, rejected: true},
+		{name: "dossier count without a key", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`), status: 401, rejected: true},
+		{name: "dossier count without the scope", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader(e.scopeless)...),
+			status: 403, valid: true},
+		{name: "oversized dossier count", req: countBody(`{"counter":"` + big + `","date":"2026-11-27","received":1}`), status: 413, rejected: true},
+		{name: "dossier count without received", req: countBody(`{"counter":"CT-01","date":"2026-11-27"}`), status: 422, rejected: true},
+		{name: "negative dossier count", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":-1}`), status: 422, rejected: true},
+		{name: "more late dossiers than handled", req: countBody(`{"counter":"CT-01","date":"2026-11-27","received":5,"handled":3,"late":4}`), status: 422, valid: true},
+		{name: "dossier count of an unknown counter", req: countBody(`{"counter":"NOPE","date":"2026-11-27","received":1}`), status: 422, valid: true},
+		{name: "dossier count, key guessing", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader("sk_nope")...),
+			status: 429, valid: true, prep: repeat(10, postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader("sk_nope")...))},
+		{name: "dossier count, database down", req: postJSON("/api/v1/dossier-counts", `{"counter":"CT-01","date":"2026-11-27","received":1}`, bearerHeader("sk_any")...),
 			status: 500, valid: true, broken: true},
 
 		{name: "pair a tablet", req: pair(`{"code":"` + e.pairing + `","app_version":"1.0.0"}`), status: 201, valid: true},

@@ -23,15 +23,15 @@ func place(t *testing.T, s *Server) *survey.Counter {
 	t.Helper()
 	ctx := context.Background()
 	a := &survey.Agency{Code: "H17", Name: survey.Text{"vi": "UBND TP Cần Thơ"}, Kind: survey.KindProvincePC, SurveyID: "nhanh"}
-	if err := s.DB.CreateAgency(ctx, a); err != nil {
+	if err := s.DB.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	c := &survey.Counter{AgencyID: a.ID, Code: "CT-01", Number: 1, Name: survey.Text{"vi": "Quầy số 1 – Đất đai"}, Active: true}
-	if err := s.DB.CreateCounter(ctx, c); err != nil {
+	c := &survey.Counter{IdleSeconds: 45, IdleWarning: 20, AgencyID: a.ID, Code: "CT-01", Number: 1, Name: survey.Text{"vi": "Quầy số 1 – Đất đai"}, Active: true}
+	if err := s.DB.CreateCounter(ctx, c, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	o := &survey.Officer{AgencyID: a.ID, Code: "CB01", Name: "Nguyễn Văn An", Active: true}
-	if err := s.DB.CreateOfficer(ctx, o); err != nil {
+	if err := s.DB.CreateOfficer(ctx, o, survey.CLI, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -88,7 +88,7 @@ func TestSubmitAnswersEveryStatusOfTheContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	revoked, revokedToken, _, _ := s.DB.AddDevice(ctx, 1, s.Clock.Now())
-	s.DB.RevokeDevice(ctx, revoked.ID, s.Clock.Now())
+	s.DB.RevokeDevice(ctx, revoked.ID, survey.CLI, s.Clock.Now())
 	id := uuid.Must(uuid.NewV7()).String()
 	first := body(t, s, map[string]any{"id": id})
 	long := strings.Repeat("ý", 1001)
@@ -216,8 +216,8 @@ func TestOneTimeCodeWorksOnce(t *testing.T) {
 	s := newTestServer(t)
 	place(t, s)
 	ctx := context.Background()
-	k, key, _ := s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, s.Clock.Now())
-	_, scoresKey, _ := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, s.Clock.Now())
+	k, key, _ := s.DB.CreateAPIKey(ctx, "một cửa", []string{"tokens"}, 0, survey.CLI, s.Clock.Now())
+	_, scoresKey, _ := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, survey.CLI, s.Clock.Now())
 	if k == nil {
 		t.Fatal("no key")
 	}

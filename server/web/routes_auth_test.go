@@ -13,7 +13,7 @@ import (
 // monitoring and posters fetch. Each was reviewed as such; a new route is
 // public only once it is added here.
 var publicRoutes = map[string]bool{
-	"GET /": true, "GET /healthz": true, "GET /readyz": true, "GET /static/:hash/*": true,
+	"GET /": true, "GET /ket-qua": true, "GET /healthz": true, "GET /readyz": true, "GET /static/:hash/*": true,
 	"GET /kiosk": true, "GET /kiosk/*": true,
 	"GET /q/:counter": true, "POST /q/:counter": true, "GET /Q/:counter": true, "POST /Q/:counter": true,
 	"GET /q/:counter/:format": true, "GET /Q/:counter/:format": true,
@@ -33,7 +33,7 @@ var publicRoutes = map[string]bool{
 // device token, an API key of a scope, or a dashboard session for the API.
 var credentialRoutes = map[string]string{
 	"GET /api/v1/kiosk/config": "device", "POST /api/v1/kiosk/heartbeat": "device",
-	"POST /api/v1/tokens": "key tokens", "GET /api/v1/scores": "key scores or session", "GET /api/v1/rankings": "key scores or session",
+	"POST /api/v1/tokens": "key tokens", "POST /api/v1/dossier-counts": "key tokens", "GET /api/v1/scores": "key scores or session", "GET /api/v1/rankings": "key scores or session",
 	"GET /metrics": "key metrics",
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/score"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -33,6 +32,59 @@ type scoreJSON struct {
 	NA        int           `json:"na"`
 	Elements  []elementJSON `json:"elements"`
 	ND61      *nd61JSON     `json:"nd61,omitempty"`
+	Target    *targetJSON   `json:"target"`
+	// Only where dossier counts were reported for the scope and month
+	// (docs/decisions/0015): nothing, rather than 0 %, elsewhere.
+	ResponseRate *rateJSON  `json:"response_rate,omitempty"`
+	CodeRate     *rateJSON  `json:"code_rate,omitempty"`
+	QD766        *qd766JSON `json:"qd766,omitempty"`
+}
+
+// rateJSON is a share with what it is made of: rate = 100 · numerator / denominator.
+type rateJSON struct {
+	Numerator   int          `json:"numerator"`
+	Denominator int          `json:"denominator"`
+	Rate        score.Figure `json:"rate"`
+	Low         bool         `json:"low"` // under SIPAS_LOW_RESPONSE_RATE: read the index with care
+}
+
+// qd766JSON is the QĐ 766/QĐ-TTg satisfaction indicator and its inputs.
+type qd766JSON struct {
+	Index        score.Figure `json:"index"`
+	Handled      int          `json:"handled"`
+	Late         int          `json:"late"`
+	Complaints   int          `json:"complaints"`
+	Rated        int          `json:"rated"`
+	NotSatisfied int          `json:"not_satisfied"`
+	Source       string       `json:"source"`
+}
+
+func toRateJSON(r *score.Rate, low float64) *rateJSON {
+	if r == nil {
+		return nil
+	}
+	return &rateJSON{Numerator: r.Num, Denominator: r.Den, Rate: r.Value, Low: r.Low(low)}
+}
+
+// addDossiers adds the response rates and the QĐ 766 indicator, when counts exist.
+func (out *scoreJSON) addDossiers(d *report.Dossiers, low float64) {
+	if d == nil {
+		return
+	}
+	out.ResponseRate, out.CodeRate = toRateJSON(d.Responses, low), toRateJSON(d.Codes, low)
+	if q := d.QD766; q != nil {
+		out.QD766 = &qd766JSON{Index: q.Index, Handled: q.Handled, Late: q.Late, Complaints: q.Complaints,
+			Rated: q.Rated, NotSatisfied: q.NotSatisfied, Source: score.QD766Source}
+	}
+}
+
+// targetJSON is the target in force for the month's year: the agency's own
+// or the nearest ancestor's (set_by); null without one.
+type targetJSON struct {
+	Year         int       `json:"year"`
+	Index        float64   `json:"index"`
+	ResponseRate *float64  `json:"response_rate"`
+	SetBy        placeJSON `json:"set_by"`
 }
 
 type placeJSON struct {
@@ -84,7 +136,7 @@ func ci(t score.Tally) *[2]float64 {
 
 // toScoreJSON flattens a report score into the API's shape: elements in
 // official order with their items, whatever the method.
-func toScoreJSON(s *report.Score, lang string) scoreJSON {
+func toScoreJSON(s *report.Score, lang string, low float64) scoreJSON {
 	def, res := s.Definition, s.Result
 	out := scoreJSON{
 		Agency: placeJSON{Code: s.Agency.Code, Name: s.Agency.Name.In(lang)}, Month: s.Month,
@@ -107,10 +159,10 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 		return code
 	}
-	var total score.Tally
+	out.Index, _ = res.Headline()
+	total := res.MainTally()
 	switch {
 	case res.SIPAS != nil:
-		out.Index, total = res.SIPAS.Index, res.SIPAS.Tally
 		for _, a := range res.SIPAS.Aspects {
 			for _, e := range a.Elements {
 				ej := elementJSON{Code: e.Code, Name: elemName(e.Code), Index: e.Index, CI95: ci(e.Tally), N: e.N, Items: []itemJSON{}}
@@ -121,13 +173,11 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 			}
 		}
 	case res.Quick != nil:
-		out.Index, total = res.Quick.Index, res.Quick.Tally
 		q := res.Quick
 		out.Elements = append(out.Elements, elementJSON{Code: def.ElementOf(q.Item).Code, Name: elemName(def.ElementOf(q.Item).Code), Index: q.Index, CI95: ci(q.Tally), N: q.N,
 			Items: []itemJSON{{Code: q.Item, Text: itemText(q.Item), Index: q.Index, N: q.N, NA: q.NA, Counts: counts(q.Tally), Mean: q.Mean}}})
 	case res.ND61 != nil:
 		nd := res.ND61
-		out.Index, total = nd.Pooled, nd.Tally
 		out.ND61 = &nd61JSON{Points: nd.Points, MaxPoints: nd.MaxPoints}
 		for _, a := range def.Aspects {
 			for _, e := range a.Elements {
@@ -142,13 +192,14 @@ func toScoreJSON(s *report.Score, lang string) scoreJSON {
 		}
 	}
 	out.CI95, out.Mean, out.Counts, out.NA = ci(total), total.Mean, counts(total), total.NA
+	out.addDossiers(s.Dossiers, low)
 	return out
 }
 
 // scoresCaller is who asks for scores: a signed-in user or an API key.
 type scoresCaller struct {
 	user *survey.User
-	key  *sqlite.APIKey
+	key  *survey.APIKey
 }
 
 // scoresAuth authenticates a scores request before anything is looked up,
@@ -219,7 +270,20 @@ func (s *Server) apiScores(c echo.Context) error {
 		return err
 	}
 	lang := s.I18n.Localizer(s.I18n.Negotiate(c.Request())).Lang()
-	return c.JSON(http.StatusOK, toScoreJSON(sc, lang))
+	out := toScoreJSON(sc, lang, s.LowResponseRate)
+	if out.Target, err = s.targetInForce(c, a, sc.Month, lang); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// targetInForce is the year's target of an agency for the scores API.
+func (s *Server) targetInForce(c echo.Context, a *survey.Agency, month, lang string) (*targetJSON, error) {
+	t, from, err := s.Reports.TargetOf(c.Request().Context(), a, month)
+	if t == nil || err != nil {
+		return nil, err
+	}
+	return &targetJSON{Year: t.Year, Index: t.Index, ResponseRate: t.ResponseRate, SetBy: placeJSON{Code: from.Code, Name: from.Name.In(lang)}}, nil
 }
 
 type rankingJSON struct {
@@ -240,6 +304,7 @@ type rankRowJSON struct {
 	Tier      string       `json:"tier,omitempty"`
 	Clearly   bool         `json:"clearly,omitempty"`
 	Reason    string       `json:"reason,omitempty"`
+	Rate      *rateJSON    `json:"response_rate,omitempty"`
 }
 
 // apiRanking is GET /api/v1/rankings?month=&survey=[&parent=]: the agencies
@@ -297,6 +362,9 @@ func (s *Server) apiRanking(c echo.Context) error {
 		sc := byCode[code]
 		idx, c := sc.Headline()
 		r := rankRowJSON{Agency: placeJSON{Code: code, Name: sc.Agency.Name.In(lang)}, Responses: sc.Result.Responses, Index: idx}
+		if sc.Dossiers != nil {
+			r.Rate = toRateJSON(sc.Dossiers.Responses, s.LowResponseRate)
+		}
 		if c != nil {
 			r.CI95 = &[2]float64{c.Lo, c.Hi}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
@@ -34,6 +35,7 @@ type Deps struct {
 	Kiosk       fs.FS            // kiosk.FS: app/
 	Collect     *collect.Service // the submission path
 	Reports     *report.Reports  // scores, trends, rankings
+	Alerts      *alert.Service   // the alert log and subscriptions; nil = those pages are 404
 	Codes       *auth.Codes      // one-time dossier codes
 	AuthLimits  *collect.Limiter // failed device authentication, by client address
 	LoginLimits *auth.SignIns    // failed sign-ins, by username and address and by address; nil means auth.NewSignIns()
@@ -55,7 +57,15 @@ type Deps struct {
 	// Replica reads the replica's state for /readyz and the admin home
 	// page; nil when no replica is configured (SIPAS_REPLICA).
 	Replica func() replica.Status
+	// LowResponseRate is the response rate (a fraction) under which a
+	// score carries a warning about how far it can be trusted
+	// (SIPAS_LOW_RESPONSE_RATE); 0 means the default, 0.1.
+	LowResponseRate float64
 }
+
+// DefaultLowResponseRate is the response rate under which a score is
+// flagged when no setting says otherwise: one citizen in ten.
+const DefaultLowResponseRate = 0.1
 
 // Server is the HTTP application.
 type Server struct {
@@ -63,7 +73,7 @@ type Server struct {
 	echo    *echo.Echo
 	views   *views
 	static  *staticFiles
-	kiosk   *staticFiles // the tablet app; its hash is the app's cache version
+	kiosk   *kioskApp // the tablet app; its hash is the app's version
 	devices deviceCache
 }
 
@@ -103,13 +113,16 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	kiosk, err := newStaticFiles(d.Kiosk, "app")
+	kiosk, err := newKioskApp(d.Kiosk)
 	if err != nil {
 		return nil, err
 	}
 	v, err := newViews(d.Assets, st)
 	if err != nil {
 		return nil, err
+	}
+	if d.LowResponseRate == 0 {
+		d.LowResponseRate = DefaultLowResponseRate
 	}
 	s := &Server{Deps: d, views: v, static: st, kiosk: kiosk}
 	e := echo.New()

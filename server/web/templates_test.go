@@ -1,7 +1,10 @@
 package web
 
 import (
+	"context"
 	"testing"
+
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // TestEveryTemplateIsRendered fails when a page template exists that no test
@@ -15,6 +18,11 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 			get(t, s, path+"?lang="+lang)
 		}
 	}
+	if err := s.DB.SetPublicResults(context.Background(), true, survey.CLI, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	get(t, s, "/ket-qua?lang=vi")
+	get(t, s, "/ket-qua?lang=en")
 	s.CA = []byte{0x30} // the onboarding page only needs a certificate to fingerprint: ca_test.go checks a real one
 	get(t, s, "/ca?lang=vi")
 	get(t, s, "/ca?lang=en")

@@ -10,7 +10,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/sipas-vn/sipas/server/qr"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -32,7 +31,7 @@ type tokenResponse struct {
 }
 
 // apiKey authenticates a bearer API key with the given scope.
-func (s *Server) apiKey(c echo.Context, scope string) (*sqlite.APIKey, error) {
+func (s *Server) apiKey(c echo.Context, scope string) (*survey.APIKey, error) {
 	tok := bearer(c)
 	if !strings.HasPrefix(tok, "sk_") {
 		return nil, survey.Errorf(survey.CodeUnauthorized, "error.unauthorized", nil)
@@ -69,17 +68,8 @@ func (s *Server) issueToken(c echo.Context) error {
 		}
 	}
 	ctx := c.Request().Context()
-	if k.AgencyID != 0 {
-		counter, err := s.DB.CounterByCode(ctx, req.Counter)
-		if err == nil {
-			ids, err := s.DB.Subtree(ctx, k.AgencyID)
-			if err != nil {
-				return err
-			}
-			if !slices.Contains(ids, counter.AgencyID) {
-				return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
-			}
-		}
+	if err := s.keyReachesCounter(c, k, req.Counter); err != nil {
+		return err
 	}
 	t, err := s.Collect.IssueToken(ctx, req.Counter, req.Dossier, req.Officer, ttl)
 	if err != nil {
@@ -89,6 +79,30 @@ func (s *Server) issueToken(c echo.Context) error {
 		Code: t.Code, URL: s.tokenURL(t.Code), Dossier: t.Dossier, Counter: t.Counter.Code, ExpiresAt: t.ExpiresAt.UTC(),
 		QRPNG: s.BaseURL + "/t/" + t.Code + "/qr.png", QRSVG: s.BaseURL + "/t/" + t.Code + "/qr.svg",
 	})
+}
+
+// keyReachesCounter refuses a key bound to an agency a counter outside its
+// subtree. An unknown counter passes: the caller reports it as invalid.
+func (s *Server) keyReachesCounter(c echo.Context, k *survey.APIKey, code string) error {
+	if k.AgencyID == 0 {
+		return nil
+	}
+	ctx := c.Request().Context()
+	counter, err := s.DB.CounterByCode(ctx, code)
+	if errors.Is(err, survey.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ids, err := s.DB.Subtree(ctx, k.AgencyID)
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(ids, counter.AgencyID) {
+		return survey.Errorf(survey.CodeForbidden, "error.forbidden", nil)
+	}
+	return nil
 }
 
 // tokenURL is where a one-time code leads: <base URL>/t/<code>.

@@ -83,9 +83,19 @@ func newViews(assets fs.FS, st *staticFiles) (*views, error) {
 // render executes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
 func (s *Server) render(c echo.Context, status int, name string, data any) error {
+	b, err := s.renderPage(c, name, data)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, b)
+}
+
+// renderPage executes a page in the request's language and sets its
+// Content-Language; render sends it, a cacheable page hashes it first.
+func (s *Server) renderPage(c echo.Context, name string, data any) ([]byte, error) {
 	t := s.views.pages[name]
 	if t == nil {
-		return fmt.Errorf("no template %q", name)
+		return nil, fmt.Errorf("no template %q", name)
 	}
 	lang := s.I18n.Negotiate(c.Request())
 	l := s.I18n.Localizer(lang)
@@ -95,13 +105,13 @@ func (s *Server) render(c echo.Context, status int, name string, data any) error
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
-		return err
+		return nil, err
 	}
 	s.views.mu.Lock()
 	s.views.used[name]++
 	s.views.mu.Unlock()
 	c.Response().Header().Set("Content-Language", p.Lang)
-	return c.HTMLBlob(status, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // PageTitle titles the error page with its status text.

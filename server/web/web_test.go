@@ -19,6 +19,7 @@ import (
 
 	"github.com/sipas-vn/sipas/assets"
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
@@ -73,7 +74,12 @@ func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Se
 	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
 		Metrics: m, Limits: posterLimits})
 	t.Cleanup(coll.Close)
-	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m,
+	alerts, err := alert.New(alert.Deps{DB: db, Reports: report.New(db, cat), Surveys: cat, I18n: b, Assets: assets.FS,
+		Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Settings: alert.DefaultSettings()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m, Alerts: alerts,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
 		Clock: clock, Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
 		LoginLimits: auth.NewSignIns(), Passwords: auth.NewPasswords(4),
@@ -244,7 +250,7 @@ func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
 
 func TestMetricsExposeRequestCounts(t *testing.T) {
 	s := newTestServer(t)
-	_, key, err := s.DB.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, s.Clock.Now())
+	_, key, err := s.DB.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,15 +277,15 @@ func TestMetricsExposeRequestCounts(t *testing.T) {
 func TestMetricsNeedAKeyOfTheirScope(t *testing.T) {
 	s := newTestServer(t)
 	ctx := context.Background()
-	_, scores, err := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, s.Clock.Now())
+	_, scores, err := s.DB.CreateAPIKey(ctx, "bi", []string{"scores"}, 0, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, revoked, err := s.DB.CreateAPIKey(ctx, "cũ", []string{"metrics"}, 0, s.Clock.Now())
+	k, revoked, err := s.DB.CreateAPIKey(ctx, "cũ", []string{"metrics"}, 0, survey.CLI, s.Clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DB.RevokeAPIKey(ctx, k.ID, sqlite.CLI, s.Clock.Now()); err != nil {
+	if err := s.DB.RevokeAPIKey(ctx, k.ID, survey.CLI, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {

@@ -11,13 +11,21 @@ export class Api {
    * @param {object} o
    * @param {function} o.token  returns the current device token or null
    * @param {function} o.lang   returns the current language, sent as Accept-Language
+   * @param {function} [o.onResult] sees every result, so the app knows whether the server answers
    */
   constructor(o) {
     this.token = o.token;
     this.lang = o.lang;
+    this.onResult = o.onResult || (() => {});
   }
 
-  async call(method, path, { body, auth = true, timeoutMs = 15000 } = {}) {
+  async call(method, path, opts) {
+    const res = await this.#fetch(method, path, opts);
+    this.onResult(res);
+    return res;
+  }
+
+  async #fetch(method, path, { body, auth = true, timeoutMs = 15000 } = {}) {
     const headers = { 'Accept': 'application/json', 'Accept-Language': this.lang() };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     const tok = this.token();

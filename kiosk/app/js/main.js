@@ -1,7 +1,8 @@
 // The counter tablet: boots, pairs, shows the questionnaire of its counter,
 // queues finished responses in the outbox and keeps the server informed.
-// This file owns the state; screens.js draws, session.js walks the steps,
-// outbox.js delivers, idle.js times out, staff.js is the staff corner.
+// state.js holds the one state and its transitions; this file acts on them:
+// screens.js draws, session.js walks the steps, outbox.js delivers, idle.js
+// times out, staff.js is the staff corner.
 
 import { Api, errorText } from './api.js';
 import { h, svg } from './dom.js';
@@ -11,6 +12,7 @@ import { IdleTimer } from './idle.js';
 import { Outbox } from './outbox.js';
 import * as screens from './screens.js';
 import { Session } from './session.js';
+import { KioskState } from './state.js';
 import { Staff } from './staff.js';
 import { store } from './store.js';
 import { uuidv7 } from './uuid.js';
@@ -30,23 +32,14 @@ class App {
     };
     this.i18n = new I18n();
     this.lastNet = null; // {ok, at} of the last API call
-    this.api = new Api({ token: () => store.token(), lang: () => this.i18n.lang });
-    const call = this.api.call.bind(this.api);
-    this.api.call = async (...args) => {
-      const res = await call(...args);
-      this.#noteNet(res.status !== 0 && res.status < 500 && !res.fromCache);
-      return res;
-    };
+    this.api = new Api({
+      token: () => store.token(),
+      lang: () => this.i18n.lang,
+      onResult: (res) => this.#noteNet(res.status !== 0 && res.status < 500 && !res.fromCache),
+    });
+    this.state = new KioskState({ newSession: (def) => new Session(def) });
     this.config = null;
-    this.def = null;
-    this.pendingDef = null;
-    this.session = null;
-    this.screen = 'loading';
     this.pairState = { error: '', busy: false };
-    this.needPair = false;
-    this.ignoreUntil = 0;
-    this.busy = false;
-    this.finishing = false;
     this.thanksTimer = null;
     this.langTimer = null;
 
@@ -77,6 +70,19 @@ class App {
     };
   }
 
+  /** The current citizen's session and the questionnaire, for screens.js and staff.js. */
+  get session() {
+    return this.state.session;
+  }
+
+  get def() {
+    return this.state.def;
+  }
+
+  get screen() {
+    return this.state.screen;
+  }
+
   // ---- boot -------------------------------------------------------------
 
   async boot() {
@@ -101,8 +107,9 @@ class App {
       if (!store.token()) return this.showPairing();
       if (this.config) {
         await this.#loadSurvey();
-        if (this.def) break;
+        if (this.state.def) break;
       }
+      this.state.loading();
       this.mount(screens.loading(this));
       await sleep(RETRY_BOOT_MS);
     }
@@ -133,8 +140,8 @@ class App {
   async refreshConfig() {
     const res = await this.api.config();
     if (res.status === 200 && res.body) {
-      this.#applyConfig(res.body);
       store.setConfig(res.body);
+      if (this.#applyConfig(res.body)) await this.#loadSurvey();
     } else if (res.status === 401 || res.status === 403) {
       this.authLost();
     } else if (!this.config) {
@@ -143,6 +150,7 @@ class App {
     }
   }
 
+  /** #applyConfig takes a config; true when it names another questionnaire, to be loaded. */
   #applyConfig(cfg) {
     const old = this.config;
     this.config = cfg;
@@ -151,10 +159,10 @@ class App {
     this.idle.warnMs = Math.max(1, num('idle_warning_seconds')) * 1000;
     const officer = store.officer();
     if (officer && !(cfg.officers || []).some((o) => o.code === officer)) store.setOfficer(null);
-    if (old && old.survey !== cfg.survey) this.#loadSurvey();
     // Redraw an untouched home so a renamed counter shows at once.
     const same = (a, b) => JSON.stringify({ ...a, server_time: 0 }) === JSON.stringify({ ...b, server_time: 0 });
-    if (this.#atRest() && old && !same(old, cfg)) this.render();
+    if (this.state.atRest() && old && !same(old, cfg)) this.render();
+    return !!old && old.survey !== cfg.survey;
   }
 
   async #loadSurvey() {
@@ -162,15 +170,10 @@ class App {
     const res = await this.api.survey(id);
     let def = res.status === 200 && res.body && res.body.id ? res.body : null;
     if (def) store.setCached('survey.' + id, def);
-    else if (!this.def || this.def.id !== id) def = store.cached('survey.' + id);
+    else if (!this.state.def || this.state.def.id !== id) def = store.cached('survey.' + id);
     if (!def) return;
-    if (!this.def) {
-      this.def = def;
-    } else if (def.version !== this.def.version || def.id !== this.def.id) {
-      // Never swap the questionnaire under a citizen: wait for home.
-      this.pendingDef = def;
-      if (this.#atRest()) this.goHome({});
-    }
+    // A new questionnaire waits for home; an untouched home takes it at once.
+    if (this.state.definition(def) === 'pending' && this.state.atRest()) this.goHome({});
   }
 
   #startTimers() {
@@ -185,7 +188,7 @@ class App {
       // The tablet never navigates, so ask for a new shell now and then, and
       // load it while nobody is using the tablet.
       navigator.serviceWorker?.getRegistration().then((r) => r && r.update()).catch(() => {});
-      if (this.reloadPending && this.#atRest() && Date.now() > this.ignoreUntil) location.reload();
+      if (this.state.mayReload()) location.reload();
     }, this.tune.configRefreshMs);
   }
 
@@ -218,14 +221,14 @@ class App {
     navigator.serviceWorker.register('sw.js', { scope: './' }).catch(() => {});
     // A new version took over: reload into it at the next quiet moment (home, untouched).
     navigator.serviceWorker.addEventListener('controllerchange', () => {
-      if (hadController) this.reloadPending = true;
+      if (hadController) this.state.newVersion();
     });
   }
 
   #listen() {
     // Any touch or key counts as activity for the idle timers.
     const activity = () => {
-      if (this.idle.warning) this.ignoreUntil = Date.now() + 300; // this touch only closes the warning
+      if (this.idle.warning) this.state.hold(300); // this touch only closes the warning
       this.idle.touch();
       this.staff.touch();
       this.#armLangReset();
@@ -234,12 +237,12 @@ class App {
     document.addEventListener('keydown', activity, true);
     // Taps during the 0.6 s confirmation and the repeat guard after a submit do nothing.
     document.addEventListener('click', (ev) => {
-      if (this.busy || Date.now() < this.ignoreUntil) {
+      if (!this.state.acceptsTaps()) {
         ev.preventDefault();
         ev.stopPropagation();
         return;
       }
-      if (this.screen === 'thanks') {
+      if (this.state.screen === 'thanks') {
         ev.preventDefault();
         ev.stopPropagation();
         this.goHome({ afterSubmit: true });
@@ -258,9 +261,7 @@ class App {
   showPairing() {
     this.idle.stop();
     this.#closeIdle();
-    this.session = null;
-    this.screen = 'pair';
-    this.needPair = false;
+    this.state.pairing();
     this.render();
   }
 
@@ -282,8 +283,7 @@ class App {
       // wait: they keep their numbers, so new ones must not repeat them.
       if ((await this.outbox.counts()).queued === 0) await this.outbox.resetSeq();
       this.config = null;
-      this.def = null;
-      this.pendingDef = null;
+      this.state.paired();
       if (res.body.config) {
         this.#applyConfig(res.body.config);
         store.setConfig(res.body.config);
@@ -300,11 +300,9 @@ class App {
 
   /** authLost: the token was revoked or is unknown. Pair again once no citizen is mid-way. */
   authLost() {
-    if (!store.token() && this.screen === 'pair') return;
     store.forget();
     this.outbox.pause();
-    if (this.session && this.session.started && this.screen === 'survey') this.needPair = true;
-    else if (this.screen !== 'pair') this.showPairing();
+    if (this.state.authLost()) this.showPairing();
   }
 
   /** repair forgets the token on staff request; queued responses stay and go after pairing. */
@@ -312,7 +310,7 @@ class App {
     store.forget();
     this.outbox.pause();
     this.config = null;
-    this.def = null;
+    this.state.unpaired();
     this.showPairing();
   }
 
@@ -324,24 +322,12 @@ class App {
     this.idle.stop();
     this.staff.idle.stop();
     this.#closeIdle();
-    this.busy = false;
-    this.finishing = false;
     if (afterSubmit || resetLang) this.setLang('vi', false);
-    if (this.needPair || !store.token()) {
-      this.showPairing();
-      return;
-    }
-    if (this.pendingDef) {
-      this.def = this.pendingDef;
-      this.pendingDef = null;
-    }
-    if (this.reloadPending && !afterSubmit) {
+    const next = this.state.home({ hasToken: !!store.token(), afterSubmit, guardMs: this.#cfg('repeat_guard_ms') });
+    if (next === 'reload') {
       location.reload();
       return;
     }
-    this.session = new Session(this.def);
-    this.screen = 'survey';
-    if (afterSubmit) this.ignoreUntil = Date.now() + this.#cfg('repeat_guard_ms');
     this.render();
   }
 
@@ -352,7 +338,7 @@ class App {
 
   /** choose answers a scale question (value null = NA), confirms 0.6 s, moves on. */
   choose(step, value, el) {
-    if (this.busy) return;
+    if (this.state.confirming) return;
     this.session.set(step.q.code, value);
     this.#markSelected(el, true);
     this.#confirmThen(() => this.#advance());
@@ -360,7 +346,7 @@ class App {
 
   /** pick answers a single-choice question; autoNext moves on like a face card. */
   pick(step, code, el, autoNext) {
-    if (this.busy) return;
+    if (this.state.confirming) return;
     this.session.set(step.q.code, code);
     this.#markSelected(el, true);
     if (autoNext) this.#confirmThen(() => this.#advance());
@@ -391,7 +377,7 @@ class App {
   }
 
   back() {
-    if (this.busy) return;
+    if (this.state.confirming) return;
     if (this.session.back()) this.render();
   }
 
@@ -411,10 +397,9 @@ class App {
   }
 
   #confirmThen(fn) {
-    this.busy = true;
+    if (!this.state.confirm()) return;
     setTimeout(() => {
-      this.busy = false;
-      if (this.screen === 'survey' && this.session) fn();
+      if (this.state.confirmed()) fn();
     }, CONFIRM_MS);
   }
 
@@ -435,9 +420,8 @@ class App {
    * outbox. Thanks follows; after an idle timeout home follows at once.
    */
   async finish(partial, { viaIdle = false } = {}) {
-    if (this.finishing || !this.session) return;
-    this.finishing = true;
-    const sess = this.session;
+    const sess = this.state.finish();
+    if (!sess) return;
     const answers = sess.answersForBody();
     this.idle.stop();
     if (Object.keys(answers).length === 0) {
@@ -456,7 +440,6 @@ class App {
     };
     const officer = store.officer();
     if (officer) body.officer = officer;
-    this.session = null;
     try {
       await this.outbox.add(body);
     } catch {
@@ -467,10 +450,10 @@ class App {
       this.goHome({ resetLang: true });
       return;
     }
-    this.screen = 'thanks';
+    this.state.thanks();
     this.render();
     this.thanksTimer = setTimeout(() => {
-      if (this.screen === 'thanks') this.goHome({ afterSubmit: true });
+      if (this.state.screen === 'thanks') this.goHome({ afterSubmit: true });
     }, this.#cfg('thanks_seconds') * 1000);
   }
 
@@ -516,7 +499,7 @@ class App {
   /** #expire: nobody answered the warning. Save what was answered, Vietnamese, home. */
   #expire() {
     this.#closeIdle();
-    if (this.screen !== 'survey' || !this.session) return;
+    if (this.state.screen !== 'survey' || !this.session) return;
     if (this.session.hasAnswers()) this.finish(true, { viaIdle: true });
     else this.goHome({ resetLang: true });
   }
@@ -531,7 +514,7 @@ class App {
     if (this.i18n.lang === 'vi' || !this.config) return;
     const ms = (this.#cfg('idle_seconds') + this.#cfg('idle_warning_seconds')) * 1000;
     this.langTimer = setTimeout(() => {
-      if (this.#atRest() && this.i18n.lang !== 'vi') this.setLang('vi');
+      if (this.state.atRest() && this.i18n.lang !== 'vi') this.setLang('vi');
     }, ms);
   }
 
@@ -546,10 +529,6 @@ class App {
     this.#armLangReset();
   }
 
-  #atRest() {
-    return this.screen === 'survey' && this.session && !this.session.started;
-  }
-
   #cfg(k) {
     const v = this.config && this.config[k];
     return Number.isFinite(v) && v >= 0 ? v : DEFAULTS[k];
@@ -557,13 +536,13 @@ class App {
 
   showStaff() {
     this.idle.stop();
-    this.screen = 'staff';
+    this.state.staff();
     this.render();
   }
 
   render() {
     let view;
-    switch (this.screen) {
+    switch (this.state.screen) {
       case 'pair': view = screens.pairing(this, this.pairState); break;
       case 'thanks': view = screens.thanks(this); break;
       case 'staff': view = this.staff.view(); break;
@@ -618,8 +597,8 @@ class App {
     this.el.main.replaceChildren(view.main);
     this.el.foot.replaceChildren(...(view.footer ? [view.footer] : []));
     this.el.foot.hidden = !view.footer;
-    const step = this.screen === 'survey' ? this.session.step : null;
-    document.body.dataset.screen = step ? step.type : this.screen;
+    const step = this.state.screen === 'survey' && this.session ? this.session.step : null;
+    document.body.dataset.screen = step ? step.type : this.state.screen;
     document.body.dataset.q = step && step.q ? step.q.code : '';
 
     const trigger = document.getElementById('staff-trigger');

@@ -1,4 +1,4 @@
-// The app's version, sent when pairing and in every heartbeat. sw.js carries
-// the same string in its cache name; server/e2e checks that the two agree, so
-// bump both together whenever a file of the app changes.
-export const APP_VERSION = '2026.12.2';
+// The app's version, sent when pairing and in every heartbeat: the hash of
+// the whole app, written in by the server (server/web/kioskapp.go), the same
+// string the service worker names its cache with.
+export const APP_VERSION = '__APP_VERSION__';

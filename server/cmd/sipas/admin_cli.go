@@ -17,23 +17,6 @@ import (
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-// adminUsage lists the administration commands; main's usage text shows it.
-const adminUsage = `  sipas agency import FILE       create or update agencies from a CSV file (all rows or none)
-  sipas agency export            print every agency as CSV: code,legacy_code,name_vi,name_en,kind,parent_code
-  sipas agency add --code C --name-vi N --kind K [--name-en N] [--parent C] [--legacy-code C]
-  sipas agency move CODE --parent CODE   (--parent "" makes it a root)
-  sipas agency close CODE --date YYYY-MM-DD
-  sipas agency merge CODE --into CODE --date YYYY-MM-DD
-  sipas counter add --agency C --code C --name-vi N [--number N] [--name-en N] [--idle 45] [--idle-warning 20]
-  sipas officer add --agency C --code C --name N [--title T] [--counter C]
-  sipas user invite --username U --role admin|province|agency_head [--agency CODE] [--name N]
-                                 print a one-time link (7 days) to set a password
-  sipas user reset USERNAME      clear the password and print a new one-time link
-  sipas user disable USERNAME
-  sipas apikey list | revoke ID
-  sipas device list | revoke ID
-`
-
 // adminCmd is one administration command: its string flags ("name=default")
 // and what it does with them and its positional argument.
 type adminCmd struct {
@@ -42,48 +25,45 @@ type adminCmd struct {
 }
 
 var adminCmds = map[string]adminCmd{
-	"agency import": {nil, agencyImport},
-	"agency export": {nil, func(ctx context.Context, a *adminCLI, _ string) error { return a.db().ExportAgencies(ctx, a.out) }},
-	"agency add":    {[]string{"code", "name-vi", "name-en", "kind", "parent", "legacy-code"}, agencyAdd},
-	"agency move":   {[]string{"parent"}, agencyMove},
-	"agency close":  {[]string{"date"}, agencyClose},
-	"agency merge":  {[]string{"into", "date"}, agencyMerge},
-	"counter add":   {[]string{"agency", "code", "name-vi", "name-en", "number=0", "idle=45", "idle-warning=20"}, counterAdd},
-	"officer add":   {[]string{"agency", "code", "name", "title", "counter"}, officerAdd},
-	"user invite":   {[]string{"username", "role", "agency", "name"}, userInvite},
-	"user reset":    {nil, userReset},
-	"user disable":  {nil, userDisable},
-	"apikey list":   {nil, apikeyList},
-	"apikey revoke": {nil, apikeyRevoke},
-	"device list":   {nil, deviceList},
-	"device revoke": {nil, deviceRevoke},
+	"agency import":   {nil, agencyImport},
+	"agency export":   {nil, func(ctx context.Context, a *adminCLI, _ string) error { return a.db().ExportAgencies(ctx, a.out) }},
+	"agency add":      {[]string{"code", "name-vi", "name-en", "kind", "parent", "legacy-code"}, agencyAdd},
+	"agency move":     {[]string{"parent"}, agencyMove},
+	"agency close":    {[]string{"date"}, agencyClose},
+	"agency merge":    {[]string{"into", "date"}, agencyMerge},
+	"counter add":     {[]string{"agency", "code", "name-vi", "name-en", "number=0", "idle=45", "idle-warning=20"}, counterAdd},
+	"officer add":     {[]string{"agency", "code", "name", "title", "counter"}, officerAdd},
+	"user invite":     {[]string{"username", "role", "agency", "name"}, userInvite},
+	"user reset":      {nil, userReset},
+	"user disable":    {nil, userDisable},
+	"apikey list":     {nil, apikeyList},
+	"apikey revoke":   {nil, apikeyRevoke},
+	"device list":     {nil, deviceList},
+	"device revoke":   {nil, deviceRevoke},
+	"target set":      {[]string{"agency", "year", "index", "response-rate"}, targetSet},
+	"target clear":    {[]string{"agency", "year"}, targetClear},
+	"target list":     {[]string{"year"}, targetList},
+	"dossiers import": {nil, dossiersImport},
 }
 
-// adminCommand runs the administration subcommands; handled is false for a
-// command that is not one of them. Each writes the audit log as "cli".
-func adminCommand(ctx context.Context, cmd string, args []string, stdout io.Writer, getenv func(string) string) (handled bool, err error) {
-	sub := ""
-	if len(args) > 0 {
-		sub, args = args[0], args[1:]
-	}
-	c, ok := adminCmds[cmd+" "+sub]
-	if !ok {
-		if cmd == "agency" || cmd == "user" || cmd == "officer" {
-			return true, fmt.Errorf("unknown command %q; the administration commands are:\n%s", strings.TrimSpace(cmd+" "+sub), adminUsage)
+// admin adapts the administration command of that name (adminCmds): it
+// parses the command's flags, opens the database and writes the audit log
+// as "cli".
+func admin(name string) runFunc {
+	return func(ctx context.Context, args []string, stdout, _ io.Writer, getenv func(string) string) error {
+		c := adminCmds[name]
+		b, err := i18n.New(assets.FS, "vi")
+		if err != nil {
+			return err
 		}
-		return false, nil
+		a := &adminCLI{name: name, getenv: getenv, out: stdout, l: b.Localizer(getenv("SIPAS_LANG")), vals: map[string]*string{}}
+		pos, err := a.open(ctx, args, c.flags)
+		if err != nil {
+			return err
+		}
+		defer a.env.db.Close()
+		return a.explain(c.run(ctx, a, pos))
 	}
-	b, err := i18n.New(assets.FS, "vi")
-	if err != nil {
-		return true, err
-	}
-	a := &adminCLI{name: cmd + " " + sub, getenv: getenv, out: stdout, l: b.Localizer(getenv("SIPAS_LANG")), vals: map[string]*string{}}
-	pos, err := a.open(ctx, args, c.flags)
-	if err != nil {
-		return true, err
-	}
-	defer a.env.db.Close()
-	return true, a.explain(c.run(ctx, a, pos))
 }
 
 // adminCLI is one run of an administration command: flags, database, output.
@@ -179,11 +159,28 @@ func agencyImport(ctx context.Context, a *adminCLI, file string) error {
 		return err
 	}
 	defer f.Close()
-	res, err := a.db().ImportAgencies(ctx, f, sqlite.CLI, a.now)
+	res, err := a.db().ImportAgencies(ctx, f, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "imported %s: %d created, %d updated, %d unchanged\n", file, res.Created, res.Updated, res.Unchanged)
+	return nil
+}
+
+func dossiersImport(ctx context.Context, a *adminCLI, file string) error {
+	if file == "" {
+		return errors.New("usage: sipas dossiers import FILE")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n, err := a.db().ImportDossierCounts(ctx, f, survey.CLI, a.now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.out, "imported %s: %d counter-days stored\n", file, n)
 	return nil
 }
 
@@ -197,7 +194,7 @@ func agencyAdd(ctx context.Context, a *adminCLI, _ string) error {
 		}
 		ag.ParentID = p.ID
 	}
-	if err := a.db().CreateAgencyAudited(ctx, ag, sqlite.CLI, a.now); err != nil {
+	if err := a.db().CreateAgency(ctx, ag, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s created\n", ag.Code)
@@ -217,7 +214,7 @@ func agencyMove(ctx context.Context, a *adminCLI, code string) error {
 		}
 		pid = p.ID
 	}
-	if err := a.db().MoveAgency(ctx, ag.ID, pid, sqlite.CLI, a.now); err != nil {
+	if err := a.db().MoveAgency(ctx, ag.ID, pid, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s moved under %q\n", ag.Code, a.f("parent"))
@@ -229,7 +226,7 @@ func agencyClose(ctx context.Context, a *adminCLI, code string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db().CloseAgency(ctx, ag.ID, a.f("date"), sqlite.CLI, a.now); err != nil {
+	if err := a.db().CloseAgency(ctx, ag.ID, a.f("date"), survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s closed on %s\n", ag.Code, a.f("date"))
@@ -245,7 +242,7 @@ func agencyMerge(ctx context.Context, a *adminCLI, code string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db().MergeAgency(ctx, ag.ID, succ.ID, a.f("date"), sqlite.CLI, a.now); err != nil {
+	if err := a.db().MergeAgency(ctx, ag.ID, succ.ID, a.f("date"), survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "agency %s merged into %s on %s\n", ag.Code, succ.Code, a.f("date"))
@@ -267,7 +264,7 @@ func counterAdd(ctx context.Context, a *adminCLI, _ string) error {
 	if c.IdleWarning, err = a.n("idle-warning"); err != nil {
 		return err
 	}
-	if err := a.db().CreateCounterAudited(ctx, c, sqlite.CLI, a.now); err != nil {
+	if err := a.db().CreateCounter(ctx, c, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "counter %s created at %s; poster: %s/posters/counter/%s\n", c.Code, ag.Code, a.env.baseURL, c.Code)
@@ -287,7 +284,7 @@ func officerAdd(ctx context.Context, a *adminCLI, _ string) error {
 		}
 		o.CounterID = c.ID
 	}
-	if err := a.db().CreateOfficerAudited(ctx, o, sqlite.CLI, a.now); err != nil {
+	if err := a.db().CreateOfficer(ctx, o, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "officer %s created at %s\n", o.Code, ag.Code)
@@ -295,7 +292,7 @@ func officerAdd(ctx context.Context, a *adminCLI, _ string) error {
 }
 
 func userInvite(ctx context.Context, a *adminCLI, _ string) error {
-	u := &sqlite.UserInfo{Username: a.f("username"), DisplayName: a.f("name"), Role: survey.Role(a.f("role"))}
+	u := &survey.UserInfo{Username: a.f("username"), DisplayName: a.f("name"), Role: survey.Role(a.f("role"))}
 	if a.f("agency") != "" {
 		ag, err := a.agency(ctx, a.f("agency"))
 		if err != nil {
@@ -303,7 +300,7 @@ func userInvite(ctx context.Context, a *adminCLI, _ string) error {
 		}
 		u.AgencyID = ag.ID
 	}
-	token, err := a.db().InviteUser(ctx, u, sqlite.CLI, a.now)
+	token, err := a.db().InviteUser(ctx, u, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
@@ -316,7 +313,7 @@ func userReset(ctx context.Context, a *adminCLI, name string) error {
 	if err != nil {
 		return err
 	}
-	token, err := a.db().ResetUser(ctx, u.ID, sqlite.CLI, a.now)
+	token, err := a.db().ResetUser(ctx, u.ID, survey.CLI, a.now)
 	if err != nil {
 		return err
 	}
@@ -329,7 +326,7 @@ func userDisable(ctx context.Context, a *adminCLI, name string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.db().SetUserDisabled(ctx, u.ID, true, sqlite.CLI, a.now); err != nil {
+	if err := a.db().SetUserDisabled(ctx, u.ID, true, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "user %s disabled\n", u.Username)
@@ -341,7 +338,7 @@ func apikeyRevoke(ctx context.Context, a *adminCLI, pos string) error {
 	if err != nil {
 		return errors.New("usage: sipas apikey revoke ID")
 	}
-	if err := a.db().RevokeAPIKey(ctx, id, sqlite.CLI, a.now); err != nil {
+	if err := a.db().RevokeAPIKey(ctx, id, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "API key %d revoked\n", id)
@@ -353,7 +350,7 @@ func deviceRevoke(ctx context.Context, a *adminCLI, pos string) error {
 	if err != nil {
 		return errors.New("usage: sipas device revoke ID")
 	}
-	if err := a.db().RevokeDeviceAudited(ctx, id, sqlite.CLI, a.now); err != nil {
+	if err := a.db().RevokeDevice(ctx, id, survey.CLI, a.now); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.out, "device %d revoked\n", id)

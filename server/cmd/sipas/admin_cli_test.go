@@ -74,7 +74,16 @@ func TestAdminCommands(t *testing.T) {
 		{[]string{"device", "list"}, "1\tNV-01\tH17.1\tonline", false, ""},
 		{[]string{"device", "revoke", "1"}, "device 1 revoked", false, ""},
 		{[]string{"device", "list"}, "revoked", false, ""},
-		{[]string{"agency", "frobnicate"}, "administration commands", true, ""},
+		{[]string{"target", "set", "--agency", "H17", "--year", "2026", "--index", "85"}, "target of H17 for 2026 set: index 85%", false, ""},
+		{[]string{"target", "set", "--agency", "H17", "--year", "2026", "--index", "85"}, "unchanged", false, "the same again logs nothing"},
+		{[]string{"target", "set", "--agency", "H17.1", "--year", "2026", "--index", "87,5", "--response-rate", "30"}, "index 87.5%", false, "a decimal comma"},
+		{[]string{"target", "set", "--agency", "H17", "--year", "2026", "--index", "850"}, "index: The satisfaction index target must be a number from 0 to 100", true, ""},
+		{[]string{"target", "set", "--agency", "H17", "--year", "20266", "--index", "85"}, "year: The year 20266 is not valid", true, ""},
+		{[]string{"target", "set", "--agency", "H99", "--year", "2026", "--index", "85"}, "not found", true, ""},
+		{[]string{"target", "list", "--year", "2026"}, "H17,2026,85,,H17\nH17.1,2026,87.5,30,H17.1\nH17.2,2026,87.5,30,H17.1\n", false, "H17.2, moved under H17.1 above, inherits from the nearest"},
+		{[]string{"target", "clear", "--agency", "H17.1", "--year", "2026"}, "inherits its parent's", false, ""},
+		{[]string{"target", "frobnicate"}, "the target commands are", true, ""},
+		{[]string{"agency", "frobnicate"}, "the agency commands are", true, ""},
 	}
 	for _, st := range steps {
 		out, err := sipas(st.args...)
@@ -100,7 +109,8 @@ func TestAdminCommands(t *testing.T) {
 		actions[e.Action]++
 	}
 	want := map[string]int{"agency.import": 2, "agency.create": 1, "agency.move": 1, "agency.close": 1, "counter.create": 1,
-		"officer.create": 1, "user.invite": 1, "user.reset": 1, "apikey.revoke": 1, "device.revoke": 1}
+		"officer.create": 1, "user.invite": 1, "user.reset": 1, "apikey.revoke": 1, "device.revoke": 1,
+		"target.set": 2, "target.clear": 1}
 	for a, n := range want {
 		if actions[a] != n {
 			t.Errorf("audit %s: %d, want %d (all: %v)", a, actions[a], n, actions)

@@ -178,7 +178,7 @@ func addMetricsKey(b *testing.B, dataDir string) string {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	_, key, err := db.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, time.Now())
+	_, key, err := db.CreateAPIKey(context.Background(), "prometheus", []string{"metrics"}, 0, survey.CLI, time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}

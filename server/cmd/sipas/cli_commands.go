@@ -105,11 +105,8 @@ func deviceCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	}
 	now := time.Now()
 	if args[0] == "pair" {
-		code, pin, err := env.db.CreatePairingCode(ctx, c.ID, now, 10*time.Minute)
+		code, pin, err := env.db.CreatePairingCode(ctx, c.ID, survey.CLI, now)
 		if err != nil {
-			return err
-		}
-		if err := env.db.Audit(ctx, sqlite.CLI, now, "device.pairing_code", "counter:"+c.Code, nil, map[string]any{"expires_in": "10m"}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "Open %s/kiosk/ on the tablet and type the pairing code (valid 10 minutes).\nstaff PIN: %s\npairing code: %s\n", env.baseURL, pin, code)
@@ -119,7 +116,7 @@ func deviceCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	if err != nil {
 		return err
 	}
-	if err := env.db.Audit(ctx, sqlite.CLI, now, "device.add", fmt.Sprintf("device:%d", d.ID), nil, map[string]any{"counter": c.Code}); err != nil {
+	if err := env.db.Audit(ctx, survey.CLI, now, "device.add", fmt.Sprintf("device:%d", d.ID), nil, map[string]any{"counter": c.Code}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "device %d on counter %s, staff PIN %s\ntoken: %s\n", d.ID, c.Code, pin, token)
@@ -185,7 +182,7 @@ func apikeyCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	var scopes []string
 	for _, s := range strings.Split(*scope, ",") {
 		s = strings.TrimSpace(s)
-		if !slices.Contains(sqlite.APIKeyScopes, s) {
+		if !slices.Contains(survey.APIKeyScopes, s) {
 			return fmt.Errorf("unknown scope %q (use tokens, scores or metrics)", s)
 		}
 		scopes = append(scopes, s)
@@ -201,12 +198,8 @@ func apikeyCmd(ctx context.Context, args []string, stdout io.Writer, getenv func
 	if *name == "" {
 		*name = strings.Join(scopes, "+")
 	}
-	k, key, err := env.db.CreateAPIKey(ctx, *name, scopes, agencyID, time.Now())
+	k, key, err := env.db.CreateAPIKey(ctx, *name, scopes, agencyID, survey.CLI, time.Now())
 	if err != nil {
-		return err
-	}
-	if err := env.db.Audit(ctx, sqlite.CLI, time.Now(), "apikey.create", fmt.Sprintf("apikey:%d", k.ID), nil,
-		map[string]any{"name": k.Name, "scopes": k.Scopes, "agency": *agency, "prefix": k.Prefix}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "API key %d (%s), scopes %s; shown only now:\nkey: %s\n", k.ID, k.Name, strings.Join(k.Scopes, ","), key)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/certs"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/replica"
@@ -37,7 +38,14 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS.md).
 	ProvinceOfficers bool
-	Replica          replica.Config // continuous replication (SIPAS_REPLICA and friends)
+	// LowResponseRate: under this response rate (a fraction) a score
+	// carries a warning about how far it can be trusted.
+	LowResponseRate float64
+	// Public turns the public results page (/ket-qua) on at start, for
+	// scripted installs; an administrator can turn it off again.
+	Public  bool
+	Alerts  alert.Settings // rules' thresholds and the mail relay (SIPAS_ALERT_*, SIPAS_SMTP_*)
+	Replica replica.Config // continuous replication (SIPAS_REPLICA and friends)
 }
 
 // TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
@@ -81,11 +89,23 @@ var serveVars = []configVar{
 	{"acme-ca", "SIPAS_ACME_CA", "", "acme mode: the CA's directory URL (default Let's Encrypt)"},
 	{"acme-email", "SIPAS_ACME_EMAIL", "", "acme mode: contact address for the ACME account"},
 	{"http-addr", "SIPAS_HTTP_ADDR", "", "with TLS: plain-HTTP address (e.g. :80) that redirects to HTTPS and serves the CA to tablets"},
+	{"low-response-rate", "SIPAS_LOW_RESPONSE_RATE", "0.1", "response rate (responses ÷ dossiers received, a fraction) under which a score carries a warning"},
+	{"public", "SIPAS_PUBLIC", "0", "1 = turn the public results page /ket-qua on at start (off by default; admins can switch it)"},
 	{"replica", "SIPAS_REPLICA", "", "stream the database to file:///folder, sftp://user@host/folder or s3://bucket/folder (S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, LITESTREAM_S3_ENDPOINT or ?endpoint=)"},
 	{"replica-max-lag", "SIPAS_REPLICA_MAX_LAG", "10s", "log a warning when the replica is further behind than this"},
 	{"replica-sftp-key", "SIPAS_REPLICA_SFTP_KEY", "", "sftp replica: private key file"},
 	{"replica-sftp-host-key", "SIPAS_REPLICA_SFTP_HOST_KEY", "", "sftp replica: the server's public key, as in known_hosts without the host name (otherwise not checked)"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
+	{"alert-every", "SIPAS_ALERT_EVERY", "1m", "how often the alert rules run and due alerts are sent (webhook retries follow this step)"},
+	{"alert-silent", "SIPAS_ALERT_SILENT", "4h", "a tablet unheard for more than this much working time raises an alert"},
+	{"alert-hours", "SIPAS_ALERT_HOURS", "mon-fri 07:30-17:00", "working days and hours (ICT) for the silent-tablet alert"},
+	{"alert-low-rating", "SIPAS_ALERT_LOW_RATING", "2", "a rating at or under this (1-4, on the 1-5 scales) with a comment raises an alert"},
+	{"alert-min-rate", "SIPAS_ALERT_MIN_RATE", "30", "response rate in percent under which an agency raises an alert (needs dossier counts)"},
+	{"alert-digest-hour", "SIPAS_ALERT_DIGEST_HOUR", "7", "hour of the day (ICT, 0-23) the daily alert e-mail is sent"},
+	{"smtp-addr", "SIPAS_SMTP_ADDR", "", "mail relay host:port for alert e-mail (STARTTLS when offered); empty = no e-mail"},
+	{"smtp-from", "SIPAS_SMTP_FROM", "", "sender address of alert e-mail"},
+	{"smtp-user", "SIPAS_SMTP_USER", "", "mail relay user name, if it wants one"},
+	{"smtp-password", "SIPAS_SMTP_PASSWORD", "", "mail relay password (prefer the variable: a flag shows in the process list)"},
 }
 
 // parseServeConfig reads flags over environment over defaults and validates
@@ -151,6 +171,12 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	if c.ProvinceOfficers, err = parseBool(*vals["province-officers"]); err != nil {
 		return nil, fmt.Errorf("SIPAS_PROVINCE_OFFICERS / -province-officers %q is not 0 or 1", *vals["province-officers"])
 	}
+	if c.Public, err = parseBool(*vals["public"]); err != nil {
+		return nil, fmt.Errorf("SIPAS_PUBLIC / -public %q is not 0 or 1", *vals["public"])
+	}
+	if c.LowResponseRate, err = strconv.ParseFloat(*vals["low-response-rate"], 64); err != nil || !(c.LowResponseRate > 0 && c.LowResponseRate <= 1) {
+		return nil, fmt.Errorf("SIPAS_LOW_RESPONSE_RATE / -low-response-rate %q is not a fraction above 0 and at most 1, such as 0.1", *vals["low-response-rate"])
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -166,6 +192,9 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		return nil, err
 	}
 	if err := parseReplica(&c.Replica, vals); err != nil {
+		return nil, err
+	}
+	if err := parseAlerts(c, vals); err != nil {
 		return nil, err
 	}
 	if c.SurveyDir != "" {
@@ -286,4 +315,45 @@ func parseRate(s string) (int, time.Duration, error) {
 		return 0, 0, errors.New("bad duration")
 	}
 	return count, dur, nil
+}
+
+// parseAlerts reads the alert thresholds and the mail relay.
+func parseAlerts(c *Config, vals map[string]*string) error {
+	a := alert.DefaultSettings()
+	a.BaseURL = c.BaseURL
+	var err error
+	if a.Every, err = time.ParseDuration(*vals["alert-every"]); err != nil || a.Every < time.Second {
+		return fmt.Errorf("SIPAS_ALERT_EVERY / -alert-every %q is not a duration of at least 1s, such as 1m", *vals["alert-every"])
+	}
+	if a.SilentAfter, err = time.ParseDuration(*vals["alert-silent"]); err != nil || a.SilentAfter <= 0 {
+		return fmt.Errorf("SIPAS_ALERT_SILENT / -alert-silent %q is not a positive duration such as 4h", *vals["alert-silent"])
+	}
+	if a.Hours, err = alert.ParseWorkingHours(*vals["alert-hours"]); err != nil {
+		return fmt.Errorf("SIPAS_ALERT_HOURS / -alert-hours: %v", err)
+	}
+	if a.LowRating, err = strconv.Atoi(*vals["alert-low-rating"]); err != nil || a.LowRating < 1 || a.LowRating > 4 {
+		return fmt.Errorf("SIPAS_ALERT_LOW_RATING / -alert-low-rating %q is not a rating from 1 to 4", *vals["alert-low-rating"])
+	}
+	pct, err := strconv.ParseFloat(*vals["alert-min-rate"], 64)
+	if err != nil || pct < 0 || pct > 100 {
+		return fmt.Errorf("SIPAS_ALERT_MIN_RATE / -alert-min-rate %q is not a percentage from 0 to 100", *vals["alert-min-rate"])
+	}
+	a.MinRate = pct / 100
+	if a.DigestHour, err = strconv.Atoi(*vals["alert-digest-hour"]); err != nil || a.DigestHour < 0 || a.DigestHour > 23 {
+		return fmt.Errorf("SIPAS_ALERT_DIGEST_HOUR / -alert-digest-hour %q is not an hour from 0 to 23", *vals["alert-digest-hour"])
+	}
+	a.SMTP = alert.SMTP{Addr: *vals["smtp-addr"], From: *vals["smtp-from"], User: *vals["smtp-user"], Password: *vals["smtp-password"]}
+	if a.SMTP.Addr != "" {
+		if _, port, err := net.SplitHostPort(a.SMTP.Addr); err != nil || port == "" {
+			return fmt.Errorf("SIPAS_SMTP_ADDR / -smtp-addr %q is not host:port (for example mail.cantho.gov.vn:587)", a.SMTP.Addr)
+		}
+		if a.SMTP.From == "" {
+			return errors.New("SIPAS_SMTP_ADDR needs SIPAS_SMTP_FROM, the sender address of alert e-mail")
+		}
+	}
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("SIPAS_SMTP_*: %v", err)
+	}
+	c.Alerts = a
+	return nil
 }

@@ -24,7 +24,8 @@ func appConfig(cfg *Config) app.Config {
 		Rules: cfg.Rules, PosterEvery: cfg.PosterEvery, PosterBurst: cfg.PosterBurst, RollupInterval: cfg.RollupInterval,
 		TLS: certs.Config{Mode: t.Mode, Hosts: t.Hosts, CertFile: t.CertFile, KeyFile: t.KeyFile,
 			ACMEDirectory: t.ACMECA, ACMEEmail: t.ACMEEmail, ACMECacheDir: filepath.Join(cfg.DataDir, "acme")},
-		PlainURL: plainURL(cfg), Version: buildVersion(), ProvinceOfficers: cfg.ProvinceOfficers,
+		PlainURL: plainURL(cfg), Version: buildVersion(), ProvinceOfficers: cfg.ProvinceOfficers, Alerts: cfg.Alerts,
+		LowResponseRate: cfg.LowResponseRate, Public: cfg.Public,
 		Replica: cfg.Replica,
 	}
 }
