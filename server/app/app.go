@@ -28,6 +28,7 @@ import (
 	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -53,6 +54,9 @@ type Config struct {
 	// ProvinceOfficers lets province viewers see per-officer figures, which
 	// are otherwise for the agency's head only (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// Replica streams the database to a second place (SIPAS_REPLICA);
+	// the zero value replicates nothing.
+	Replica replica.Config
 	// LowResponseRate: a score whose response rate is under this fraction
 	// carries a warning (SIPAS_LOW_RESPONSE_RATE); 0 = web's default.
 	LowResponseRate float64
@@ -84,6 +88,7 @@ type App struct {
 	Rollup  *sqlite.Rollup
 	Alerts  *alert.Service
 	Certs   *certs.Manager
+	Replica *replica.Replicator // nil without SIPAS_REPLICA
 	Web     *web.Server
 	Logger  *slog.Logger
 	Clock   survey.Clock
@@ -142,13 +147,25 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(ctx, cfg.DBPath())
+	var dbOpts []sqlite.Option
+	if cfg.Replica.Enabled() {
+		dbOpts = append(dbOpts, sqlite.ExternalCheckpoints())
+	}
+	db, err := sqlite.Open(ctx, cfg.DBPath(), dbOpts...)
 	if err != nil {
 		return nil, err
 	}
 	a := &App{Config: cfg, DB: db, Surveys: cat, Logger: opt.Logger, Clock: opt.Clock, stop: func() {}}
+	// Replication starts before anything is written (demo seed, surveys),
+	// so that the replica's first snapshot is followed by every change.
+	if cfg.Replica.Enabled() {
+		if a.Replica, err = replica.Start(ctx, cfg.DBPath(), cfg.Replica, opt.Logger); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := a.build(ctx, bundle, opt); err != nil {
-		db.Close()
+		a.closeStorage()
 		return nil, err
 	}
 	return a, nil
@@ -188,6 +205,14 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		return err
 	}
 	m := metrics.New()
+	var replicaStatus func() replica.Status
+	if a.Replica != nil {
+		replicaStatus = a.Replica.Status
+		m.Replication(func() (float64, uint64, uint64) {
+			st := a.Replica.Status()
+			return st.Lag.Seconds(), st.Local, st.Replicated
+		})
+	}
 	a.Rollup = db.NewRollup(cat)
 	a.Collect = collect.New(collect.Config{
 		DB: db, Surveys: cat, Codes: codes, Clock: opt.Clock, Rules: cfg.Rules, Metrics: m,
@@ -208,6 +233,7 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		BaseURL:     cfg.BaseURL, Version: cfg.Version,
 		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
 		ProvinceOfficers: cfg.ProvinceOfficers, LowResponseRate: cfg.LowResponseRate,
+		Replica: replicaStatus,
 	})
 	if err != nil {
 		a.Collect.Close()
@@ -239,6 +265,10 @@ func (a *App) Start(ctx context.Context) {
 		stop()
 	}()
 	a.stop = stop
+	if a.Replica != nil {
+		a.loops.Add(1)
+		go func() { defer a.loops.Done(); a.Replica.Watch(lctx) }()
+	}
 	a.loops.Add(3)
 	go func() {
 		defer a.loops.Done()
@@ -280,9 +310,21 @@ func (a *App) Close() error {
 		a.stop()
 		a.loops.Wait()
 		a.Collect.Close()
-		err = a.DB.Close()
+		err = a.closeStorage()
 	})
 	return err
+}
+
+// closeStorage uploads the last transactions to the replica, then closes
+// the database: in that order, so that the replicator still reads the WAL.
+func (a *App) closeStorage() error {
+	var errs []error
+	if a.Replica != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		errs = append(errs, a.Replica.Close(ctx))
+	}
+	return errors.Join(append(errs, a.DB.Close())...)
 }
 
 // seedDemo fills an empty database with the demo province and prints the

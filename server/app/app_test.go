@@ -2,11 +2,13 @@ package app_test
 
 import (
 	"context"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/demo"
+	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -123,5 +125,54 @@ func TestNewRecordsTheBaseURL(t *testing.T) {
 	defer a.Close()
 	if v, err := a.DB.Setting(ctx, sqlite.SettingBaseURL); err != nil || string(v) != "https://khaosat.cantho.example" {
 		t.Errorf("recorded base URL %q, %v", v, err)
+	}
+}
+
+// With a replica, New starts Litestream before the first write, /metrics
+// carries the replica gauges, and Close uploads the last transactions
+// before it closes the database: a restore then has everything.
+func TestNewReplicates(t *testing.T) {
+	ctx := context.Background()
+	target := "file://" + t.TempDir()
+	a, err := app.New(ctx, app.Config{DataDir: t.TempDir(), BaseURL: "http://127.0.0.1",
+		Replica: replica.Config{URL: target, MaxLag: 10 * time.Second}}, app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Start(ctx)
+	if _, err := a.DB.Writer().ExecContext(ctx, `CREATE TABLE drill (n INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		a.DB.Writer().ExecContext(ctx, `INSERT INTO drill VALUES (?)`, i)
+	}
+	families, err := a.Web.Metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, f := range families {
+		found[f.GetName()] = true
+	}
+	for _, name := range []string{"sipas_replica_lag_seconds", "sipas_replica_local_txid", "sipas_replica_replicated_txid"} {
+		if !found[name] {
+			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "sipas.db")
+	if err := replica.Restore(ctx, replica.RestoreOptions{Config: replica.Config{URL: target}, Path: path}); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM drill`).Scan(&n); err != nil || n != 20 {
+		t.Errorf("restored %d rows (%v), want the 20 written before Close", n, err)
 	}
 }

@@ -50,3 +50,20 @@ func New() *Metrics {
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
+
+// Replication exposes the replica's state, read from state at each scrape:
+// how long the replica has been behind (0 when in step), and the last
+// transaction taken from the WAL and the last one on the replica.
+func (m *Metrics) Replication(state func() (lagSeconds float64, localTXID, replicatedTXID uint64)) {
+	m.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sipas_replica_lag_seconds", Help: "How long the replica has been missing committed transactions; 0 when in step.",
+		}, func() float64 { l, _, _ := state(); return l }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sipas_replica_local_txid", Help: "Last transaction the replicator has taken from the WAL.",
+		}, func() float64 { _, t, _ := state(); return float64(t) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sipas_replica_replicated_txid", Help: "Last transaction stored on the replica (the replicated position).",
+		}, func() float64 { _, _, t := state(); return float64(t) }),
+	)
+}

@@ -35,6 +35,10 @@ type DB struct {
 	// for other reasons lower it; the kiosk follows whatever its config says.
 	StaffPINIterations int
 
+	// externalCheckpoints: a replicator (Litestream) checkpoints instead of
+	// startCheckpointer; see ExternalCheckpoints.
+	externalCheckpoints bool
+
 	agencyMu    sync.Mutex
 	agencyCache *survey.Tree // see AgencyTree
 }
@@ -64,9 +68,18 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// Option changes how Open sets the database up.
+type Option func(*DB)
+
+// ExternalCheckpoints leaves checkpoints to a replicator. Litestream must see
+// every WAL frame before it is checkpointed, so it holds a read transaction
+// and checkpoints itself after each copy (ADR 0018); our own checkpointer
+// stays off, and commits still never checkpoint (wal_autocheckpoint = 0).
+func ExternalCheckpoints() Option { return func(db *DB) { db.externalCheckpoints = true } }
+
 // Open opens (creating if needed) the database file at path and applies
 // pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -82,6 +95,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := &DB{Path: path, write: w}
+	for _, o := range opts {
+		o(db)
+	}
 	if err := db.Migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -110,6 +126,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func (db *DB) startCheckpointer(ctx context.Context) error {
 	if _, err := db.write.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
 		return err
+	}
+	if db.externalCheckpoints {
+		return nil
 	}
 	c, err := sql.Open("sqlite", dsn(db.Path, false))
 	if err != nil {

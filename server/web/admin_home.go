@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/sqlite"
 )
 
@@ -13,7 +14,8 @@ type adminHomePage struct {
 	Counts       sqlite.AdminCounts
 	Offline      []*sqlite.DeviceInfo
 	OfflineHours int
-	Public       bool // the public results page is on
+	Public       bool            // the public results page is on
+	Replica      *replica.Status // nil: no replica configured
 }
 
 // adminHome is GET /admin: totals, offline tablets, pending flagged
@@ -38,6 +40,10 @@ func (s *Server) adminHome(c echo.Context) error {
 		return err
 	}
 	p := adminHomePage{adminBase: s.base(c, "admin.home.title"), Counts: counts, OfflineHours: int(sqlite.DeviceOfflineAfter.Hours()), Public: public}
+	if s.Replica != nil {
+		st := s.Replica()
+		p.Replica = &st
+	}
 	for _, d := range devices {
 		if d.Offline(now, sqlite.DeviceOfflineAfter) {
 			p.Offline = append(p.Offline, d)

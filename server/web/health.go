@@ -15,6 +15,8 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz answers 200 only when the database is writable and the
 // questionnaires are loaded: what a load balancer or an operator wants to know.
+// A lagging replica is shown but keeps the server ready: the primary still
+// stores every answer, and taking it out of service would lose more.
 func (s *Server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
@@ -29,7 +31,23 @@ func (s *Server) readyz(c echo.Context) error {
 		checks["surveys"] = "none loaded"
 		status = http.StatusServiceUnavailable
 	}
-	return c.JSON(status, map[string]any{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks})
+	body := map[string]any{"status": map[bool]string{true: "ready", false: "not ready"}[status == http.StatusOK], "checks": checks}
+	if s.Replica != nil {
+		st := s.Replica()
+		checks["replica"] = "ok"
+		if !st.InStep() {
+			checks["replica"] = "behind"
+		}
+		r := map[string]any{
+			"target": st.Target, "lag_seconds": st.Lag.Seconds(),
+			"local_txid": st.Local, "replicated_txid": st.Replicated,
+		}
+		if !st.LastSync.IsZero() {
+			r["last_sync"] = st.LastSync.UTC().Format(time.RFC3339)
+		}
+		body["replica"] = r
+	}
+	return c.JSON(status, body)
 }
 
 // metricsFor serves Prometheus's page to a bearer API key of scope metrics

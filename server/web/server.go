@@ -17,6 +17,7 @@ import (
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/metrics"
+	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -53,6 +54,9 @@ type Deps struct {
 	// ProvinceOfficers: province viewers see per-officer figures too; by
 	// default only the agency's head does (SIPAS_PROVINCE_OFFICERS).
 	ProvinceOfficers bool
+	// Replica reads the replica's state for /readyz and the admin home
+	// page; nil when no replica is configured (SIPAS_REPLICA).
+	Replica func() replica.Status
 	// LowResponseRate is the response rate (a fraction) under which a
 	// score carries a warning about how far it can be trusted
 	// (SIPAS_LOW_RESPONSE_RATE); 0 means the default, 0.1.

@@ -24,6 +24,7 @@ var commands = []command{
 	{"serve", "[flags]", "run the server (sipas serve -h lists flags and SIPAS_* variables)", serveCmd},
 	{"migrate", "[-data-dir DIR]", "apply pending database migrations and show their status", plain(migrate)},
 	{"backup", "[-data-dir DIR] FILE", "write a consistent copy of the database to FILE (safe while serving)", plain(backup)},
+	{"restore", "--from URL --data-dir DIR [--timestamp RFC3339] [--recount=false]", "rebuild the database from a replica (SIPAS_REPLICA) into an empty folder, then check it", plain(restoreCmd)},
 	{"counter list", "", "one counter a line: counter code, agency code, name", sub(counterCmd, "list")},
 	{"counter add", "--agency C --code C --name-vi N [--number N] [--name-en N] [--idle 45] [--idle-warning 20]", "", admin("counter add")},
 	{"device pair", "--counter CODE", "print a 10-minute pairing code to type on a tablet at the counter", sub(deviceCmd, "pair")},

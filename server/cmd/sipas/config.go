@@ -16,6 +16,7 @@ import (
 	"github.com/sipas-vn/sipas/server/alert"
 	"github.com/sipas-vn/sipas/server/certs"
 	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/replica"
 )
 
 // Config is what `sipas serve` needs; every field has a flag and a SIPAS_*
@@ -42,8 +43,9 @@ type Config struct {
 	LowResponseRate float64
 	// Public turns the public results page (/ket-qua) on at start, for
 	// scripted installs; an administrator can turn it off again.
-	Public bool
-	Alerts alert.Settings // rules' thresholds and the mail relay (SIPAS_ALERT_*, SIPAS_SMTP_*)
+	Public  bool
+	Alerts  alert.Settings // rules' thresholds and the mail relay (SIPAS_ALERT_*, SIPAS_SMTP_*)
+	Replica replica.Config // continuous replication (SIPAS_REPLICA and friends)
 }
 
 // TLSConfig is how `sipas serve` speaks HTTPS (docs/operations.md, HTTPS).
@@ -89,6 +91,10 @@ var serveVars = []configVar{
 	{"http-addr", "SIPAS_HTTP_ADDR", "", "with TLS: plain-HTTP address (e.g. :80) that redirects to HTTPS and serves the CA to tablets"},
 	{"low-response-rate", "SIPAS_LOW_RESPONSE_RATE", "0.1", "response rate (responses ÷ dossiers received, a fraction) under which a score carries a warning"},
 	{"public", "SIPAS_PUBLIC", "0", "1 = turn the public results page /ket-qua on at start (off by default; admins can switch it)"},
+	{"replica", "SIPAS_REPLICA", "", "stream the database to file:///folder, sftp://user@host/folder or s3://bucket/folder (S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, LITESTREAM_S3_ENDPOINT or ?endpoint=)"},
+	{"replica-max-lag", "SIPAS_REPLICA_MAX_LAG", "10s", "log a warning when the replica is further behind than this"},
+	{"replica-sftp-key", "SIPAS_REPLICA_SFTP_KEY", "", "sftp replica: private key file"},
+	{"replica-sftp-host-key", "SIPAS_REPLICA_SFTP_HOST_KEY", "", "sftp replica: the server's public key, as in known_hosts without the host name (otherwise not checked)"},
 	{"flag-exclude", "SIPAS_FLAG_EXCLUDE", "repeat,burst,odd_hours,officer_device", "flags that keep a response out of scores until reviewed"},
 	{"alert-every", "SIPAS_ALERT_EVERY", "1m", "how often the alert rules run and due alerts are sent (webhook retries follow this step)"},
 	{"alert-silent", "SIPAS_ALERT_SILENT", "4h", "a tablet unheard for more than this much working time raises an alert"},
@@ -185,6 +191,9 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 	if err := parseRules(c, vals); err != nil {
 		return nil, err
 	}
+	if err := parseReplica(&c.Replica, vals); err != nil {
+		return nil, err
+	}
 	if err := parseAlerts(c, vals); err != nil {
 		return nil, err
 	}
@@ -194,6 +203,20 @@ func parseServeConfig(args []string, getenv func(string) string) (*Config, error
 		}
 	}
 	return c, nil
+}
+
+// parseReplica reads the replication settings; the URL is checked for form
+// here, the connection when the server starts.
+func parseReplica(r *replica.Config, vals map[string]*string) error {
+	r.URL, r.SFTPKeyFile, r.SFTPHostKey = *vals["replica"], *vals["replica-sftp-key"], *vals["replica-sftp-host-key"]
+	var err error
+	if r.MaxLag, err = time.ParseDuration(*vals["replica-max-lag"]); err != nil || r.MaxLag <= 0 {
+		return fmt.Errorf("SIPAS_REPLICA_MAX_LAG / -replica-max-lag %q is not a positive duration such as 10s", *vals["replica-max-lag"])
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("SIPAS_REPLICA / -replica: %v", err)
+	}
+	return nil
 }
 
 // parseTLS checks the HTTPS settings against each other and the base URL.

@@ -73,6 +73,13 @@ func TestConfigBadValuesSayWhich(t *testing.T) {
 		{map[string]string{"SIPAS_LOG_LEVEL": "loud"}, "SIPAS_LOG_LEVEL"},
 		{map[string]string{"SIPAS_SHUTDOWN_TIMEOUT": "-1s"}, "SIPAS_SHUTDOWN_TIMEOUT"},
 		{map[string]string{"SIPAS_SURVEY_DIR": "/no/such/folder"}, "SIPAS_SURVEY_DIR"},
+		{map[string]string{"SIPAS_REPLICA": "/mnt/disk2"}, "SIPAS_REPLICA"},
+		{map[string]string{"SIPAS_REPLICA": "file://relative/dir"}, "SIPAS_REPLICA"},
+		{map[string]string{"SIPAS_REPLICA": "sftp://host/folder"}, "SIPAS_REPLICA"},
+		{map[string]string{"SIPAS_REPLICA": "s3://bucket"}, "SIPAS_REPLICA"},
+		{map[string]string{"SIPAS_REPLICA": "gs://bucket/x"}, "SIPAS_REPLICA"},
+		{map[string]string{"SIPAS_REPLICA": "file:///mnt/disk2", "SIPAS_REPLICA_MAX_LAG": "soon"}, "SIPAS_REPLICA_MAX_LAG"},
+		{map[string]string{"SIPAS_REPLICA": "sftp://u@h/x", "SIPAS_REPLICA_SFTP_KEY": "/no/such/key"}, "SIPAS_REPLICA"},
 		{map[string]string{"SIPAS_LOW_RESPONSE_RATE": "10%"}, "SIPAS_LOW_RESPONSE_RATE"},
 		{map[string]string{"SIPAS_PUBLIC": "maybe"}, "SIPAS_PUBLIC"},
 		{map[string]string{"SIPAS_LOW_RESPONSE_RATE": "0"}, "SIPAS_LOW_RESPONSE_RATE"},
@@ -96,5 +103,21 @@ func TestConfigBadValuesSayWhich(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "\n") {
 			t.Errorf("%v: error should be one sentence, got %q", tc.env, err)
 		}
+	}
+}
+
+func TestConfigReplica(t *testing.T) {
+	c, err := parseServeConfig([]string{"-replica", "sftp://backup:secret@10.0.0.2:2222/srv/sipas"}, env(map[string]string{"SIPAS_REPLICA_MAX_LAG": "30s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Replica.Enabled() || c.Replica.MaxLag.Seconds() != 30 {
+		t.Errorf("replica settings: %+v", c.Replica)
+	}
+	if c, _ := parseServeConfig(nil, env(nil)); c.Replica.Enabled() || c.Replica.MaxLag.Seconds() != 10 {
+		t.Errorf("default: no replica, 10s max lag; got %+v", c.Replica)
+	}
+	if _, err := parseServeConfig(nil, env(map[string]string{"SIPAS_REPLICA": "sftp://backup:secret@h/x", "SIPAS_REPLICA_SFTP_KEY": "/nope"})); err != nil && strings.Contains(err.Error(), "secret") {
+		t.Errorf("the password leaks into the error: %v", err)
 	}
 }

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -33,51 +28,16 @@ func TestAcknowledgedResponsesSurviveSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	def := cat.Default()
-	var items []string
-	for _, q := range def.Items() {
-		items = append(items, q.Code)
-	}
-
 	var (
 		mu    sync.Mutex
 		acked []string
-		wg    sync.WaitGroup
 		stop  = make(chan struct{})
 	)
-	client := &http.Client{Timeout: 5 * time.Second}
-	for c := range 16 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seq := 1; ; seq++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				id := uuid.Must(uuid.NewV7()).String()
-				answers := map[string]int{}
-				for i, it := range items {
-					answers[it] = 1 + (i+seq+c)%5
-				}
-				b, _ := json.Marshal(map[string]any{"id": id, "survey": def.ID, "version": def.Version, "channel": "kiosk",
-					"seq": seq, "answers": answers})
-				req, _ := http.NewRequest(http.MethodPost, srv.url+"/api/v1/responses", bytes.NewReader(b))
-				req.Header.Set("Authorization", "Bearer "+tokens[c%len(tokens)])
-				req.Header.Set("Content-Type", "application/json")
-				resp, err := client.Do(req)
-				if err != nil {
-					return // the server is gone
-				}
-				resp.Body.Close()
-				if resp.StatusCode == 201 || resp.StatusCode == 200 {
-					mu.Lock()
-					acked = append(acked, id)
-					mu.Unlock()
-				}
-			}
-		}()
-	}
+	wg := kioskLoad(srv, def, tokens, 16, nil, stop, func(id string, _ time.Time) {
+		mu.Lock()
+		acked = append(acked, id)
+		mu.Unlock()
+	})
 	// Kill once a good number is acknowledged and more are in flight,
 	// however fast this machine is today.
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {

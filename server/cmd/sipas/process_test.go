@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -15,7 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	"golang.org/x/time/rate"
+
 	"github.com/sipas-vn/sipas/server/sqlite"
+	"github.com/sipas-vn/sipas/server/survey"
 )
 
 // These helpers run the real binary as a child process, as an operator
@@ -197,3 +203,48 @@ func addDevices(tb testing.TB, dataDir string, n int) []string {
 }
 
 func osMkdirTemp() (string, error) { return tempDir("sipas-bench") }
+
+// kioskLoad posts kiosk responses for def from clients concurrent tablets
+// (tokens in turn), at most limit a second when limit is not nil, until
+// stop is closed or the server stops answering; acked gets each id that
+// was answered 201 or 200, with the time. The returned WaitGroup ends with
+// the clients.
+func kioskLoad(srv *server, def *survey.Definition, tokens []string, clients int, limit *rate.Limiter, stop <-chan struct{}, acked func(id string, at time.Time)) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for seq := 1; ; seq++ {
+				if limit != nil && limit.Wait(context.Background()) != nil {
+					return
+				}
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				id := uuid.Must(uuid.NewV7()).String()
+				answers := map[string]int{}
+				for i, q := range def.Items() {
+					answers[q.Code] = 1 + (i+seq+c)%5
+				}
+				b, _ := json.Marshal(map[string]any{"id": id, "survey": def.ID, "version": def.Version, "channel": "kiosk",
+					"seq": seq, "answers": answers})
+				req, _ := http.NewRequest(http.MethodPost, srv.url+"/api/v1/responses", bytes.NewReader(b))
+				req.Header.Set("Authorization", "Bearer "+tokens[c%len(tokens)])
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := client.Do(req)
+				if err != nil {
+					return // the server is gone
+				}
+				resp.Body.Close()
+				if resp.StatusCode == 201 || resp.StatusCode == 200 {
+					acked(id, time.Now())
+				}
+			}
+		}()
+	}
+	return &wg
+}

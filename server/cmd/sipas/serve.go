@@ -26,6 +26,7 @@ func appConfig(cfg *Config) app.Config {
 			ACMEDirectory: t.ACMECA, ACMEEmail: t.ACMEEmail, ACMECacheDir: filepath.Join(cfg.DataDir, "acme")},
 		PlainURL: plainURL(cfg), Version: buildVersion(), ProvinceOfficers: cfg.ProvinceOfficers, Alerts: cfg.Alerts,
 		LowResponseRate: cfg.LowResponseRate, Public: cfg.Public,
+		Replica: cfg.Replica,
 	}
 }
 
