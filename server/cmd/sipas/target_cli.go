@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/sipas-vn/sipas/server/safecsv"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -93,7 +93,7 @@ func targetList(ctx context.Context, a *adminCLI, _ string) error {
 	if err != nil {
 		return err
 	}
-	w := csv.NewWriter(a.out)
+	w := safecsv.NewWriter(a.out) // agency codes are typed by people: no formula reaches a spreadsheet
 	w.Write([]string{"code", "year", "index", "response_rate", "set_by"})
 	for _, ag := range tree.All() {
 		t, from, ok := survey.EffectiveTarget(tree, ag.ID, own)
