@@ -121,6 +121,11 @@ func TestRulesRaiseEachAlertOnceToTheAgencysSubtree(t *testing.T) {
 	p.respond(t, p.a, ict(2026, 12, 2, 8, 0), 1, 2, "Chờ quá lâu, không ai hướng dẫn")
 	p.respond(t, p.a, ict(2026, 12, 2, 8, 10), 1, 5, "Cán bộ tận tình")
 	p.respond(t, p.b, ict(2026, 12, 2, 8, 20), 1, 4, "Ổn")
+	// A flagged response (left out of the scores until an admin decides) raises nothing either.
+	p.respond(t, p.a, ict(2026, 12, 2, 8, 30), 1, 1, "Phiếu bị gắn cờ")
+	if _, err := p.db.Writer().ExecContext(ctx, `UPDATE responses SET excluded = 1 WHERE comment = 'Phiếu bị gắn cờ'`); err != nil {
+		t.Fatal(err)
+	}
 	if err := p.db.TouchDevice(ctx, p.device.ID, ict(2026, 12, 1, 9, 0), sqlite.DeviceReport{}); err != nil {
 		t.Fatal(err)
 	}

@@ -307,10 +307,11 @@ type CommentedResponse struct {
 }
 
 // CommentedResponses returns responses after afterID, received since since,
-// that carry a comment, in ID order, at most limit of them.
+// that carry a comment and are counted (a flagged response waits for an
+// admin, like the scores do), in ID order, at most limit of them.
 func (db *DB) CommentedResponses(ctx context.Context, afterID int64, since time.Time, limit int) ([]*CommentedResponse, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_id, COALESCE(counter_id, 0), survey_id, answers, comment, received_at
-		FROM responses WHERE id > ? AND received_at >= ? AND comment <> '' ORDER BY id LIMIT ?`, afterID, ts(since), limit)
+		FROM responses WHERE id > ? AND received_at >= ? AND comment <> '' AND excluded = 0 ORDER BY id LIMIT ?`, afterID, ts(since), limit)
 	if err != nil {
 		return nil, err
 	}
