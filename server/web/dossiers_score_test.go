@@ -102,6 +102,13 @@ func TestResponseRateAndQD766OnTheScorecardAndTheAPI(t *testing.T) {
 	if strings.Contains(page, `id="rate-low"`) {
 		t.Error("16 % is above the default 10 %, yet the low-rate warning shows")
 	}
+	// The printed report carries the same figures (one partial, templates/partials/dossiers.html).
+	printed := f.get(t, "admin", "/dashboard/agency/H17.53/print?month=2026-11").Body.String()
+	for _, want := range []string{`<span id="response-rate">Tỷ lệ phản hồi 16,00%`, `Mức độ hài lòng theo QĐ 766/QĐ-TTg: 91,25%`, `id="code-rate"`} {
+		if !strings.Contains(printed, want) {
+			t.Errorf("printed report lacks %q", want)
+		}
+	}
 	var got scoreJSON
 	api := f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-11&survey=nd61")
 	if err := json.Unmarshal(api.Body.Bytes(), &got); err != nil {

@@ -53,8 +53,10 @@ func templateFuncs(st *staticFiles) template.FuncMap {
 	}
 }
 
+// newViews parses every page with the layout and the partials
+// (templates/partials: blocks that several pages share).
 func newViews(assets fs.FS, st *staticFiles) (*views, error) {
-	layout, err := template.New("layout.html").Funcs(templateFuncs(st)).ParseFS(assets, "templates/layout.html")
+	layout, err := template.New("layout.html").Funcs(templateFuncs(st)).ParseFS(assets, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
