@@ -28,11 +28,11 @@ CHROMIUM_NOTE = @if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/nu
 
 test: lint ## vet, format check, and every test (browser tests included) with the race detector
 	$(CHROMIUM_NOTE)
-	$(GO) test -race -count=1 -timeout 20m $(PKGS)
+	$(GO) test -race -count=1 -timeout 40m $(PKGS)
 
 e2e: ## only the browser tests (headless Chromium)
 	$(CHROMIUM_NOTE)
-	$(GO) test -race -count=1 -timeout 15m ./server/e2e/...
+	$(GO) test -race -count=1 -timeout 40m ./server/e2e/...
 
 bench: ## benchmarks: submission throughput, scoring, templates
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
