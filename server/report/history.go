@@ -64,12 +64,42 @@ func (r *Reports) Rolling(ctx context.Context, a *survey.Agency, def *survey.Def
 			add(sum, t)
 		}
 	}
+	return rollingOf(a, def, months, sum)
+}
+
+// Pooled is Rolling from a series already read (Series, one Score a month):
+// the months' counts summed, no second read. ok is false when the series
+// lacks one of the n months ending with month; then call Rolling.
+func Pooled(a *survey.Agency, def *survey.Definition, series []*Score, month string, n int) (r *Rolling, ok bool, err error) {
+	months := Months(month, n)
+	byMonth := make(map[string]*Score, len(series))
+	for _, sc := range series {
+		byMonth[sc.Month] = sc
+	}
+	sum := newTally()
+	for _, m := range months {
+		sc := byMonth[m]
+		if sc == nil || sc.Tally == nil {
+			return nil, false, nil
+		}
+		add(sum, sc.Tally)
+	}
+	if len(months) == 0 {
+		return nil, false, nil
+	}
+	r, err = rollingOf(a, def, months, sum)
+	return r, err == nil, err
+}
+
+// rollingOf scores the summed counts of months.
+func rollingOf(a *survey.Agency, def *survey.Definition, months []string, sum *Tally) (*Rolling, error) {
 	res, err := score.Compute(def, sum.Counts(def))
 	if err != nil {
 		return nil, err
 	}
-	return &Rolling{From: months[0], To: month,
-		Score: &Score{Agency: a, Month: month, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded}}, nil
+	to := months[len(months)-1]
+	return &Rolling{From: months[0], To: to,
+		Score: &Score{Agency: a, Month: to, Definition: def, Result: res, Tally: sum, Excluded: sum.Excluded}}, nil
 }
 
 // Predecessor is the earlier history of an agency merged into another: its

@@ -77,19 +77,29 @@ func (r *Reports) TargetOf(ctx context.Context, a *survey.Agency, month string) 
 
 // Standing pools an agency's months from January to month (inclusive).
 func (r *Reports) Standing(ctx context.Context, a *survey.Agency, def *survey.Definition, month string) (*Standing, error) {
+	return r.StandingWith(ctx, a, def, month, nil)
+}
+
+// StandingWith is Standing that takes this year's months from a series the
+// caller already read (the scorecard's 13 months hold them), so only last
+// year's months are read again.
+func (r *Reports) StandingWith(ctx context.Context, a *survey.Agency, def *survey.Definition, month string, series []*Score) (*Standing, error) {
 	p, err := r.plan(ctx, month)
 	if err != nil {
 		return nil, err
 	}
-	return r.standing(ctx, p, a, def, month)
+	return r.standing(ctx, p, a, def, month, series)
 }
 
-func (r *Reports) standing(ctx context.Context, p plan, a *survey.Agency, def *survey.Definition, month string) (*Standing, error) {
+func (r *Reports) standing(ctx context.Context, p plan, a *survey.Agency, def *survey.Definition, month string, series []*Score) (*Standing, error) {
 	year, n, err := YearOf(month)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := r.Rolling(ctx, a, def, month, n)
+	cur, ok, err := Pooled(a, def, series, month, n)
+	if err == nil && !ok {
+		cur, err = r.Rolling(ctx, a, def, month, n)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +221,7 @@ func (r *Reports) Year(ctx context.Context, parent *survey.Agency, def *survey.D
 		var s *Standing
 		if cur != nil {
 			s = judge(p, a, year, cur[a.ID], last[a.ID])
-		} else if s, err = r.standing(ctx, p, a, def, month); err != nil {
+		} else if s, err = r.standing(ctx, p, a, def, month, nil); err != nil {
 			return nil, err
 		}
 		t.Rows = append(t.Rows, s)

@@ -47,6 +47,19 @@ func TestStandingPoolsRespondentsNotMonthlyPercentages(t *testing.T) {
 	if idx.Value == mean {
 		t.Errorf("the pooled index equals the mean of the monthly indexes (%v): months were averaged", mean)
 	}
+	// From a series already read (the scorecard's 13 months), the same figures without a second read.
+	with, err := r.StandingWith(ctx, a, def, "2026-10", series)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := with.Period.Headline(); w != idx || with.Period.Result.Responses != n || with.Period.Tally.Moments[score.IndexNode] != m ||
+		with.Period.From != st.From || with.Verdict != st.Verdict {
+		t.Errorf("from the series: %v over %d (%s–%s, %s); read again: %v over %d (%s)", w, with.Period.Result.Responses,
+			with.Period.From, with.Period.To, with.Verdict, idx, n, st.Verdict)
+	}
+	if _, ok, _ := Pooled(a, def, series[1:], "2026-10", 10); ok {
+		t.Error("a series missing January was pooled as if whole")
+	}
 	if st.LastYear.From != "2025-01" || st.LastYear.To != "2025-10" {
 		t.Errorf("last year's months: %s–%s", st.LastYear.From, st.LastYear.To)
 	}

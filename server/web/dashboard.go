@@ -126,12 +126,12 @@ func (s *Server) buildScorecard(c echo.Context, t *dashScope) (scorecard, error)
 	}
 	sc.Collecting = collectingFor(l, s.Clock.Now(), t.Month, func(m string) string { return monthLink(c.Request().URL.Path, c.QueryParams(), m) })
 	sc.Head = buildHeadline(f, series, s.LowResponseRate)
-	st, err := s.Reports.Standing(ctx, t.Agency, t.Def, t.Month)
+	st, err := s.Reports.StandingWith(ctx, t.Agency, t.Def, t.Month, series)
 	if err != nil {
 		return sc, err
 	}
 	sc.Progress = buildProgress(f, st)
-	if sc.Head.Rolling, err = s.rolling(ctx, f, t, cur); err != nil {
+	if sc.Head.Rolling, err = s.rolling(ctx, f, t, series); err != nil {
 		return sc, err
 	}
 	if sc.Head.Rank, sc.Comparison, err = s.siblingRank(c, t, cur); err != nil {

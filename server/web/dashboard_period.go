@@ -110,11 +110,14 @@ func buildRolling(f fmtr, r *report.Rolling) *rollingHead {
 
 // rolling is the headline's three-month figure when the month has under
 // score.MinResponses, else nil.
-func (s *Server) rolling(ctx context.Context, f fmtr, t *dashScope, cur *report.Score) (*rollingHead, error) {
-	if cur.Result.Responses >= score.MinResponses {
+func (s *Server) rolling(ctx context.Context, f fmtr, t *dashScope, series []*report.Score) (*rollingHead, error) {
+	if series[len(series)-1].Result.Responses >= score.MinResponses {
 		return nil, nil
 	}
-	r, err := s.Reports.Rolling(ctx, t.Agency, t.Def, t.Month, rollingMonths)
+	r, ok, err := report.Pooled(t.Agency, t.Def, series, t.Month, rollingMonths)
+	if err == nil && !ok {
+		r, err = s.Reports.Rolling(ctx, t.Agency, t.Def, t.Month, rollingMonths)
+	}
 	if err != nil {
 		return nil, err
 	}
