@@ -139,7 +139,7 @@ func bulkResponse(rng *rand.Rand, def *survey.Definition, items []*survey.Questi
 	raw, _ := json.Marshal(map[string]any{"id": r.UID, "survey": def.ID, "version": def.Version, "channel": "kiosk",
 		"answered_at": at.Format(time.RFC3339), "seq": seq, "answers": answers})
 	h := sha256.Sum256(raw)
-	r.Raw, r.ContentHash = raw, h[:]
+	r.ContentHash = h[:]
 	return r
 }
 

@@ -56,7 +56,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 		// Many rows per INSERT statement: the per-statement cost of the
 		// driver, not SQLite's own work, dominates single-row inserts.
 		const rowsPer = 64
-		multi, err := tx.PrepareContext(ctx, insertResponse+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rowsPer-1))
+		multi, err := tx.PrepareContext(ctx, insertResponse+strings.Repeat(", "+insertValues, rowsPer-1))
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 		defer single.Close()
 		cs := newCounts()
 		pending := make([]*survey.Response, 0, rowsPer)
-		args := make([]any, 0, rowsPer*22)
+		args := make([]any, 0, rowsPer*insertArgs)
 		flush := func(stmt *sql.Stmt, rs []*survey.Response) error {
 			args = args[:0]
 			for _, r := range rs {

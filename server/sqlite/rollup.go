@@ -219,7 +219,7 @@ func (r *Rollup) fedBatch(ctx context.Context, from int64, limit int) ([]rawResp
 // readBatch reads up to limit responses after position from.
 func readBatch(ctx context.Context, q querier, from int64, limit int) ([]rawResponse, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
-		COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
+		COALESCE(officer_id, 0), channel, answered_at, received_at, month, `+answersOut+`, comment, partial, flags, excluded
 		FROM responses WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
 	if err != nil {
 		return nil, err
@@ -336,8 +336,8 @@ type rawResponse struct {
 	id                                                  int64
 	surveyID, version, channel, month, answers, comment string
 	flags                                               string
-	answered                                            sql.NullString
-	received                                            string
+	answered                                            sql.NullInt64 // as stored: nanos
+	received                                            int64
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
 	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
@@ -347,14 +347,14 @@ type rawResponse struct {
 // second decoding of its answers.
 func rawOf(r *survey.Response) rawResponse {
 	rr := rawResponse{id: r.ID, surveyID: r.SurveyID, version: r.SurveyVersion, channel: string(r.Channel),
-		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
+		month: r.Month, comment: r.Comment, received: nanos(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
 		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
 		parsed: r.Answers}
 	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
 		rr.parsed = map[string]json.RawMessage{}
 	}
 	if r.AnsweredAt != nil {
-		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
+		rr.answered.Int64, rr.answered.Valid = nanos(*r.AnsweredAt), true
 	}
 	return rr
 }
@@ -363,14 +363,7 @@ func rawOf(r *survey.Response) rawResponse {
 // unless the clock rule replaced it with the server's (flag "clock"), and
 // never after the server received it.
 func (rr *rawResponse) day() string {
-	recv := parseTS(rr.received)
-	at := recv
-	if rr.answered.Valid && !slices.Contains(strings.Split(rr.flags, ","), "clock") {
-		if a := parseTS(rr.answered.String); a.Before(recv) {
-			at = a
-		}
-	}
-	d := survey.Day(at)
+	d := survey.Day(countedAt(rr.received, rr.answered, rr.flags))
 	if d[:7] != rr.month { // the stored month is the truth; keep the day inside it
 		d = rr.month + "-01"
 	}
@@ -384,7 +377,8 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 	}
 	a := rr.parsed
 	if a == nil {
-		if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
+		var err error
+		if a, err = decodeAnswers(rr.answers); err != nil {
 			return fmt.Errorf("response %d: answers: %w", rr.id, err)
 		}
 	}

@@ -48,6 +48,5 @@ type Response struct {
 	Flags         []string
 	Excluded      bool
 	ContentHash   []byte
-	Raw           []byte
 	EnteredBy     int64
 }
