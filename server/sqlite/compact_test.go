@@ -132,3 +132,19 @@ func TestCompactResponsesMigration(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeAnswersAsJSONMarshal: the direct encoding is json.Marshal's for
+// question codes and compact values, and falls back to it for other keys.
+func TestEncodeAnswersAsJSONMarshal(t *testing.T) {
+	for _, a := range []map[string]json.RawMessage{
+		{},
+		{"TC1": json.RawMessage("4"), "CC4": json.RawMessage("null"), "LYDO": json.RawMessage(`["cham","khac"]`), "a_b-c.d": json.RawMessage(`"x"`)},
+		{"câu \"1\"": json.RawMessage("5"), "<b>": json.RawMessage("1")},
+		{"HL": nil},
+	} {
+		want, _ := json.Marshal(a)
+		if got := encodeAnswers(a); got != string(want) {
+			t.Errorf("encodeAnswers(%v) = %s, want %s", a, got, want)
+		}
+	}
+}
