@@ -277,6 +277,8 @@ func (r Rules) when(sub Submission, resp *survey.Response, claimed *time.Time, n
 	if !sub.AnsweredAt.IsZero() && !sub.AnsweredAt.After(now) {
 		at = sub.AnsweredAt
 		resp.AnsweredAt = &at
+	} else {
+		resp.ClaimedAt = claimed
 	}
 	return at, true
 }

@@ -56,9 +56,14 @@ func TestCompactResponsesMigration(t *testing.T) {
 			Month: survey.Month(received), Lang: "vi", Comment: fmt.Sprintf("ý kiến %d", i), Partial: i%7 == 0,
 			Answers: map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i%5)), "LYDO": json.RawMessage(`["cham","khac"]`),
 				"NA": json.RawMessage("null"), "T": json.RawMessage(`"a \"quoted\" <b>"`)}}
+		raw := `{"raw":true}`
 		if i%4 != 0 { // some without the citizen's time
 			a := at
 			r.AnsweredAt = &a
+		} else if i%8 == 0 { // an anonymous client's claim, kept only in the raw body before
+			raw = `{"id":"x","answered_at":"2026-11-10T08:00:00.123456+07:00"}`
+			c := time.Date(2026, 11, 10, 1, 0, 0, 123_000_000, time.UTC) // to the millisecond
+			r.ClaimedAt = &c
 		}
 		if i%5 == 0 {
 			r.Flags, r.Excluded = []string{"burst", "clock"}, true
@@ -73,7 +78,7 @@ func TestCompactResponsesMigration(t *testing.T) {
 		exec(`INSERT INTO responses (id, uid, survey_id, survey_version, agency_id, counter_id, channel, answered_at, received_at,
 			month, lang, answers, comment, partial, flags, excluded, content_hash, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, r.UID, r.SurveyID, r.SurveyVersion, r.AgencyID, r.CounterID, r.Channel, answered, ts(r.ReceivedAt),
-			r.Month, r.Lang, string(text), r.Comment, r.Partial, strings.Join(r.Flags, ","), r.Excluded, sum[:], `{"raw":true}`)
+			r.Month, r.Lang, string(text), r.Comment, r.Partial, strings.Join(r.Flags, ","), r.Excluded, sum[:], raw)
 		r.ContentHash = sum[:16]
 		json.Unmarshal(text, &r.Answers) // as the old code read them back: Marshal escaped <b>
 		want = append(want, r)

@@ -43,6 +43,23 @@ func nanos(t time.Time) int64 { return t.UnixNano() }
 // fromNanos is the UTC time of a stored nanos value.
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
 
+// nullNanos is an optional time as stored: NULL for nil.
+func nullNanos(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: nanos(*t), Valid: true}
+}
+
+// fromNullNanos reads back what nullNanos stored.
+func fromNullNanos(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromNanos(n.Int64)
+	return &t
+}
+
 // hashKey is the stored part of a content hash: 16 bytes are plenty to tell
 // a retry from different content sent under the same id.
 func hashKey(h []byte) []byte { return h[:min(len(h), 16)] }
@@ -103,13 +120,13 @@ func decodeAnswers(s string) (map[string]json.RawMessage, error) {
 }
 
 const insertColumns = `(uid, survey_id, survey_version, agency_id, counter_id, officer_id, device_id, device_seq, channel, dossier,
-	 answered_at, received_at, month, lang, answers, comment, partial, flags, excluded, content_hash, entered_by)`
+	 answered_at, claimed_at, received_at, month, lang, answers, comment, partial, flags, excluded, content_hash, entered_by)`
 
 // insertValues is one row's placeholders for insertColumns.
-const insertValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + answersIn + `, ?, ?, ?, ?, ?, ?)`
+const insertValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + answersIn + `, ?, ?, ?, ?, ?, ?)`
 
 // insertArgs is how many parameters one row takes.
-const insertArgs = 21
+const insertArgs = 22
 
 const insertResponse = `INSERT INTO responses ` + insertColumns + ` VALUES ` + insertValues
 
@@ -123,14 +140,10 @@ func responseArgsEncoded(r *survey.Response, answers []byte) []any {
 	if answers == nil {
 		enc = encodeAnswers(r.Answers)
 	}
-	var answered sql.NullInt64
-	if r.AnsweredAt != nil {
-		answered = sql.NullInt64{Int64: nanos(*r.AnsweredAt), Valid: true}
-	}
 	seq := sql.NullInt64{Int64: r.DeviceSeq, Valid: r.DeviceID != 0 && r.DeviceSeq != 0}
 	return []any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
 		nullID(r.OfficerID), nullID(r.DeviceID), seq, r.Channel, nullStr(r.Dossier),
-		answered, nanos(r.ReceivedAt), r.Month, r.Lang, enc, r.Comment,
+		nullNanos(r.AnsweredAt), nullNanos(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, enc, r.Comment,
 		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), nullID(r.EnteredBy)}
 }
 
@@ -162,13 +175,13 @@ func (db *DB) ResponseByUID(ctx context.Context, uid string) (*survey.Response, 
 	var answers, flags string
 	var uidB []byte
 	var received int64
-	var answered, counter, officer, device, seq, enteredBy sql.NullInt64
+	var answered, claimed, counter, officer, device, seq, enteredBy sql.NullInt64
 	var dossier sql.NullString
 	err := db.read.QueryRowContext(ctx, `SELECT id, uid, survey_id, survey_version, agency_id, counter_id, officer_id,
-		device_id, device_seq, channel, dossier, answered_at, received_at, month, lang, `+answersOut+`, comment, partial,
+		device_id, device_seq, channel, dossier, answered_at, claimed_at, received_at, month, lang, `+answersOut+`, comment, partial,
 		flags, excluded, content_hash, entered_by FROM responses WHERE uid = ?`, uidKey(uid)).
 		Scan(&r.ID, &uidB, &r.SurveyID, &r.SurveyVersion, &r.AgencyID, &counter, &officer, &device, &seq,
-			&r.Channel, &dossier, &answered, &received, &r.Month, &r.Lang, &answers, &r.Comment, &r.Partial,
+			&r.Channel, &dossier, &answered, &claimed, &received, &r.Month, &r.Lang, &answers, &r.Comment, &r.Partial,
 			&flags, &r.Excluded, &r.ContentHash, &enteredBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
@@ -178,11 +191,7 @@ func (db *DB) ResponseByUID(ctx context.Context, uid string) (*survey.Response, 
 	}
 	r.CounterID, r.OfficerID, r.DeviceID, r.DeviceSeq, r.EnteredBy = counter.Int64, officer.Int64, device.Int64, seq.Int64, enteredBy.Int64
 	r.UID, r.Dossier = uidText(uidB), dossier.String
-	if answered.Valid {
-		t := fromNanos(answered.Int64)
-		r.AnsweredAt = &t
-	}
-	r.ReceivedAt = fromNanos(received)
+	r.AnsweredAt, r.ClaimedAt, r.ReceivedAt = fromNullNanos(answered), fromNullNanos(claimed), fromNanos(received)
 	if flags != "" {
 		r.Flags = strings.Split(flags, ",")
 	}

@@ -353,9 +353,7 @@ func rawOf(r *survey.Response) rawResponse {
 	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
 		rr.parsed = map[string]json.RawMessage{}
 	}
-	if r.AnsweredAt != nil {
-		rr.answered.Int64, rr.answered.Valid = nanos(*r.AnsweredAt), true
-	}
+	rr.answered = nullNanos(r.AnsweredAt)
 	return rr
 }
 

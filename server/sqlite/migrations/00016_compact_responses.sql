@@ -1,7 +1,8 @@
 -- +goose NO TRANSACTION
 -- +goose Up
 -- Responses in fewer bytes (issue 17, decision 0020): the raw request body
--- goes (every field that counts has its own column); the uid is its 16
+-- goes (every field that counts has its own column, and the one kept only
+-- for audit, an anonymous client's claimed answered_at, gets one); the uid is its 16
 -- bytes; times are integer nanoseconds since 1970 UTC; the answers are
 -- SQLite's binary JSON (JSONB: json_each and json_extract read it as they
 -- read text); the content hash keeps its first 16 bytes, which is plenty to
@@ -25,6 +26,7 @@ CREATE TABLE responses_new (
     channel        TEXT NOT NULL CHECK (channel IN ('kiosk', 'qr', 'web', 'paper')),
     dossier        TEXT,               -- số hồ sơ, when bound to one
     answered_at    INTEGER,            -- the citizen's time (ns since 1970 UTC), when trusted
+    claimed_at     INTEGER,            -- an anonymous client's answered_at (ns): not counted, kept for audit
     received_at    INTEGER NOT NULL,   -- the server's time (ns since 1970 UTC)
     month          TEXT NOT NULL,      -- YYYY-MM the response counts in (Asia/Ho_Chi_Minh)
     lang           TEXT NOT NULL DEFAULT 'vi',
@@ -45,6 +47,9 @@ SELECT id, unhex(replace(uid, '-', '')), survey_id, survey_version, agency_id, c
            + CASE WHEN substr(answered_at, 20, 1) = '.'
                THEN CAST(substr(substr(answered_at, 21, length(answered_at) - 21) || '000000000', 1, 9) AS INTEGER)
                ELSE 0 END END,
+       -- A claimed time is RFC 3339 with any offset: to the millisecond.
+       CASE WHEN answered_at IS NULL THEN
+           CAST(round(unixepoch(json_extract(CAST(raw AS TEXT), '$.answered_at'), 'subsec') * 1000) AS INTEGER) * 1000000 END,
        unixepoch(substr(received_at, 1, 19)) * 1000000000
            + CASE WHEN substr(received_at, 20, 1) = '.'
                THEN CAST(substr(substr(received_at, 21, length(received_at) - 21) || '000000000', 1, 9) AS INTEGER)
