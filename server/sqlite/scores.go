@@ -201,7 +201,7 @@ type Shares struct {
 // agencies waits on it, so it reads no more than it uses: rollup_items'
 // key is exactly (month, survey, agency, question, excluded), one row
 // each and nothing to group; the moments are read only from the
-// responses rows (question ''), and the items only where counted.
+// responses rows (the empty question), and the items only where counted.
 func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64]*Shares, error) {
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // both reads from one snapshot
 	if err != nil {
