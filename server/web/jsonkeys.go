@@ -10,9 +10,9 @@ import (
 // duplicateKey returns a key that appears twice in one object of the JSON
 // text b ("answers": {"HL": 5, "HL": 1}), or "" when there is none. Keys that
 // differ only in case count as the same, as encoding/json matches a struct
-// field either way. Go keeps the last of duplicates, another reader may keep
-// the first: the raw body stored with a response must not say something
-// other than what was counted. Text that is not JSON is left to the
+// field either way. Go keeps the last of duplicates, another reader (a
+// tablet's log, an audit of the request) may keep the first: what a client
+// sent must not say something other than what was counted. Text that is not JSON is left to the
 // handler, which reports it.
 //
 // It runs on every API body, so it reads with jsontext's tokenizer, which
