@@ -33,7 +33,9 @@ func appConfig(cfg *Config) app.Config {
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then stops
 // accepting connections and lets requests in flight finish.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
-	logger := newLogger(stderr, cfg.LogLevel)
+	logs := newLogWriter(stderr)
+	defer logs.Close()
+	logger := newLogger(logs, cfg.LogLevel)
 	a, err := app.New(ctx, appConfig(cfg), app.Options{Logger: logger, Stdout: stdout})
 	if err != nil {
 		return err
