@@ -179,34 +179,47 @@ func prepareBulk(ctx context.Context, g *errgroup.Group, surveys *survey.Catalog
 	return cs
 }
 
-// mergeCounts adds up the counts of several goroutines.
+// mergeCounts adds up the counts of several goroutines (it follows the
+// fields of counts in rollup.go).
 func mergeCounts(cs []*counts) *counts {
 	all := cs[0]
 	for _, o := range cs[1:] {
-		for k, n := range o.answers {
-			all.answers[k] += n
-		}
-		for k, c := range o.resps {
-			if a := all.resps[k]; a != nil {
-				a.responses, a.partial, a.unsatisfied, a.withComment = a.responses+c.responses, a.partial+c.partial,
-					a.unsatisfied+c.unsatisfied, a.withComment+c.withComment
-			} else {
-				all.resps[k] = c
+		for k, d := range o.dims {
+			a := all.dims[k]
+			if a == nil {
+				all.dims[k] = d
+				continue
+			}
+			for cell, n := range d.answers {
+				a.answers[cell] += n
+			}
+			for i := range d.moments {
+				a.moments[i].Merge(d.moments[i])
+			}
+			for day, c := range d.days {
+				x := a.days[day]
+				if x == nil {
+					a.days[day] = c
+					continue
+				}
+				x.responses, x.partial, x.unsatisfied, x.withComment = x.responses+c.responses, x.partial+c.partial,
+					x.unsatisfied+c.unsatisfied, x.withComment+c.withComment
 			}
 		}
-		for k, c := range o.items {
-			if a := all.items[k]; a != nil {
-				a.valid, a.satisfied = a.valid+c.valid, a.satisfied+c.satisfied
-				a.index.Merge(c.index)
-			} else {
-				all.items[k] = c
+		for k, m := range o.items {
+			am := all.items[k]
+			if am == nil {
+				all.items[k] = m
+				continue
 			}
-		}
-		for k, m := range o.moments {
-			if a := all.moments[k]; a != nil {
-				a.Merge(*m)
-			} else {
-				all.moments[k] = m
+			for q, c := range m {
+				x := am[q]
+				if x == nil {
+					am[q] = c
+					continue
+				}
+				x.valid, x.satisfied = x.valid+c.valid, x.satisfied+c.satisfied
+				x.index.Merge(c.index)
 			}
 		}
 	}
