@@ -112,7 +112,12 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	}
 	kids, err := r.Children(ctx, root)
 	if err != nil || len(kids) != 1 || kids[0].Code != "H17.50" {
-		t.Errorf("children: %v %v", kids, err)
+		t.Fatalf("children: %v %v", kids, err)
+	}
+	// The ward's own staff only, not its parent's.
+	cs, os, err = r.Staff(ctx, kids[0])
+	if err != nil || len(cs) != 1 || len(os) != 1 || cs[counters[1].ID] == nil || os[officers[1].ID] == nil {
+		t.Errorf("the ward's staff: %v %v %v", cs, os, err)
 	}
 	roots, _ := r.Children(ctx, nil)
 	if len(roots) != 1 || roots[0].Code != "H17" {
