@@ -51,12 +51,17 @@ type dimKey struct {
 
 type answerCell struct{ question, value string }
 
+// scaleSlots are a scale question's counts in rollup_scales: slot 0 the
+// "no answer" (null), slot n+1 the value n, for values 0–10.
+const scaleSlots = 12
+
 // dimCounts are the counts of one dimKey.
 type dimCounts struct {
-	answers map[answerCell]int64       // rollup_answers
-	plan    *score.Plan                // the questionnaire version's moment plan
-	moments []score.Moments            // rollup_moments, by plan node; N = 0: none
-	days    map[string]*responseCounts // rollup_responses, by day
+	scales  map[string]*[scaleSlots]int64 // rollup_scales, by question
+	answers map[answerCell]int64          // rollup_answers: other kinds, and scale values outside 0–10
+	plan    *score.Plan                   // the questionnaire version's moment plan
+	moments []score.Moments               // rollup_moments, by plan node; N = 0: none
+	days    map[string]*responseCounts    // rollup_responses, by day
 }
 
 type responseCounts struct{ responses, partial, unsatisfied, withComment int64 }
@@ -102,7 +107,7 @@ func (cs *counts) dim(k dimKey, def *survey.Definition) *dimCounts {
 	d := cs.dims[k]
 	if d == nil {
 		p := cs.plan(def)
-		d = &dimCounts{answers: make(map[answerCell]int64, 64), plan: p, moments: make([]score.Moments, len(p.Nodes)),
+		d = &dimCounts{scales: make(map[string]*[scaleSlots]int64, 32), answers: map[answerCell]int64{}, plan: p, moments: make([]score.Moments, len(p.Nodes)),
 			days: map[string]*responseCounts{}}
 		cs.dims[k] = d
 	}
@@ -345,7 +350,7 @@ func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(e
 // Rebuild drops every count and recounts all responses from the raw rows.
 func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
 	err := r.db.tx(ctx, func(tx *sqlTx) error {
-		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`,
+		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_scales`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`,
 			`DELETE FROM rollup_moments`, `UPDATE rollup_state SET last_id = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
@@ -437,9 +442,18 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 		if q == nil {
 			continue // validated on the way in; a definition change cannot add unknown codes
 		}
-		cs.vals = answerValues(q, v, cs.vals[:0])
-		for _, val := range cs.vals {
-			d.answers[answerCell{code, val}]++
+		if slot, ok := scaleSlot(q, v); ok {
+			c := d.scales[code]
+			if c == nil {
+				c = new([scaleSlots]int64)
+				d.scales[code] = c
+			}
+			c[slot]++
+		} else {
+			cs.vals = answerValues(q, v, cs.vals[:0])
+			for _, val := range cs.vals {
+				d.answers[answerCell{code, val}]++
+			}
 		}
 		if n, ok := survey.ScaleValue(v); ok && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n) {
 			ic := cs.item(ik, code)
@@ -485,6 +499,21 @@ var scaleText = func() (t [11]string) {
 	}
 	return t
 }()
+
+// scaleSlot is where a scale answer counts in rollup_scales; false for any
+// other question, and for a value outside 0–10 (counted in rollup_answers).
+func scaleSlot(q *survey.Question, v json.RawMessage) (int, bool) {
+	if q.Kind != survey.KindScale {
+		return 0, false
+	}
+	if s := strings.TrimSpace(string(v)); s == "" || s == "null" {
+		return 0, true
+	}
+	if n, ok := survey.ScaleValue(v); ok && n >= 0 && n < scaleSlots-1 {
+		return n + 1, true
+	}
+	return 0, false
+}
 
 // answerValues appends to buf the rollup values of one answer: the scale
 // value, "NA", or the chosen option codes. Free text is not counted.
@@ -554,6 +583,9 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 	if err := ins.flush(); err != nil {
 		return err
 	}
+	if err := applyScales(ctx, tx, cs, sign); err != nil {
+		return err
+	}
 	insR := newUpsert(ctx, tx, `INSERT INTO rollup_responses
 		(day, month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, responses, partial, unsatisfied, with_comment)`, 13,
 		`ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
@@ -606,6 +638,51 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 	}
 	return insM.flush()
 }
+
+// applyScales adds sign × the scale counts to rollup_scales, in key order.
+func applyScales(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
+	type scaleRow struct {
+		dim      *dimKey
+		question string
+		c        *[scaleSlots]int64
+	}
+	var rows []scaleRow
+	for k, d := range cs.dims {
+		dk := &k
+		for q, c := range d.scales {
+			rows = append(rows, scaleRow{dk, q, c})
+		}
+	}
+	slices.SortFunc(rows, func(a, b scaleRow) int {
+		return cmp.Or(cmp.Compare(a.dim.month, b.dim.month), cmp.Compare(a.dim.agency, b.dim.agency),
+			cmp.Compare(a.dim.surveyID, b.dim.surveyID), cmp.Compare(a.question, b.question),
+			cmp.Compare(a.dim.counter, b.dim.counter), cmp.Compare(a.dim.officer, b.dim.officer),
+			cmp.Compare(a.dim.channel, b.dim.channel))
+	})
+	set := make([]string, 0, scaleSlots)
+	for _, col := range scaleColumns {
+		set = append(set, col+" = "+col+" + excluded."+col)
+	}
+	ins := newUpsert(ctx, tx, `INSERT INTO rollup_scales (month, agency_id, counter_id, officer_id, survey_id, survey_version,
+		channel, excluded, question, `+strings.Join(scaleColumns[:], ", ")+`)`, 9+scaleSlots,
+		`ON CONFLICT DO UPDATE SET `+strings.Join(set, ", "))
+	defer ins.close()
+	row := make([]any, 0, 9+scaleSlots)
+	for _, r := range rows {
+		k := r.dim
+		row = append(row[:0], k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded, r.question)
+		for _, n := range r.c {
+			row = append(row, sign*n)
+		}
+		if err := ins.add(row...); err != nil {
+			return err
+		}
+	}
+	return ins.flush()
+}
+
+// scaleColumns are rollup_scales' count columns, slot by slot.
+var scaleColumns = [scaleSlots]string{"na", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"}
 
 // upsertRows is how many rows one upsert statement carries: the driver's
 // cost per statement, not SQLite's own work, dominated one-row upserts
