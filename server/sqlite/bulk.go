@@ -179,8 +179,9 @@ func prepareBulk(ctx context.Context, g *errgroup.Group, surveys *survey.Catalog
 	return cs
 }
 
-// mergeCounts adds up the counts of several goroutines (it follows the
-// fields of counts in rollup.go).
+// mergeCounts adds up the counts of several goroutines. It follows the
+// fields of counts in rollup.go; TestBulkInsertCountsLikeTheWorker fails
+// when one is missed.
 func mergeCounts(cs []*counts) *counts {
 	all := cs[0]
 	for _, o := range cs[1:] {
@@ -189,6 +190,16 @@ func mergeCounts(cs []*counts) *counts {
 			if a == nil {
 				all.dims[k] = d
 				continue
+			}
+			for q, vs := range d.scales {
+				x := a.scales[q]
+				if x == nil {
+					a.scales[q] = vs
+					continue
+				}
+				for i, n := range vs {
+					x[i] += n
+				}
 			}
 			for cell, n := range d.answers {
 				a.answers[cell] += n
