@@ -1,13 +1,13 @@
 package sqlite
 
 import (
-	"sync"
-
 	"context"
 	"errors"
 	"fmt"
-	"golang.org/x/sync/errgroup"
 	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
