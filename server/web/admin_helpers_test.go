@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -17,7 +18,7 @@ import (
 // flagged submits n quick ratings from counter CT-01's tablet at 23:00, when
 // the counter is closed, which the rules flag as odd hours and keep out of
 // scores, and returns their response ids.
-func flagged(t *testing.T, s *Server, n int) []int64 {
+func flagged(t *testing.T, s *web.Server, n int) []int64 {
 	t.Helper()
 	ctx := context.Background()
 	clock := s.Clock.(*testClock)

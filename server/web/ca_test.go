@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -7,36 +7,26 @@ import (
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/certs"
-	"github.com/sipas-vn/sipas/server/sqlite"
 )
 
 // With the internal CA, a tablet finds it at /ca (instructions and a QR
 // code of that page's plain-HTTP address), /ca.crt (DER) and /ca.pem; and
 // HTTPS answers carry HSTS. Without it, those addresses do not exist.
 func TestTabletsGetTheInternalCA(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s := newServerOn(t, db, nil)
+	s := newTestServer(t)
 	for _, p := range []string{"/ca", "/ca.crt", "/ca.pem", "/ca/qr.svg"} {
 		if rec := get(t, s, p); rec.Code != http.StatusNotFound {
 			t.Errorf("%s without an internal CA: %d, want 404", p, rec.Code)
 		}
 	}
 
-	m, err := certs.New(ctx, certs.Config{Mode: certs.ModeInternal, Store: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.TLS, s.CA, s.PlainURL, s.HSTS = true, m.CACertDER(), "http://khaosat.cantho.test:8080", true
+	a := newApp(t, app.Config{TLS: certs.Config{Mode: certs.ModeInternal}, PlainURL: "http://khaosat.cantho.test:8080"}, app.Options{})
+	s, m := a.Web, a.Certs
 
 	rec := get(t, s, "/ca?lang=vi")
 	body := rec.Body.String()

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -51,7 +52,7 @@ func TestCommentsMarkRoundTrip(t *testing.T) {
 	}
 	var flash *http.Cookie
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == dashFlashCookie {
+		if c.Name == web.DashFlashCookie {
 			flash = c
 		}
 	}

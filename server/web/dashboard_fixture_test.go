@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -24,7 +25,7 @@ import (
 // H17.50.1), H17.51, H17.52 (quick rating) and H17.53 (nd61); a counter
 // and an officer each; an admin, a province viewer and the head of H17.50.
 type dashFixture struct {
-	s        *Server
+	s        *web.Server
 	agencies map[string]*survey.Agency
 	counters map[string]*survey.Counter // by agency code
 	officers map[string]*survey.Officer // by agency code

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
@@ -12,9 +12,9 @@ import (
 
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // formatPct writes v the way the Vietnamese page must, computed here without
@@ -130,9 +130,6 @@ func TestResponseAtMonthEndUTCCountsInNovember(t *testing.T) {
 	// and a phone after midnight is not flagged (odd hours are a tablet's).
 	clock := f.s.Clock.(*testClock)
 	clock.Set(time.Date(2026, 10, 31, 17, 30, 0, 0, time.UTC))
-	svc := collect.New(collect.Config{DB: f.s.DB, Surveys: f.s.Surveys, Codes: f.s.Codes, Clock: clock, Rules: collect.DefaultRules(),
-		Metrics: metrics.New(), Limits: collect.NewLimiter(time.Minute, 100)})
-	defer svc.Close()
 	def, _ := f.s.Surveys.Get("nhanh")
 	raw, _ := json.Marshal(map[string]any{"id": "0190f0f0-0000-7000-8000-000000000001", "survey": "nhanh", "version": def.Version,
 		"channel": "qr", "counter": f.counters["H17.52"].Code, "answers": map[string]any{"HL": 5}})
@@ -140,7 +137,7 @@ func TestResponseAtMonthEndUTCCountsInNovember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Submit(t.Context(), collect.Submission{Request: req, Raw: raw, Client: "192.0.2.1"}); err != nil {
+	if _, err := f.s.Collect.Submit(t.Context(), collect.Submission{Request: req, Raw: raw, Client: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	f.rollup(t)
@@ -298,7 +295,7 @@ func TestPrintReportHasBothPagesAndTheFooter(t *testing.T) {
 
 // renderDashboardPages renders every dashboard template in both languages
 // for TestEveryTemplateIsRendered, signed in as a province viewer.
-func renderDashboardPages(t *testing.T, s *Server) {
+func renderDashboardPages(t *testing.T, s *web.Server) {
 	t.Helper()
 	addUser(t, s, "tpl-province", survey.RoleProvince, 0, "mật-khẩu")
 	ck, _ := signIn(t, s, "tpl-province", "mật-khẩu")

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -109,7 +110,7 @@ func TestResponseRateAndQD766OnTheScorecardAndTheAPI(t *testing.T) {
 			t.Errorf("printed report lacks %q", want)
 		}
 	}
-	var got scoreJSON
+	var got web.ScoreJSON
 	api := f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-11&survey=nd61")
 	if err := json.Unmarshal(api.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
@@ -137,7 +138,7 @@ func TestLowResponseRateIsAWarningNotHidden(t *testing.T) {
 	seedQD766Example(t, f)
 	f.s.LowResponseRate = 0.2
 	page := f.get(t, "admin", "/dashboard/agency/H17.53?month=2026-11").Body.String()
-	if !strings.Contains(page, `<p class="warn" id="rate-low">Cảnh báo: tỷ lệ phản hồi dưới 20%.`) || headlineOf(t, page) == noFigure {
+	if !strings.Contains(page, `<p class="warn" id="rate-low">Cảnh báo: tỷ lệ phản hồi dưới 20%.`) || headlineOf(t, page) == web.NoFigure {
 		t.Errorf("a 16 %% response rate under a 20 %% threshold: the warning is missing or the index hidden")
 	}
 	api := f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-11&survey=nd61").Body.String()
@@ -211,7 +212,7 @@ func TestExportsCarryTheDossierRows(t *testing.T) {
 	f := newDashFixture(t)
 	seedQD766Example(t, f)
 	rec := f.get(t, "admin", "/dashboard/agency/H17.53/export.csv?month=2026-11")
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(rec.Body.Bytes(), []byte(utf8BOM)))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(rec.Body.Bytes(), []byte(web.UTF8BOM)))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

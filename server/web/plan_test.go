@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -171,7 +172,7 @@ func TestYearViewPoolsRespondentsAndJudgesTheTarget(t *testing.T) {
 	}
 
 	x := f.get(t, "head", "/dashboard/agency/H17.50/year.xlsx?year=2026&lang=en")
-	if x.Code != http.StatusOK || x.Header().Get("Content-Type") != mimeXLSX {
+	if x.Code != http.StatusOK || x.Header().Get("Content-Type") != web.MimeXLSX {
 		t.Fatalf("xlsx: %d %s", x.Code, x.Header().Get("Content-Type"))
 	}
 	book, err := excelize.OpenReader(bytes.NewReader(x.Body.Bytes()))

@@ -1,8 +1,10 @@
-package web
+package web_test
 
 import (
 	"context"
 	"testing"
+
+	"github.com/sipas-vn/sipas/server/web"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -28,8 +30,8 @@ func TestEveryTemplateIsRendered(t *testing.T) {
 	get(t, s, "/ca?lang=en")
 	renderAdminPages(t, s)     // administration pages need a signed-in admin: admin_test.go
 	renderDashboardPages(t, s) // dashboard pages need a session too: dashboard_test.go
-	for name := range s.views.pages {
-		if s.views.used[name] == 0 {
+	for _, name := range web.Templates(s) {
+		if web.Rendered(s, name) == 0 {
 			t.Errorf("template %s.html is never rendered by a test", name)
 		}
 	}
