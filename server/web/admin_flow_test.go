@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 func TestAdminInviteResetAndLastAdmin(t *testing.T) {

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // adminClient is a signed-in browser: the session cookie and its CSRF token.

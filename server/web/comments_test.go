@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 var commentFormRE = regexp.MustCompile(`<form method="post" action="(/dashboard/agency/H17\.50/comments/\d+)">`)

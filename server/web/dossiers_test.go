@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // countsSetup places H17 with counter CT-01 and a second province H18 with

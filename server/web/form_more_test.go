@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {

@@ -13,10 +13,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // messageID is a plan message ID shown instead of its text.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/sipas-vn/sipas/server/web"
 	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // Regression tests for inputs a client must not be able to place: an
