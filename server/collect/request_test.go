@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -151,5 +154,91 @@ func BenchmarkRequestCPU(b *testing.B) {
 		if len(req.contentHash(canon)) == 0 || answersKey(canon) == "" {
 			b.Fatal("no hash")
 		}
+	}
+}
+
+// TestDecodeStrict: every API body is one JSON object whose names are all
+// known, none given twice in one object, nothing after it.
+func TestDecodeStrict(t *testing.T) {
+	type inner struct {
+		X int `json:"x"`
+	}
+	type body struct {
+		A       int                        `json:"a"`
+		B       []inner                    `json:"b"`
+		Comment string                     `json:"comment"`
+		Answers map[string]json.RawMessage `json:"answers"`
+	}
+	for in, want := range map[string]string{
+		`{"a":1,"comment":"x"}`:              "",
+		`{"a":1,"a":2}`:                      "duplicate:a",
+		`{"answers":{"HL":5,"HL":1}}`:        "duplicate:HL",
+		`{"answers":{"HL":5,"hl":1}}`:        "", // two codes; validation refuses the unknown one
+		`{"b":[{"x":1},{"x":1,"x":3}]}`:      "duplicate:x",
+		`{"comment":"a","\u0063omment":"b"}`: "duplicate:comment",
+		`{"comment":"a","Comment":"b"}`:      "malformed", // names match exactly: an unknown name
+		`{"z":1}`:                            "malformed",
+		`{"a":1} {"a":2}`:                    "malformed",
+		`{"a":"1"}`:                          "malformed",
+		"{\"comment\":\"\xff\"}":             "malformed",
+		`not json`:                           "malformed",
+		``:                                   "malformed",
+	} {
+		var v body
+		err := DecodeStrict([]byte(in), &v)
+		got := ""
+		var se *survey.Error
+		switch {
+		case err == nil:
+		case !errors.As(err, &se):
+			got = "other: " + err.Error()
+		case se.Message == "error.json.duplicate_key":
+			got = "duplicate:" + fmt.Sprint(se.Data["Key"])
+		case se.Message == "error.malformed" && se.Code == survey.CodeMalformed:
+			got = "malformed"
+		default:
+			got = se.Message
+		}
+		if got != want {
+			t.Errorf("DecodeStrict(%s) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestAnswersDecodeAsEncodingJSONDid: the hand-written answers decoder gives
+// the values encoding/json gave, each unchanged, and keeps them apart even
+// when the shared buffer grows.
+func TestAnswersDecodeAsEncodingJSONDid(t *testing.T) {
+	var long strings.Builder
+	long.WriteString(`{"answers":{`)
+	for i := range 60 {
+		if i > 0 {
+			long.WriteByte(',')
+		}
+		fmt.Fprintf(&long, `"Q%d":[%q, %d, {"k" : null}]`, i, strings.Repeat("á", i), i)
+	}
+	long.WriteString(`}}`)
+	for _, in := range []string{long.String(), `{"answers":{}}`, `{"answers":null}`, `{"answers":{"HL":5,"TXT":"a\"b","M":["x","y"]}}`} {
+		r, err := DecodeRequest([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		var want struct {
+			Answers map[string]json.RawMessage `json:"answers"`
+		}
+		if err := json.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Answers) != len(want.Answers) || (r.Answers == nil) != (want.Answers == nil) {
+			t.Fatalf("%s: %d answers, want %d", in, len(r.Answers), len(want.Answers))
+		}
+		for k, v := range want.Answers {
+			if string(r.Answers[k]) != string(v) {
+				t.Errorf("%s: %s = %s, want %s", in, k, r.Answers[k], v)
+			}
+		}
+	}
+	if _, err := DecodeRequest([]byte(`{"answers":[1]}`)); err == nil {
+		t.Error("answers as an array accepted")
 	}
 }

@@ -2,13 +2,12 @@ package web
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
@@ -209,26 +208,11 @@ func (s *Server) kioskMessages(c echo.Context) error {
 	})
 }
 
-// decodeJSON reads a small JSON body strictly into v.
+// decodeJSON reads a small JSON body strictly into v (collect.DecodeStrict).
 func decodeJSON(c echo.Context, v any, limit int64) error {
 	body, err := readBody(c, limit)
 	if err != nil {
 		return err
 	}
-	if err := strictUnmarshal(body, v); err != nil {
-		return &survey.Error{Code: survey.CodeMalformed, Message: "error.malformed", Err: err}
-	}
-	return nil
-}
-
-func strictUnmarshal(b []byte, v any) error {
-	dec := json.NewDecoder(bytesReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("trailing data after the JSON object")
-	}
-	return nil
+	return collect.DecodeStrict(body, v)
 }

@@ -1,16 +1,12 @@
 package web
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
-	"io"
 	"strconv"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 func randomCSRF() (string, error) {
 	b := make([]byte, 24)
