@@ -41,7 +41,12 @@ func signedIn(t *testing.T, s *web.Server, username, password string) *adminClie
 // adminSetup is a server with the sample place and a signed-in admin.
 func adminSetup(t *testing.T) (*web.Server, *adminClient) {
 	t.Helper()
-	s := newTestServer(t)
+	return adminOn(t, newTestServer(t))
+}
+
+// adminOn places the counter of place and signs an administrator in on s.
+func adminOn(t *testing.T, s *web.Server) (*web.Server, *adminClient) {
+	t.Helper()
 	place(t, s)
 	addUser(t, s, "quantri", survey.RoleAdmin, 0, adminPassword)
 	return s, signedIn(t, s, "quantri", adminPassword)

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -64,15 +63,11 @@ func TestTabletsGetTheInternalCA(t *testing.T) {
 // The admin counter page, where staff pair a tablet, shows the QR code of
 // the certificate page when the server has an internal CA, and not otherwise.
 func TestAdminCounterPageShowsTheCertificateQR(t *testing.T) {
-	s, admin := adminSetup(t)
+	_, admin := adminSetup(t)
 	if body := admin.get("/admin/counters/1").Body.String(); strings.Contains(body, "/ca/qr.svg") {
 		t.Error("certificate QR without an internal CA")
 	}
-	m, err := certs.New(context.Background(), certs.Config{Mode: certs.ModeInternal, Store: s.DB})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.CA, s.PlainURL = m.CACertDER(), "http://192.168.1.20"
+	_, admin = adminOn(t, newApp(t, app.Config{TLS: certs.Config{Mode: certs.ModeInternal}, PlainURL: "http://192.168.1.20"}, app.Options{}).Web)
 	body := admin.get("/admin/counters/1?lang=vi").Body.String()
 	for _, want := range []string{`src="/ca/qr.svg"`, "http://192.168.1.20/ca", "cài chứng chỉ"} {
 		if !strings.Contains(body, want) {
