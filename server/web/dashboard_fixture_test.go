@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 	"github.com/sipas-vn/sipas/server/web"
@@ -36,7 +37,13 @@ type dashFixture struct {
 
 func newDashFixture(t *testing.T) *dashFixture {
 	t.Helper()
-	s := newTestServer(t)
+	return newDashFixtureWith(t, app.Config{})
+}
+
+// newDashFixtureWith is the fixture on a program configured by cfg.
+func newDashFixtureWith(t *testing.T, cfg app.Config) *dashFixture {
+	t.Helper()
+	s := newApp(t, cfg, app.Options{}).Web
 	ctx := context.Background()
 	f := &dashFixture{s: s, agencies: map[string]*survey.Agency{}, counters: map[string]*survey.Counter{},
 		officers: map[string]*survey.Officer{}, cookies: map[string]*http.Cookie{}, csrf: map[string]string{},

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
 	"github.com/sipas-vn/sipas/server/score"
@@ -247,9 +248,13 @@ func TestND61ShowsNothingUnderTheQD766NameWithoutDossierCounts(t *testing.T) {
 }
 
 func TestOfficersOnlyFrom30RatingsAndOnlyForTheHead(t *testing.T) {
-	f := newDashFixture(t)
-	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-10", 31))
-	f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 12))
+	fixture := func(cfg app.Config) *dashFixture {
+		f := newDashFixtureWith(t, cfg)
+		f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-10", 31))
+		f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 12))
+		return f
+	}
+	f := fixture(app.Config{})
 	head := f.get(t, "head", "/dashboard/agency/H17.50?month=2026-10").Body.String()
 	officers := head[strings.Index(head, "Theo cán bộ, công chức"):]
 	officers = officers[:strings.Index(officers, "</table>")]
@@ -272,7 +277,7 @@ func TestOfficersOnlyFrom30RatingsAndOnlyForTheHead(t *testing.T) {
 	if adm := f.get(t, "admin", "/dashboard/agency/H17.50?month=2026-10").Body.String(); strings.Contains(adm, "Theo cán bộ") {
 		t.Error("an administrator sees officers: they are for the agency's head")
 	}
-	f.s.ProvinceOfficers = true
+	f = fixture(app.Config{ProvinceOfficers: true})
 	if prov := f.get(t, "province", "/dashboard/agency/H17.50?month=2026-10").Body.String(); !strings.Contains(prov, "Theo cán bộ") {
 		t.Error("the province viewer does not see officers with SIPAS_PROVINCE_OFFICERS=1")
 	}

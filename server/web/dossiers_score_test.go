@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/survey"
 	"github.com/sipas-vn/sipas/server/web"
 )
@@ -134,9 +135,8 @@ func TestResponseRateAndQD766OnTheScorecardAndTheAPI(t *testing.T) {
 }
 
 func TestLowResponseRateIsAWarningNotHidden(t *testing.T) {
-	f := newDashFixture(t)
+	f := newDashFixtureWith(t, app.Config{LowResponseRate: 0.2})
 	seedQD766Example(t, f)
-	f.s.LowResponseRate = 0.2
 	page := f.get(t, "admin", "/dashboard/agency/H17.53?month=2026-11").Body.String()
 	if !strings.Contains(page, `<p class="warn" id="rate-low">Cảnh báo: tỷ lệ phản hồi dưới 20%.`) || headlineOf(t, page) == web.NoFigure {
 		t.Errorf("a 16 %% response rate under a 20 %% threshold: the warning is missing or the index hidden")
@@ -176,9 +176,8 @@ func TestQD766OnlyWhereDossiersHandledWereCounted(t *testing.T) {
 // The province table shows each agency's response rate where counts exist,
 // flagged when low, and "no count" elsewhere (not 0 %).
 func TestProvinceTableShowsResponseRates(t *testing.T) {
-	f := newDashFixture(t)
+	f := newDashFixtureWith(t, app.Config{LowResponseRate: 0.2})
 	seedQD766Example(t, f)
-	f.s.LowResponseRate = 0.2
 	page := f.get(t, "admin", "/dashboard/province?month=2026-11&survey=nd61&parent=H17").Body.String()
 	i := strings.Index(page, "UBND phường Vị Thanh</a>")
 	if i < 0 {

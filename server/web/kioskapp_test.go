@@ -8,9 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sipas-vn/sipas/server/web"
-
 	"github.com/sipas-vn/sipas/kiosk"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // TestKioskWorkerListsTheWholeApp: the served sw.js precaches every file the

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/sipas-vn/sipas/server/web"
-
 	"github.com/labstack/echo/v4"
+	"github.com/sipas-vn/sipas/server/app"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // syncBuffer is a log destination safe for the server's goroutines.
@@ -35,10 +35,9 @@ func (s *syncBuffer) String() string {
 // kept; an invitation or reset link, a dossier code or a draft id in it
 // would be a working key to an account or a citizen's answers.
 func TestRequestLogHoldsNoSecrets(t *testing.T) {
-	s := newTestServer(t)
-	place(t, s)
 	var log syncBuffer
-	s.Logger = slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := newApp(t, app.Config{}, app.Options{Logger: slog.New(slog.NewJSONHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))}).Web
+	place(t, s)
 	web.Echo(s).GET("/fail/:x", func(echo.Context) error { return errors.New("boom") })
 	secret := "S3CRETtoken9"
 	for _, p := range []string{"/invite/" + secret, "/invite/" + secret + "/extra", "/t/" + secret, "/T/" + secret + "/qr.png",
@@ -61,9 +60,8 @@ func TestRequestLogHoldsNoSecrets(t *testing.T) {
 // tells the browser to keep to HTTPS; over plain http (a closed network of
 // counters) the header would be meaningless, and is not sent.
 func TestHSTSOnlyWhenServedOverHTTPS(t *testing.T) {
-	s := newTestServer(t)
 	for _, base := range []string{"http://example.test", "https://khaosat.cantho.gov.vn"} {
-		s.BaseURL = base
+		s := newApp(t, app.Config{BaseURL: base}, app.Options{}).Web
 		for _, p := range []string{"/", "/login", "/api/v1/surveys", "/no/such/page"} {
 			got := get(t, s, p).Header().Get("Strict-Transport-Security")
 			if https := strings.HasPrefix(base, "https:"); https != (got == "max-age=31536000") || !https && got != "" {
