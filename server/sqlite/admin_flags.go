@@ -191,8 +191,12 @@ func (r *Rollup) moveCounts(ctx context.Context, tx *sqlTx, rr *rawResponse, exc
 			return err
 		}
 	}
-	// Both tables' keys start with (month, agency_id): these deletes stay in one small range.
+	// The tables' keys start with (month, agency_id): these deletes stay in one small range.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_answers WHERE month = ? AND agency_id = ? AND n = 0`, rr.month, rr.agency); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_scales WHERE month = ? AND agency_id = ? AND na = 0 AND v0 = 0
+		AND v1 = 0 AND v2 = 0 AND v3 = 0 AND v4 = 0 AND v5 = 0 AND v6 = 0 AND v7 = 0 AND v8 = 0 AND v9 = 0 AND v10 = 0`, rr.month, rr.agency); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM rollup_responses WHERE month = ? AND agency_id = ? AND responses = 0

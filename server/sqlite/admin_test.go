@@ -206,7 +206,8 @@ func TestFlagDecisionKeepsRollupsEqualToRebuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	var zero int
-	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM rollup_answers WHERE n = 0`).Scan(&zero)
+	db.Reader().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM rollup_answers WHERE n = 0) + (SELECT count(*) FROM rollup_scales
+		WHERE na = 0 AND v0 = 0 AND v1 = 0 AND v2 = 0 AND v3 = 0 AND v4 = 0 AND v5 = 0 AND v6 = 0 AND v7 = 0 AND v8 = 0 AND v9 = 0 AND v10 = 0)`).Scan(&zero)
 	if zero != 0 {
 		t.Errorf("%d rollup rows left at zero", zero)
 	}

@@ -39,26 +39,39 @@ func (db *DB) NewRollup(surveys *survey.Catalog) *Rollup {
 	return &Rollup{db: db, surveys: surveys, defs: map[string]*survey.Definition{}}
 }
 
-type answerKey struct {
-	month, surveyID, version, channel, question, value string
-	agency, counter, officer                           int64
-	excluded                                           bool
+// dimKey is what every count of one response shares: its month,
+// questionnaire, channel and place. Counting keys each response once by it
+// and each answer only by its question and value, instead of hashing all of
+// it again per answer (decision 14).
+type dimKey struct {
+	month, surveyID, version, channel string
+	agency, counter, officer          int64
+	excluded                          bool
 }
 
-type responseKey struct {
-	day, month, surveyID, version, channel string
-	agency, counter, officer               int64
-	excluded                               bool
+type answerCell struct{ question, value string }
+
+// scaleSlots are a scale question's counts in rollup_scales: slot 0 the
+// "no answer" (null), slot n+1 the value n, for values 0–10.
+const scaleSlots = 12
+
+// dimCounts are the counts of one dimKey.
+type dimCounts struct {
+	scales  map[string]*[scaleSlots]int64 // rollup_scales, by question
+	answers map[answerCell]int64          // rollup_answers: other kinds, and scale values outside 0–10
+	plan    *score.Plan                   // the questionnaire version's moment plan
+	moments []score.Moments               // rollup_moments, by plan node; N = 0: none
+	days    map[string]*responseCounts    // rollup_responses, by day
 }
 
 type responseCounts struct{ responses, partial, unsatisfied, withComment int64 }
 
-// itemKey keys the per-item summary (rollup_items) that rankings read: only
+// itemDim keys the per-item summary (rollup_items) that rankings read: only
 // the satisfied share of each item, for every agency, in a few rows each.
-type itemKey struct {
-	month, surveyID, question string
-	agency                    int64
-	excluded                  bool
+type itemDim struct {
+	month, surveyID string
+	agency          int64
+	excluded        bool
 }
 
 type itemCounts struct {
@@ -66,25 +79,17 @@ type itemCounts struct {
 	index            score.Moments // on the responses row (question ''): the index's per-respondent sums
 }
 
-// momentKey keys rollup_moments: the answers' dimensions and a plan node.
-type momentKey struct {
-	month, surveyID, version, channel, node string
-	agency, counter, officer                int64
-	excluded                                bool
-}
-
 // counts are the deltas one batch of responses adds to the rollup tables.
 type counts struct {
-	answers map[answerKey]int64
-	resps   map[responseKey]*responseCounts
-	items   map[itemKey]*itemCounts
-	moments map[momentKey]*score.Moments
-	plans   map[*survey.Definition]*score.Plan
+	dims  map[dimKey]*dimCounts
+	items map[itemDim]map[string]*itemCounts // by question; '' = the responses
+	plans map[*survey.Definition]*score.Plan
+	vals  []string // answerValues' scratch
 }
 
 func newCounts() *counts {
-	return &counts{answers: map[answerKey]int64{}, resps: map[responseKey]*responseCounts{}, items: map[itemKey]*itemCounts{},
-		moments: map[momentKey]*score.Moments{}, plans: map[*survey.Definition]*score.Plan{}}
+	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]map[string]*itemCounts{},
+		plans: map[*survey.Definition]*score.Plan{}}
 }
 
 // plan returns def's moment plan, built once per batch.
@@ -95,6 +100,33 @@ func (cs *counts) plan(def *survey.Definition) *score.Plan {
 		cs.plans[def] = p
 	}
 	return p
+}
+
+// dim returns the counts of k, made on first use.
+func (cs *counts) dim(k dimKey, def *survey.Definition) *dimCounts {
+	d := cs.dims[k]
+	if d == nil {
+		p := cs.plan(def)
+		d = &dimCounts{scales: make(map[string]*[scaleSlots]int64, 32), answers: map[answerCell]int64{}, plan: p, moments: make([]score.Moments, len(p.Nodes)),
+			days: map[string]*responseCounts{}}
+		cs.dims[k] = d
+	}
+	return d
+}
+
+// item returns the item counts of question q under k, made on first use.
+func (cs *counts) item(k itemDim, q string) *itemCounts {
+	m := cs.items[k]
+	if m == nil {
+		m = map[string]*itemCounts{}
+		cs.items[k] = m
+	}
+	c := m[q]
+	if c == nil {
+		c = &itemCounts{}
+		m[q] = c
+	}
+	return c
 }
 
 // Step counts up to limit new responses and returns how many it counted.
@@ -318,7 +350,7 @@ func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(e
 // Rebuild drops every count and recounts all responses from the raw rows.
 func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
 	err := r.db.tx(ctx, func(tx *sqlTx) error {
-		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`,
+		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_scales`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`,
 			`DELETE FROM rollup_moments`, `UPDATE rollup_state SET last_id = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
@@ -341,6 +373,7 @@ type rawResponse struct {
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
 	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
+	dayOf                                               string                     // the day it counts in, if known
 }
 
 // rawOf is a stored response as the counting code reads it, without a
@@ -350,6 +383,7 @@ func rawOf(r *survey.Response) rawResponse {
 		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
 		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
 		parsed: r.Answers}
+	rr.dayOf = countDay(r.Month, r.ReceivedAt, r.AnsweredAt, r.Flags)
 	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
 		rr.parsed = map[string]json.RawMessage{}
 	}
@@ -359,20 +393,30 @@ func rawOf(r *survey.Response) rawResponse {
 	return rr
 }
 
-// day is the Asia/Ho_Chi_Minh day the response counts in: the citizen's time
-// unless the clock rule replaced it with the server's (flag "clock"), and
-// never after the server received it.
+// day is the Asia/Ho_Chi_Minh day the response counts in (countDay).
 func (rr *rawResponse) day() string {
-	recv := parseTS(rr.received)
-	at := recv
-	if rr.answered.Valid && !slices.Contains(strings.Split(rr.flags, ","), "clock") {
-		if a := parseTS(rr.answered.String); a.Before(recv) {
-			at = a
-		}
+	if rr.dayOf != "" {
+		return rr.dayOf
+	}
+	var answered *time.Time
+	if rr.answered.Valid {
+		a := parseTS(rr.answered.String)
+		answered = &a
+	}
+	return countDay(rr.month, parseTS(rr.received), answered, strings.Split(rr.flags, ","))
+}
+
+// countDay is the day a response counts in: the citizen's time unless the
+// clock rule replaced it with the server's (flag "clock"), and never after
+// the server received it.
+func countDay(month string, received time.Time, answered *time.Time, flags []string) string {
+	at := received
+	if answered != nil && !slices.Contains(flags, "clock") && answered.Before(received) {
+		at = *answered
 	}
 	d := survey.Day(at)
-	if d[:7] != rr.month { // the stored month is the truth; keep the day inside it
-		d = rr.month + "-01"
+	if d[:7] != month { // the stored month is the truth; keep the day inside it
+		d = month + "-01"
 	}
 	return d
 }
@@ -396,25 +440,29 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 // what a response contributes, shared by the worker, the rebuild and the
 // bulk loader, so they cannot disagree.
 func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
-	base := answerKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
-		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
+	d := cs.dim(dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
+		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}, def)
+	ik := itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded}
 	for code, v := range a {
 		q := def.Question(code)
 		if q == nil {
 			continue // validated on the way in; a definition change cannot add unknown codes
 		}
-		for _, val := range answerValues(q, v) {
-			k := base
-			k.question, k.value = code, val
-			cs.answers[k]++
+		if slot, ok := scaleSlot(q, v); ok {
+			c := d.scales[code]
+			if c == nil {
+				c = new([scaleSlots]int64)
+				d.scales[code] = c
+			}
+			c[slot]++
+		} else {
+			cs.vals = answerValues(q, v, cs.vals[:0])
+			for _, val := range cs.vals {
+				d.answers[answerCell{code, val}]++
+			}
 		}
 		if n, ok := survey.ScaleValue(v); ok && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n) {
-			ik := itemKey{month: rr.month, surveyID: rr.surveyID, question: code, agency: rr.agency, excluded: rr.excluded}
-			ic := cs.items[ik]
-			if ic == nil {
-				ic = &itemCounts{}
-				cs.items[ik] = ic
-			}
+			ic := cs.item(ik, code)
 			ic.valid++
 			if slices.Contains(q.Scale.Satisfied, n) {
 				ic.satisfied++
@@ -422,39 +470,26 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 		}
 	}
 	// The responses themselves, under the empty question, for the ranking's n.
-	rik := itemKey{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded}
-	if cs.items[rik] == nil {
-		cs.items[rik] = &itemCounts{}
-	}
-	cs.items[rik].valid++
+	resp := cs.item(ik, "")
+	resp.valid++
 	// The respondent's sums per node, for the clustered intervals.
-	plan := cs.plan(def)
-	plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {
-		mk := momentKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel, node: plan.Nodes[k],
-			agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
-		m := cs.moments[mk]
-		if m == nil {
-			m = &score.Moments{}
-			cs.moments[mk] = m
-		}
-		m.Add(t, v)
-		if plan.Nodes[k] == score.IndexNode {
-			cs.items[rik].index.Add(t, v)
+	d.plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {
+		d.moments[k].Add(t, v)
+		if d.plan.Nodes[k] == score.IndexNode {
+			resp.index.Add(t, v)
 		}
 	})
-	unsatisfied := score.DossierUnsatisfied(def, a)
-	rk := responseKey{day: rr.day(), month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
-		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}
-	c := cs.resps[rk]
+	day := rr.day()
+	c := d.days[day]
 	if c == nil {
 		c = &responseCounts{}
-		cs.resps[rk] = c
+		d.days[day] = c
 	}
 	c.responses++
 	if rr.partial {
 		c.partial++
 	}
-	if unsatisfied {
+	if score.DossierUnsatisfied(def, a) {
 		c.unsatisfied++
 	}
 	if rr.comment != "" {
@@ -462,60 +497,99 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 	}
 }
 
-// answerValues are the rollup values of one answer: the scale value, "NA",
-// or the chosen option codes. Free text is not counted.
-func answerValues(q *survey.Question, v json.RawMessage) []string {
+// scaleText is the text of scale values 0–10, to count them without
+// formatting each.
+var scaleText = func() (t [11]string) {
+	for i := range t {
+		t[i] = strconv.Itoa(i)
+	}
+	return t
+}()
+
+// scaleSlot is where a scale answer counts in rollup_scales; false for any
+// other question, and for a value outside 0–10 (counted in rollup_answers).
+func scaleSlot(q *survey.Question, v json.RawMessage) (int, bool) {
+	if q.Kind != survey.KindScale {
+		return 0, false
+	}
+	if s := strings.TrimSpace(string(v)); s == "" || s == "null" {
+		return 0, true
+	}
+	if n, ok := survey.ScaleValue(v); ok && n >= 0 && n < scaleSlots-1 {
+		return n + 1, true
+	}
+	return 0, false
+}
+
+// answerValues appends to buf the rollup values of one answer: the scale
+// value, "NA", or the chosen option codes. Free text is not counted.
+func answerValues(q *survey.Question, v json.RawMessage, buf []string) []string {
 	s := strings.TrimSpace(string(v))
 	if s == "" || s == "null" {
 		if q.Kind == survey.KindText {
-			return nil
+			return buf
 		}
-		return []string{"NA"}
+		return append(buf, "NA")
 	}
 	switch q.Kind {
 	case survey.KindScale:
 		if n, ok := survey.ScaleValue(v); ok {
-			return []string{strconv.Itoa(n)}
+			if n >= 0 && n < len(scaleText) {
+				return append(buf, scaleText[n])
+			}
+			return append(buf, strconv.Itoa(n))
 		}
 	case survey.KindSingle, survey.KindProfile:
 		var code string
 		if json.Unmarshal(v, &code) == nil {
-			return []string{code}
+			return append(buf, code)
 		}
 	case survey.KindMulti:
 		var codes []string
 		if json.Unmarshal(v, &codes) == nil {
-			return codes
+			return append(buf, codes...)
 		}
 	}
-	return nil
+	return buf
 }
 
 // applyCounts adds sign × the counts (sign −1 takes them back out).
 func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
-	answers := cs.answers
 	ins := newUpsert(ctx, tx, `INSERT INTO rollup_answers
 		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)`, 11,
 		`ON CONFLICT DO UPDATE SET n = n + excluded.n`)
 	defer ins.close()
 	// In primary-key order: the b-tree is then written front to back, page
 	// by page, instead of at random places (several times faster on big loads).
-	keys := make([]answerKey, 0, len(answers))
-	for k := range answers {
-		keys = append(keys, k)
+	type answerRow struct {
+		dim  *dimKey
+		cell answerCell
+		n    int64
 	}
-	slices.SortFunc(keys, func(a, b answerKey) int {
-		return cmp.Or(cmp.Compare(a.month, b.month), cmp.Compare(a.agency, b.agency), cmp.Compare(a.surveyID, b.surveyID),
-			cmp.Compare(a.question, b.question), cmp.Compare(a.value, b.value), cmp.Compare(a.counter, b.counter),
-			cmp.Compare(a.officer, b.officer), cmp.Compare(a.channel, b.channel))
+	var rows []answerRow
+	for k, d := range cs.dims {
+		dk := &k
+		for c, n := range d.answers {
+			rows = append(rows, answerRow{dk, c, n})
+		}
+	}
+	slices.SortFunc(rows, func(a, b answerRow) int {
+		return cmp.Or(cmp.Compare(a.dim.month, b.dim.month), cmp.Compare(a.dim.agency, b.dim.agency),
+			cmp.Compare(a.dim.surveyID, b.dim.surveyID), cmp.Compare(a.cell.question, b.cell.question),
+			cmp.Compare(a.cell.value, b.cell.value), cmp.Compare(a.dim.counter, b.dim.counter),
+			cmp.Compare(a.dim.officer, b.dim.officer), cmp.Compare(a.dim.channel, b.dim.channel))
 	})
-	for _, k := range keys {
+	for _, r := range rows {
+		k := r.dim
 		if err := ins.add(k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
-			k.excluded, k.question, k.value, sign*answers[k]); err != nil {
+			k.excluded, r.cell.question, r.cell.value, sign*r.n); err != nil {
 			return err
 		}
 	}
 	if err := ins.flush(); err != nil {
+		return err
+	}
+	if err := applyScales(ctx, tx, cs, sign); err != nil {
 		return err
 	}
 	insR := newUpsert(ctx, tx, `INSERT INTO rollup_responses
@@ -523,10 +597,12 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 		`ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
 			unsatisfied = unsatisfied + excluded.unsatisfied, with_comment = with_comment + excluded.with_comment`)
 	defer insR.close()
-	for k, c := range cs.resps {
-		if err := insR.add(k.day, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
-			k.excluded, sign*c.responses, sign*c.partial, sign*c.unsatisfied, sign*c.withComment); err != nil {
-			return err
+	for k, d := range cs.dims {
+		for day, c := range d.days {
+			if err := insR.add(day, k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel,
+				k.excluded, sign*c.responses, sign*c.partial, sign*c.unsatisfied, sign*c.withComment); err != nil {
+				return err
+			}
 		}
 	}
 	if err := insR.flush(); err != nil {
@@ -538,11 +614,13 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
 			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`)
 	defer insI.close()
-	for k, c := range cs.items {
-		m := c.index
-		if err := insI.add(k.month, k.surveyID, k.agency, k.question, k.excluded, sign*c.valid, sign*c.satisfied,
-			sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
-			return err
+	for k, byQuestion := range cs.items {
+		for q, c := range byQuestion {
+			m := c.index
+			if err := insI.add(k.month, k.surveyID, k.agency, q, k.excluded, sign*c.valid, sign*c.satisfied,
+				sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
+				return err
+			}
 		}
 	}
 	if err := insI.flush(); err != nil {
@@ -553,14 +631,64 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 		`ON CONFLICT DO UPDATE SET n = n + excluded.n, t = t + excluded.t, v = v + excluded.v,
 			tt = tt + excluded.tt, tv = tv + excluded.tv, vv = vv + excluded.vv`)
 	defer insM.close()
-	for k, m := range cs.moments {
-		if err := insM.add(k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded,
-			k.node, sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
-			return err
+	for k, d := range cs.dims {
+		for i, m := range d.moments {
+			if m.N == 0 {
+				continue // no respondent answered under this node
+			}
+			if err := insM.add(k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded,
+				d.plan.Nodes[i], sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
+				return err
+			}
 		}
 	}
 	return insM.flush()
 }
+
+// applyScales adds sign × the scale counts to rollup_scales, in key order.
+func applyScales(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
+	type scaleRow struct {
+		dim      *dimKey
+		question string
+		c        *[scaleSlots]int64
+	}
+	var rows []scaleRow
+	for k, d := range cs.dims {
+		dk := &k
+		for q, c := range d.scales {
+			rows = append(rows, scaleRow{dk, q, c})
+		}
+	}
+	slices.SortFunc(rows, func(a, b scaleRow) int {
+		return cmp.Or(cmp.Compare(a.dim.month, b.dim.month), cmp.Compare(a.dim.agency, b.dim.agency),
+			cmp.Compare(a.dim.surveyID, b.dim.surveyID), cmp.Compare(a.question, b.question),
+			cmp.Compare(a.dim.counter, b.dim.counter), cmp.Compare(a.dim.officer, b.dim.officer),
+			cmp.Compare(a.dim.channel, b.dim.channel))
+	})
+	set := make([]string, 0, scaleSlots)
+	for _, col := range scaleColumns {
+		set = append(set, col+" = "+col+" + excluded."+col)
+	}
+	ins := newUpsert(ctx, tx, `INSERT INTO rollup_scales (month, agency_id, counter_id, officer_id, survey_id, survey_version,
+		channel, excluded, question, `+strings.Join(scaleColumns[:], ", ")+`)`, 9+scaleSlots,
+		`ON CONFLICT DO UPDATE SET `+strings.Join(set, ", "))
+	defer ins.close()
+	row := make([]any, 0, 9+scaleSlots)
+	for _, r := range rows {
+		k := r.dim
+		row = append(row[:0], k.month, k.agency, k.counter, k.officer, k.surveyID, k.version, k.channel, k.excluded, r.question)
+		for _, n := range r.c {
+			row = append(row, sign*n)
+		}
+		if err := ins.add(row...); err != nil {
+			return err
+		}
+	}
+	return ins.flush()
+}
+
+// scaleColumns are rollup_scales' count columns, slot by slot.
+var scaleColumns = [scaleSlots]string{"na", "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"}
 
 // upsertRows is how many rows one upsert statement carries: the driver's
 // cost per statement, not SQLite's own work, dominated one-row upserts

@@ -101,6 +101,28 @@ func snapshot(t *testing.T, db *DB) (map[string]int64, map[string]int64) {
 		a[fmt.Sprint(k)] = n
 	}
 	rows.Close()
+	// Scale answers, one row per question, unfolded into the same keys.
+	rows, err = db.Reader().QueryContext(ctx, `SELECT month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question,
+		na, v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10 FROM rollup_scales`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k [10]string
+		var c [scaleSlots]int64
+		rows.Scan(&k[0], &k[1], &k[2], &k[3], &k[4], &k[5], &k[6], &k[7], &k[8],
+			&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9], &c[10], &c[11])
+		for slot, n := range c {
+			if n != 0 {
+				k[9] = scaleValueText(slot)
+				if _, dup := a[fmt.Sprint(k)]; dup {
+					t.Errorf("%v counted in rollup_answers and rollup_scales", k)
+				}
+				a[fmt.Sprint(k)] = n
+			}
+		}
+	}
+	rows.Close()
 	r := map[string]int64{}
 	rows, err = db.Reader().QueryContext(ctx, `SELECT day, month, agency_id, counter_id, survey_id, channel, excluded, responses, partial, unsatisfied, with_comment FROM rollup_responses`)
 	if err != nil {
@@ -188,7 +210,7 @@ func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	// And both agree with the raw rows: count HL=4 answers of quick ratings directly.
 	var direct, rolled int64
 	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM responses WHERE survey_id = 'nhanh' AND json_extract(answers, '$.HL') = 4`).Scan(&direct)
-	db.Reader().QueryRowContext(ctx, `SELECT COALESCE(sum(n), 0) FROM rollup_answers WHERE survey_id = 'nhanh' AND question = 'HL' AND value = '4'`).Scan(&rolled)
+	db.Reader().QueryRowContext(ctx, `SELECT COALESCE(sum(v4), 0) FROM rollup_scales WHERE survey_id = 'nhanh' AND question = 'HL'`).Scan(&rolled)
 	if direct == 0 || direct != rolled {
 		t.Errorf("HL=4: %d in raw rows, %d in rollups", direct, rolled)
 	}

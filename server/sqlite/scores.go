@@ -156,6 +156,32 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 	if err := closeRows(rows); err != nil {
 		return nil, err
 	}
+	rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, question, sum(na), sum(v0), sum(v1), sum(v2), sum(v3), sum(v4),
+		sum(v5), sum(v6), sum(v7), sum(v8), sum(v9), sum(v10) FROM rollup_scales
+		WHERE `+scopeWhere+excl+` GROUP BY 1, 2`, group), args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var k, q string
+		var c [scaleSlots]int
+		if err := rows.Scan(&k, &q, &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &c[8], &c[9], &c[10], &c[11]); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t := get(k)
+		if t.Answers[q] == nil {
+			t.Answers[q] = map[string]int{}
+		}
+		for slot, n := range c {
+			if n != 0 {
+				t.Answers[q][scaleValueText(slot)] += n
+			}
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
 	rows, err = tx.QueryContext(ctx, fmt.Sprintf(`SELECT %s, node, sum(n), sum(t), sum(v), sum(tt), sum(tv), sum(vv)
 		FROM rollup_moments WHERE `+scopeWhere+excl+` GROUP BY 1, 2`, group), args...)
 	if err != nil {
@@ -174,6 +200,15 @@ func (db *DB) Tallies(ctx context.Context, sc Scope, by GroupBy) (map[string]*Ta
 		t.Moments[node] = cur
 	}
 	return out, closeRows(rows)
+}
+
+// scaleValueText is the answer value a rollup_scales slot counts, as
+// rollup_answers writes it: "NA", or the value.
+func scaleValueText(slot int) string {
+	if slot == 0 {
+		return "NA"
+	}
+	return scaleText[slot-1]
 }
 
 func closeRows(rows interface {

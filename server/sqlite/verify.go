@@ -43,7 +43,7 @@ func (db *DB) CountRows(ctx context.Context) ([]TableRows, error) {
 }
 
 // rollupTables are the counts the rollup worker keeps; a rebuild rewrites all of them.
-var rollupTables = []string{"rollup_answers", "rollup_responses", "rollup_items", "rollup_moments", "rollup_state"}
+var rollupTables = []string{"rollup_answers", "rollup_scales", "rollup_responses", "rollup_items", "rollup_moments", "rollup_state"}
 
 // MatchesRebuild brings the counts up to date, then recounts them from the
 // raw responses and reports whether the stored counts were already equal

@@ -228,11 +228,13 @@ func TestAdminFlagDecisionKeepsRollupsRight(t *testing.T) {
 	}
 }
 
-// rollupRows dumps both rollup tables as comparable lines.
+// rollupRows dumps the rollup tables as comparable lines.
 func rollupRows(t *testing.T, s *web.Server) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{`SELECT month||agency_id||question||value||channel||excluded||n FROM rollup_answers ORDER BY 1`,
+		`SELECT month||agency_id||question||channel||excluded||na||'/'||v0||'/'||v1||'/'||v2||'/'||v3||'/'||v4||'/'||v5||'/'||v6||'/'||v7||'/'||v8||'/'||v9||'/'||v10
+			FROM rollup_scales ORDER BY 1`,
 		`SELECT day||agency_id||channel||excluded||responses||partial||unsatisfied||with_comment FROM rollup_responses ORDER BY 1`,
 		`SELECT month||agency_id||node||channel||excluded||n||'/'||t||'/'||v||'/'||tt||'/'||tv||'/'||vv FROM rollup_moments ORDER BY 1`,
 		`SELECT month||agency_id||question||excluded||valid||satisfied||mn||mt||mv||mtt||mtv||mvv FROM rollup_items ORDER BY 1`} {

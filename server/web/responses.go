@@ -48,7 +48,9 @@ func (s *Server) submitResponse(c echo.Context) error {
 	if st == collect.Duplicate {
 		code = http.StatusOK
 	}
-	return c.JSON(code, map[string]string{"id": strings.ToLower(req.ID), "status": "accepted"})
+	// The id was parsed as a UUID on the way in: nothing in it to escape. Written
+	// by hand, as encoding/json of a map was a fortieth of a submission.
+	return c.Blob(code, echo.MIMEApplicationJSON, []byte(`{"id":"`+strings.ToLower(req.ID)+`","status":"accepted"}`))
 }
 
 // jsonContent refuses a body not declared as JSON (415). A page on any site

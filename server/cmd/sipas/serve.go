@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/certs"
@@ -33,7 +34,10 @@ func appConfig(cfg *Config) app.Config {
 // serve runs the server until ctx is cancelled (SIGINT/SIGTERM), then stops
 // accepting connections and lets requests in flight finish.
 func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
-	logger := newLogger(stderr, cfg.LogLevel)
+	tuneGC()
+	logs := newLogWriter(stderr)
+	defer logs.Close()
+	logger := newLogger(logs, cfg.LogLevel)
 	a, err := app.New(ctx, appConfig(cfg), app.Options{Logger: logger, Stdout: stdout})
 	if err != nil {
 		return err
@@ -93,6 +97,21 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// tuneGC lets the heap grow twice as far between collections as Go's
+// default (GOGC=200), under a soft limit of 128 MiB. The submission path
+// makes short-lived garbage at a high rate: under perf-ratio's load this
+// cut the CPU a submission costs by a tenth (147 → 135 µs) for a peak RSS
+// of ~125 MB instead of ~100, within the 150 MB goal (decision 14). GOGC
+// or GOMEMLIMIT in the environment win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(128 << 20)
+	}
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {
