@@ -75,7 +75,16 @@ type Options struct {
 	Clock  survey.Clock  // default survey.SystemClock
 	Logger *slog.Logger  // default: discard
 	Stdout io.Writer     // where the demo accounts are printed once; default: discard
-	Demo   *demo.Options // how to seed the demo; default: Seed 2025, now, with passwords
+	Demo   *demo.Options // how to seed the demo (only with Config.Demo); default: Seed 2025, now, with passwords
+	// StaffPINIterations is the PBKDF2 work of new staff PIN verifiers;
+	// 0 = auth.StaffPINIterations. Tests that pair many tablets lower it.
+	StaffPINIterations int
+	// PasswordCost is the bcrypt cost of new passwords; 0 = auth.DefaultCost.
+	PasswordCost int
+	// PosterLimits replaces the limiter of anonymous poster responses
+	// (Config.PosterEvery and PosterBurst); AuthLimits that of failed
+	// device authentication (one every 6 s after a burst of 10).
+	PosterLimits, AuthLimits *collect.Limiter
 }
 
 // App is the wired program.
@@ -155,6 +164,7 @@ func New(ctx context.Context, cfg Config, opt Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.StaffPINIterations = opt.StaffPINIterations
 	a := &App{Config: cfg, DB: db, Surveys: cat, Logger: opt.Logger, Clock: opt.Clock, stop: func() {}}
 	// Replication starts before anything is written (demo seed, surveys),
 	// so that the replica's first snapshot is followed by every change.
@@ -214,9 +224,19 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 		})
 	}
 	a.Rollup = db.NewRollup(cat)
+	if opt.PosterLimits == nil {
+		opt.PosterLimits = collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst)
+	}
+	if opt.AuthLimits == nil {
+		opt.AuthLimits = collect.NewLimiter(6*time.Second, 10)
+	}
+	var passwords *auth.Passwords // nil: web's default cost
+	if opt.PasswordCost > 0 {
+		passwords = auth.NewPasswords(opt.PasswordCost)
+	}
 	a.Collect = collect.New(collect.Config{
 		DB: db, Surveys: cat, Codes: codes, Clock: opt.Clock, Rules: cfg.Rules, Metrics: m,
-		Limits: collect.NewLimiter(cfg.PosterEvery, cfg.PosterBurst), Rollup: a.Rollup,
+		Limits: opt.PosterLimits, Rollup: a.Rollup,
 	})
 	a.Reports = report.New(db, cat)
 	// Rule 4 (response rate) reads the dossier counts (decision 15).
@@ -228,9 +248,9 @@ func (a *App) build(ctx context.Context, bundle *i18n.Bundle, opt Options) error
 	a.Web, err = web.New(web.Deps{
 		DB: db, Surveys: cat, I18n: bundle, Metrics: m, Logger: opt.Logger,
 		Clock: opt.Clock, Assets: assets.FS, Kiosk: kiosk.FS,
-		Collect: a.Collect, Reports: a.Reports, Alerts: a.Alerts, Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		LoginLimits: auth.NewSignIns(),
-		BaseURL:     cfg.BaseURL, Version: cfg.Version,
+		Collect: a.Collect, Reports: a.Reports, Alerts: a.Alerts, Codes: codes, AuthLimits: opt.AuthLimits,
+		LoginLimits: auth.NewSignIns(), Passwords: passwords,
+		BaseURL: cfg.BaseURL, Version: cfg.Version,
 		TLS: a.Certs.Enabled(), CA: a.Certs.CACertDER(), PlainURL: cfg.PlainURL, HSTS: a.Certs.HSTS(hostOf(cfg.BaseURL)),
 		ProvinceOfficers: cfg.ProvinceOfficers, LowResponseRate: cfg.LowResponseRate,
 		Replica: replicaStatus,

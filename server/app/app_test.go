@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/app"
+	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/replica"
 	"github.com/sipas-vn/sipas/server/report"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // The program as New wires it, with the demo and its loops started: the
@@ -174,5 +176,34 @@ func TestNewReplicates(t *testing.T) {
 	var n int
 	if err := db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM drill`).Scan(&n); err != nil || n != 20 {
 		t.Errorf("restored %d rows (%v), want the 20 written before Close", n, err)
+	}
+}
+
+// The seams tests use change only what they name: the zero Options keep
+// the production work for passwords and staff PINs.
+func TestOptionsSeamsDefaultToProduction(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		opt            app.Options
+		cost, pinIters int // pinIters 0: the database's default, auth.StaffPINIterations
+	}{
+		{app.Options{}, auth.DefaultCost, 0},
+		{app.Options{PasswordCost: 4, StaffPINIterations: 1_000}, 4, 1_000},
+	} {
+		a, err := app.New(ctx, app.Config{DataDir: t.TempDir()}, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.Web.Passwords.Hash("mật-khẩu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cost, err := bcrypt.Cost([]byte(h)); err != nil || cost != c.cost {
+			t.Errorf("%+v: bcrypt cost %d (%v), want %d", c.opt, cost, err, c.cost)
+		}
+		if a.DB.StaffPINIterations != c.pinIters {
+			t.Errorf("%+v: staff PIN iterations %d, want %d", c.opt, a.DB.StaffPINIterations, c.pinIters)
+		}
+		a.Close()
 	}
 }

@@ -222,18 +222,19 @@ type ExportRow struct {
 	Excluded    bool
 }
 
-// EachResponse streams the raw responses of a scope in id order, flagged
-// ones included (the export says which are excluded). fn's error stops it.
-func (db *DB) EachResponse(ctx context.Context, sc Scope, fn func(*ExportRow) error) error {
-	ids, err := json.Marshal(sc.Agencies)
+// EachResponse streams the raw responses to one questionnaire counted in
+// month (YYYY-MM) at the agencies in id order, flagged ones included (the
+// export says which are excluded). fn's error stops it.
+func (db *DB) EachResponse(ctx context.Context, agencies []int64, surveyID, month string, fn func(*ExportRow) error) error {
+	ids, err := json.Marshal(agencies)
 	if err != nil {
 		return err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.received_at, r.answered_at, r.channel, COALESCE(c.code, ''),
 		r.survey_id, r.survey_version, json(r.answers), r.comment, r.flags, r.excluded
 		FROM responses r LEFT JOIN counters c ON c.id = r.counter_id
-		WHERE r.month BETWEEN ? AND ? AND r.agency_id IN (SELECT value FROM json_each(?)) AND r.survey_id = ?
-		ORDER BY r.id`, sc.From, sc.To, string(ids), sc.Survey)
+		WHERE r.month = ? AND r.agency_id IN (SELECT value FROM json_each(?)) AND r.survey_id = ?
+		ORDER BY r.id`, month, string(ids), surveyID)
 	if err != nil {
 		return err
 	}

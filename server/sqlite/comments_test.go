@@ -133,7 +133,7 @@ func TestCommentsFilterSearchAndMark(t *testing.T) {
 func TestEachResponseStreamsTheScope(t *testing.T) {
 	db, rs, agency, _ := commentFixture(t)
 	var got []int64
-	err := db.EachResponse(context.Background(), Scope{Agencies: []int64{agency}, Survey: "nhanh", From: "2026-10", To: "2026-10"},
+	err := db.EachResponse(context.Background(), []int64{agency}, "nhanh", "2026-10",
 		func(r *ExportRow) error {
 			got = append(got, r.ID)
 			if r.ID == rs[0].ID && (string(r.Answers["HL"]) != "1" || r.CounterCode != "Q1" || r.Version != "v1") {
@@ -145,7 +145,7 @@ func TestEachResponseStreamsTheScope(t *testing.T) {
 		t.Errorf("EachResponse: %v %v", got, err)
 	}
 	stop := fmt.Errorf("stop")
-	if err := db.EachResponse(context.Background(), Scope{Agencies: []int64{agency}, Survey: "nhanh", From: "2026-10", To: "2026-10"},
+	if err := db.EachResponse(context.Background(), []int64{agency}, "nhanh", "2026-10",
 		func(*ExportRow) error { return stop }); err != stop {
 		t.Errorf("callback error not returned: %v", err)
 	}

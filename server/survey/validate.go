@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -40,25 +41,11 @@ func (d *Definition) ValidateAnswers(answers Answers, comment string, partial bo
 	if len(answers) == 0 {
 		return FieldError("answers", "error.answer.empty", nil)
 	}
-	codes := make([]string, 0, len(answers))
-	for code := range answers {
-		codes = append(codes, code)
-	}
-	slices.Sort(codes)
-	for _, code := range codes {
-		q := d.Question(code)
-		if q == nil {
-			return FieldError("answers."+code, "error.answer.unknown_item", map[string]any{"Code": code})
-		}
-		v := answers[code]
-		if isNullJSON(v) {
-			continue
-		}
-		if err := q.validateValue(v); err != nil {
-			return err
-		}
-		if q.ShowIf != nil && !q.ShowIf.Met(answers) {
-			return FieldError("answers."+code, "error.answer.not_shown", map[string]any{"Code": code})
+	// Nearly every submission is valid: check in map order, and only when
+	// something is wrong go again in sorted order for the first problem.
+	for code, v := range answers {
+		if d.answerError(answers, code, v) != nil {
+			return d.firstAnswerError(answers)
 		}
 	}
 	if !partial {
@@ -70,6 +57,36 @@ func (d *Definition) ValidateAnswers(answers Answers, comment string, partial bo
 		}
 	}
 	return d.validateComment(comment)
+}
+
+// firstAnswerError is the problem ValidateAnswers reports: the first in
+// sorted code order, so that a given body always gets the same one.
+func (d *Definition) firstAnswerError(answers Answers) error {
+	codes := slices.Sorted(maps.Keys(answers))
+	for _, code := range codes {
+		if err := d.answerError(answers, code, answers[code]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// answerError is what is wrong with one answer, or nil.
+func (d *Definition) answerError(answers Answers, code string, v json.RawMessage) error {
+	q := d.Question(code)
+	if q == nil {
+		return FieldError("answers."+code, "error.answer.unknown_item", map[string]any{"Code": code})
+	}
+	if isNullJSON(v) {
+		return nil
+	}
+	if err := q.validateValue(v); err != nil {
+		return err
+	}
+	if q.ShowIf != nil && !q.ShowIf.Met(answers) {
+		return FieldError("answers."+code, "error.answer.not_shown", map[string]any{"Code": code})
+	}
+	return nil
 }
 
 func (d *Definition) validateComment(comment string) error {

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 func TestAdminInviteResetAndLastAdmin(t *testing.T) {
@@ -228,7 +229,7 @@ func TestAdminFlagDecisionKeepsRollupsRight(t *testing.T) {
 }
 
 // rollupRows dumps the rollup tables as comparable lines.
-func rollupRows(t *testing.T, s *Server) []string {
+func rollupRows(t *testing.T, s *web.Server) []string {
 	t.Helper()
 	var out []string
 	for _, q := range []string{`SELECT month||agency_id||question||value||channel||excluded||n FROM rollup_answers ORDER BY 1`,

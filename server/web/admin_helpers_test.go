@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -12,12 +12,13 @@ import (
 
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // flagged submits n quick ratings from counter CT-01's tablet at 23:00, when
 // the counter is closed, which the rules flag as odd hours and keep out of
 // scores, and returns their response ids.
-func flagged(t *testing.T, s *Server, n int) []int64 {
+func flagged(t *testing.T, s *web.Server, n int) []int64 {
 	t.Helper()
 	ctx := context.Background()
 	clock := s.Clock.(*testClock)

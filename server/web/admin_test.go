@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -11,12 +11,13 @@ import (
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // adminClient is a signed-in browser: the session cookie and its CSRF token.
 type adminClient struct {
 	t    *testing.T
-	s    *Server
+	s    *web.Server
 	ck   *http.Cookie
 	csrf string
 }
@@ -24,7 +25,7 @@ type adminClient struct {
 const adminPassword = "mật-khẩu-quản-trị"
 
 // signedIn signs a user in through the real form and returns their client.
-func signedIn(t *testing.T, s *Server, username, password string) *adminClient {
+func signedIn(t *testing.T, s *web.Server, username, password string) *adminClient {
 	t.Helper()
 	ck, code := signIn(t, s, username, password)
 	if ck == nil {
@@ -38,9 +39,14 @@ func signedIn(t *testing.T, s *Server, username, password string) *adminClient {
 }
 
 // adminSetup is a server with the sample place and a signed-in admin.
-func adminSetup(t *testing.T) (*Server, *adminClient) {
+func adminSetup(t *testing.T) (*web.Server, *adminClient) {
 	t.Helper()
-	s := newTestServer(t)
+	return adminOn(t, newTestServer(t))
+}
+
+// adminOn places the counter of place and signs an administrator in on s.
+func adminOn(t *testing.T, s *web.Server) (*web.Server, *adminClient) {
+	t.Helper()
 	place(t, s)
 	addUser(t, s, "quantri", survey.RoleAdmin, 0, adminPassword)
 	return s, signedIn(t, s, "quantri", adminPassword)
@@ -155,7 +161,7 @@ var (
 // renderAdminPages renders every administration page in both languages,
 // for the template test, and checks that no message ID or inline style or
 // script slipped into one.
-func renderAdminPages(t *testing.T, s *Server) {
+func renderAdminPages(t *testing.T, s *web.Server) {
 	t.Helper()
 	if _, err := s.DB.UserByUsername(context.Background(), "quantri-tpl"); err != nil {
 		addUser(t, s, "quantri-tpl", survey.RoleAdmin, 0, adminPassword)
@@ -210,7 +216,7 @@ func TestAdminPagesRenderInBothLanguages(t *testing.T) {
 	renderAdminPages(t, s)
 	for _, name := range []string{"admin_home", "admin_agencies", "admin_agency", "admin_counter", "admin_officer", "admin_surveys",
 		"admin_devices", "admin_users", "admin_user", "admin_keys", "admin_flags", "admin_flag", "admin_paper", "admin_audit", "admin_secret", "invite"} {
-		if s.views.used[name] == 0 {
+		if web.Rendered(s, name) == 0 {
 			t.Errorf("%s.html was not rendered", name)
 		}
 	}

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -12,12 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // addUser creates a user with a known password (bcrypt at its lowest cost, for speed).
-func addUser(t *testing.T, s *Server, username string, role survey.Role, agencyID int64, password string) *survey.User {
+func addUser(t *testing.T, s *web.Server, username string, role survey.Role, agencyID int64, password string) *survey.User {
 	t.Helper()
 	h, err := auth.Hasher{Cost: 4}.Hash(password)
 	if err != nil {
@@ -33,7 +35,7 @@ func addUser(t *testing.T, s *Server, username string, role survey.Role, agencyI
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // signIn signs in through the real form and returns the session cookie.
-func signIn(t *testing.T, s *Server, username, password string) (*http.Cookie, int) {
+func signIn(t *testing.T, s *web.Server, username, password string) (*http.Cookie, int) {
 	t.Helper()
 	ck, rec := signInFrom(t, s, username, password, "192.0.2.20")
 	return ck, rec.Code
@@ -41,7 +43,7 @@ func signIn(t *testing.T, s *Server, username, password string) (*http.Cookie, i
 
 // signInFrom signs in from a client address and returns the session cookie
 // and the answer.
-func signInFrom(t *testing.T, s *Server, username, password, addr string) (*http.Cookie, *httptest.ResponseRecorder) {
+func signInFrom(t *testing.T, s *web.Server, username, password, addr string) (*http.Cookie, *httptest.ResponseRecorder) {
 	t.Helper()
 	rec := get(t, s, "/login")
 	m := csrfRE.FindStringSubmatch(rec.Body.String())
@@ -50,7 +52,7 @@ func signInFrom(t *testing.T, s *Server, username, password, addr string) (*http
 	}
 	var pre *http.Cookie
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == loginCSRF {
+		if c.Name == web.LoginCSRF {
 			pre = c
 		}
 	}
@@ -62,7 +64,7 @@ func signInFrom(t *testing.T, s *Server, username, password, addr string) (*http
 	out := httptest.NewRecorder()
 	s.Handler().ServeHTTP(out, req)
 	for _, c := range out.Result().Cookies() {
-		if c.Name == sessionCookie && c.Value != "" {
+		if c.Name == web.SessionCookie && c.Value != "" {
 			if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 				t.Errorf("session cookie flags: %+v", c)
 			}
@@ -124,8 +126,7 @@ func TestFailedSignInsCannotLockOutFromElsewhere(t *testing.T) {
 // millisecond says "no such user" and one after a bcrypt check says "wrong
 // password". The bound is one-sided, so a slow machine cannot fail it.
 func TestUnknownUsersCostTheSameBcryptWork(t *testing.T) {
-	s := newTestServer(t)
-	s.Passwords = auth.NewPasswords(8) // a cost that shows clearly above the page's own work
+	s := newApp(t, app.Config{}, app.Options{PasswordCost: 8}).Web // a cost that shows clearly above the page's own work
 	place(t, s)
 	h, err := s.Passwords.Hash("mật-khẩu-đúng")
 	if err != nil {
@@ -195,19 +196,6 @@ func TestSignInAndThrottling(t *testing.T) {
 	}
 	if ck, code := signIn(t, s, "lanhdao", "mật-khẩu-đúng"); ck != nil || code != http.StatusTooManyRequests {
 		t.Errorf("after repeated failures: cookie %v, status %d", ck, code)
-	}
-}
-
-func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{"/dashboard?month=2026-10": "/dashboard?month=2026-10", "//evil.example": "/dashboard",
-		"https://evil.example": "/dashboard", `/\evil`: "/dashboard", "": "/dashboard",
-		// Browsers drop tabs and newlines from a Location, which makes these "//evil.example".
-		"/\t/evil.example": "/dashboard", "/\n/evil.example": "/dashboard", "/\r\n/evil.example": "/dashboard",
-		"/\x00/evil.example": "/dashboard", "/\x7f/evil.example": "/dashboard", "/\u0085/evil.example": "/dashboard",
-		"/%2F/evil.example": "/dashboard", "/admin/agencies?q=a%2Fb": "/admin/agencies?q=a%2Fb"} {
-		if got := safeNext(in); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 

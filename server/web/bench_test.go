@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -10,16 +10,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/demo"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
-	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // benchServer serves the generated data set of SIPAS_BENCH_DB (`make
 // bench-10m` makes one with 10 million responses), or a smaller one made
 // here, and returns the server with a province-wide session cookie.
-func benchServer(b *testing.B) (*Server, *http.Cookie, []*survey.Agency) {
+func benchServer(b *testing.B) (*web.Server, *http.Cookie, []*survey.Agency) {
 	b.Helper()
 	ctx := context.Background()
 	path := os.Getenv("SIPAS_BENCH_DB")
@@ -27,26 +28,24 @@ func benchServer(b *testing.B) (*Server, *http.Cookie, []*survey.Agency) {
 	if seed {
 		path = filepath.Join(b.TempDir(), "sipas.db")
 	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		b.Fatal(err)
+	if filepath.Base(path) != "sipas.db" {
+		b.Fatalf("SIPAS_BENCH_DB %s: the data folder's database is named sipas.db", path)
 	}
-	b.Cleanup(func() { db.Close() })
-	cat, _ := survey.Load(surveydefs.FS)
+	a := newApp(b, app.Config{DataDir: filepath.Dir(path)}, app.Options{})
+	db, s := a.DB, a.Web
 	if seed {
-		if _, err := demo.Bulk(ctx, db, cat, demo.BulkOptions{Agencies: 500, Months: 24, Responses: 100_000, Now: time.Now(), Seed: 1}); err != nil {
+		if _, err := demo.Bulk(ctx, db, a.Surveys, demo.BulkOptions{Agencies: 500, Months: 24, Responses: 100_000, Now: time.Now(), Seed: 1}); err != nil {
 			b.Fatal(err)
 		}
-	} else if _, err := db.NewRollup(cat).CatchUp(ctx); err != nil {
+	} else if _, err := a.Rollup.CatchUp(ctx); err != nil {
 		b.Fatal(err)
 	}
-	s := newServerOn(b, db, nil)
 	tok, _, err := db.CreateSession(ctx, benchUser(b, db), time.Now(), time.Hour)
 	if err != nil {
 		b.Fatal(err)
 	}
 	all, _ := db.Agencies(ctx)
-	return s, &http.Cookie{Name: sessionCookie, Value: tok}, all
+	return s, &http.Cookie{Name: web.SessionCookie, Value: tok}, all
 }
 
 func benchUser(b *testing.B, db *sqlite.DB) int64 {
@@ -62,7 +61,7 @@ func benchUser(b *testing.B, db *sqlite.DB) int64 {
 }
 
 // timeRequests GETs each path in turn and reports p50 and p99 server time.
-func timeRequests(b *testing.B, s *Server, ck *http.Cookie, path func(i int) string) {
+func timeRequests(b *testing.B, s *web.Server, ck *http.Cookie, path func(i int) string) {
 	var lat []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

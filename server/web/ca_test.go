@@ -1,42 +1,31 @@
-package web
+package web_test
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/certs"
-	"github.com/sipas-vn/sipas/server/sqlite"
 )
 
 // With the internal CA, a tablet finds it at /ca (instructions and a QR
 // code of that page's plain-HTTP address), /ca.crt (DER) and /ca.pem; and
 // HTTPS answers carry HSTS. Without it, those addresses do not exist.
 func TestTabletsGetTheInternalCA(t *testing.T) {
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s := newServerOn(t, db, nil)
+	s := newTestServer(t)
 	for _, p := range []string{"/ca", "/ca.crt", "/ca.pem", "/ca/qr.svg"} {
 		if rec := get(t, s, p); rec.Code != http.StatusNotFound {
 			t.Errorf("%s without an internal CA: %d, want 404", p, rec.Code)
 		}
 	}
 
-	m, err := certs.New(ctx, certs.Config{Mode: certs.ModeInternal, Store: db})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.TLS, s.CA, s.PlainURL, s.HSTS = true, m.CACertDER(), "http://khaosat.cantho.test:8080", true
+	a := newApp(t, app.Config{TLS: certs.Config{Mode: certs.ModeInternal}, PlainURL: "http://khaosat.cantho.test:8080"}, app.Options{})
+	s, m := a.Web, a.Certs
 
 	rec := get(t, s, "/ca?lang=vi")
 	body := rec.Body.String()
@@ -74,15 +63,11 @@ func TestTabletsGetTheInternalCA(t *testing.T) {
 // The admin counter page, where staff pair a tablet, shows the QR code of
 // the certificate page when the server has an internal CA, and not otherwise.
 func TestAdminCounterPageShowsTheCertificateQR(t *testing.T) {
-	s, admin := adminSetup(t)
+	_, admin := adminSetup(t)
 	if body := admin.get("/admin/counters/1").Body.String(); strings.Contains(body, "/ca/qr.svg") {
 		t.Error("certificate QR without an internal CA")
 	}
-	m, err := certs.New(context.Background(), certs.Config{Mode: certs.ModeInternal, Store: s.DB})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.CA, s.PlainURL = m.CACertDER(), "http://192.168.1.20"
+	_, admin = adminOn(t, newApp(t, app.Config{TLS: certs.Config{Mode: certs.ModeInternal}, PlainURL: "http://192.168.1.20"}, app.Options{}).Web)
 	body := admin.get("/admin/counters/1?lang=vi").Body.String()
 	for _, want := range []string{`src="/ca/qr.svg"`, "http://192.168.1.20/ca", "cài chứng chỉ"} {
 		if !strings.Contains(body, want) {

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 var commentFormRE = regexp.MustCompile(`<form method="post" action="(/dashboard/agency/H17\.50/comments/\d+)">`)
@@ -51,7 +52,7 @@ func TestCommentsMarkRoundTrip(t *testing.T) {
 	}
 	var flash *http.Cookie
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == dashFlashCookie {
+		if c.Name == web.DashFlashCookie {
 			flash = c
 		}
 	}

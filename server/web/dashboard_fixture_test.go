@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -15,8 +15,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // dashFixture is a small province on a real SQLite file: H17 (the city,
@@ -24,7 +26,7 @@ import (
 // H17.50.1), H17.51, H17.52 (quick rating) and H17.53 (nd61); a counter
 // and an officer each; an admin, a province viewer and the head of H17.50.
 type dashFixture struct {
-	s        *Server
+	s        *web.Server
 	agencies map[string]*survey.Agency
 	counters map[string]*survey.Counter // by agency code
 	officers map[string]*survey.Officer // by agency code
@@ -35,7 +37,13 @@ type dashFixture struct {
 
 func newDashFixture(t *testing.T) *dashFixture {
 	t.Helper()
-	s := newTestServer(t)
+	return newDashFixtureWith(t, app.Config{})
+}
+
+// newDashFixtureWith is the fixture on a program configured by cfg.
+func newDashFixtureWith(t *testing.T, cfg app.Config) *dashFixture {
+	t.Helper()
+	s := newApp(t, cfg, app.Options{}).Web
 	ctx := context.Background()
 	f := &dashFixture{s: s, agencies: map[string]*survey.Agency{}, counters: map[string]*survey.Counter{},
 		officers: map[string]*survey.Officer{}, cookies: map[string]*http.Cookie{}, csrf: map[string]string{},

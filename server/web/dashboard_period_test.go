@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -104,15 +104,6 @@ func TestSmallCommuneWithTooFewEvenOverThreeMonths(t *testing.T) {
 	}
 	if strings.Contains(body, `id="month-index"`) {
 		t.Error("15 responses over three months lead the headline")
-	}
-}
-
-func TestMonthRangeAcrossAYear(t *testing.T) {
-	s := newTestServer(t)
-	for lang, want := range map[string]string{"vi": "11/2026–01/2027", "en": "Nov 2026–Jan 2027"} {
-		if got := monthRange(s.I18n.Localizer(lang), "2026-11", "2027-01"); got != want {
-			t.Errorf("%s: %q, want %q", lang, got, want)
-		}
 	}
 }
 

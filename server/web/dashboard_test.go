@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"encoding/json"
@@ -10,11 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/metrics"
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // formatPct writes v the way the Vietnamese page must, computed here without
@@ -130,9 +131,6 @@ func TestResponseAtMonthEndUTCCountsInNovember(t *testing.T) {
 	// and a phone after midnight is not flagged (odd hours are a tablet's).
 	clock := f.s.Clock.(*testClock)
 	clock.Set(time.Date(2026, 10, 31, 17, 30, 0, 0, time.UTC))
-	svc := collect.New(collect.Config{DB: f.s.DB, Surveys: f.s.Surveys, Codes: f.s.Codes, Clock: clock, Rules: collect.DefaultRules(),
-		Metrics: metrics.New(), Limits: collect.NewLimiter(time.Minute, 100)})
-	defer svc.Close()
 	def, _ := f.s.Surveys.Get("nhanh")
 	raw, _ := json.Marshal(map[string]any{"id": "0190f0f0-0000-7000-8000-000000000001", "survey": "nhanh", "version": def.Version,
 		"channel": "qr", "counter": f.counters["H17.52"].Code, "answers": map[string]any{"HL": 5}})
@@ -140,7 +138,7 @@ func TestResponseAtMonthEndUTCCountsInNovember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Submit(t.Context(), collect.Submission{Request: req, Client: "192.0.2.1"}); err != nil {
+	if _, err := f.s.Collect.Submit(t.Context(), collect.Submission{Request: req, Client: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	f.rollup(t)
@@ -250,9 +248,13 @@ func TestND61ShowsNothingUnderTheQD766NameWithoutDossierCounts(t *testing.T) {
 }
 
 func TestOfficersOnlyFrom30RatingsAndOnlyForTheHead(t *testing.T) {
-	f := newDashFixture(t)
-	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-10", 31))
-	f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 12))
+	fixture := func(cfg app.Config) *dashFixture {
+		f := newDashFixtureWith(t, cfg)
+		f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-10", 31))
+		f.insert(t, "H17.50.1", survey.DefaultID, f.sipasReplies("2026-10", 12))
+		return f
+	}
+	f := fixture(app.Config{})
 	head := f.get(t, "head", "/dashboard/agency/H17.50?month=2026-10").Body.String()
 	officers := head[strings.Index(head, "Theo cán bộ, công chức"):]
 	officers = officers[:strings.Index(officers, "</table>")]
@@ -275,7 +277,7 @@ func TestOfficersOnlyFrom30RatingsAndOnlyForTheHead(t *testing.T) {
 	if adm := f.get(t, "admin", "/dashboard/agency/H17.50?month=2026-10").Body.String(); strings.Contains(adm, "Theo cán bộ") {
 		t.Error("an administrator sees officers: they are for the agency's head")
 	}
-	f.s.ProvinceOfficers = true
+	f = fixture(app.Config{ProvinceOfficers: true})
 	if prov := f.get(t, "province", "/dashboard/agency/H17.50?month=2026-10").Body.String(); !strings.Contains(prov, "Theo cán bộ") {
 		t.Error("the province viewer does not see officers with SIPAS_PROVINCE_OFFICERS=1")
 	}
@@ -298,7 +300,7 @@ func TestPrintReportHasBothPagesAndTheFooter(t *testing.T) {
 
 // renderDashboardPages renders every dashboard template in both languages
 // for TestEveryTemplateIsRendered, signed in as a province viewer.
-func renderDashboardPages(t *testing.T, s *Server) {
+func renderDashboardPages(t *testing.T, s *web.Server) {
 	t.Helper()
 	addUser(t, s, "tpl-province", survey.RoleProvince, 0, "mật-khẩu")
 	ck, _ := signIn(t, s, "tpl-province", "mật-khẩu")

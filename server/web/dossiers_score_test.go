@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -13,7 +13,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // nd61Answers rates all nine criteria 2 points, except those given.
@@ -109,7 +111,7 @@ func TestResponseRateAndQD766OnTheScorecardAndTheAPI(t *testing.T) {
 			t.Errorf("printed report lacks %q", want)
 		}
 	}
-	var got scoreJSON
+	var got web.ScoreJSON
 	api := f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-11&survey=nd61")
 	if err := json.Unmarshal(api.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
@@ -133,11 +135,10 @@ func TestResponseRateAndQD766OnTheScorecardAndTheAPI(t *testing.T) {
 }
 
 func TestLowResponseRateIsAWarningNotHidden(t *testing.T) {
-	f := newDashFixture(t)
+	f := newDashFixtureWith(t, app.Config{LowResponseRate: 0.2})
 	seedQD766Example(t, f)
-	f.s.LowResponseRate = 0.2
 	page := f.get(t, "admin", "/dashboard/agency/H17.53?month=2026-11").Body.String()
-	if !strings.Contains(page, `<p class="warn" id="rate-low">Cảnh báo: tỷ lệ phản hồi dưới 20%.`) || headlineOf(t, page) == noFigure {
+	if !strings.Contains(page, `<p class="warn" id="rate-low">Cảnh báo: tỷ lệ phản hồi dưới 20%.`) || headlineOf(t, page) == web.NoFigure {
 		t.Errorf("a 16 %% response rate under a 20 %% threshold: the warning is missing or the index hidden")
 	}
 	api := f.get(t, "admin", "/api/v1/scores?agency=H17.53&month=2026-11&survey=nd61").Body.String()
@@ -175,9 +176,8 @@ func TestQD766OnlyWhereDossiersHandledWereCounted(t *testing.T) {
 // The province table shows each agency's response rate where counts exist,
 // flagged when low, and "no count" elsewhere (not 0 %).
 func TestProvinceTableShowsResponseRates(t *testing.T) {
-	f := newDashFixture(t)
+	f := newDashFixtureWith(t, app.Config{LowResponseRate: 0.2})
 	seedQD766Example(t, f)
-	f.s.LowResponseRate = 0.2
 	page := f.get(t, "admin", "/dashboard/province?month=2026-11&survey=nd61&parent=H17").Body.String()
 	i := strings.Index(page, "UBND phường Vị Thanh</a>")
 	if i < 0 {
@@ -211,7 +211,7 @@ func TestExportsCarryTheDossierRows(t *testing.T) {
 	f := newDashFixture(t)
 	seedQD766Example(t, f)
 	rec := f.get(t, "admin", "/dashboard/agency/H17.53/export.csv?month=2026-11")
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(rec.Body.Bytes(), []byte(utf8BOM)))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(rec.Body.Bytes(), []byte(web.UTF8BOM)))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

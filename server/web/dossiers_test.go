@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // countsSetup places H17 with counter CT-01 and a second province H18 with
 // counter CT-18, and returns a province-wide tokens key and one bound to H18.
-func countsSetup(t *testing.T) (s *Server, key, h18Key string) {
+func countsSetup(t *testing.T) (s *web.Server, key, h18Key string) {
 	t.Helper()
 	s = newTestServer(t)
 	place(t, s)
@@ -35,7 +36,7 @@ func countsSetup(t *testing.T) (s *Server, key, h18Key string) {
 	return s, key, h18Key
 }
 
-func storedCounts(t *testing.T, s *Server, counter, month string) map[string]survey.DossierCount {
+func storedCounts(t *testing.T, s *web.Server, counter, month string) map[string]survey.DossierCount {
 	t.Helper()
 	c, err := s.DB.CounterByCode(context.Background(), counter)
 	if err != nil {
@@ -88,7 +89,7 @@ func TestDossierCountRefusesEachBadFieldByName(t *testing.T) {
 		{`{"counter":"CT-01","date":"2026-11-27","received":9,"handled":3,"complaints":4}`, "complaints", "không được lớn hơn"},
 	} {
 		rec := post(t, s, "/api/v1/dossier-counts", c.body, "Authorization", "Bearer "+key)
-		var e apiError
+		var e web.APIError
 		if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil || rec.Code != 422 || e.Error.Field != c.field || !strings.Contains(e.Error.Message, c.vi) {
 			t.Errorf("%s: %d %s, want 422 on %s saying %q", c.body, rec.Code, rec.Body.String(), c.field, c.vi)
 		}

@@ -87,7 +87,7 @@ func (s *Server) exportResponses(c echo.Context, xlsx bool) error {
 		if err := w.row(rawHeader(t.L, t.Def)); err != nil {
 			return err
 		}
-		return s.DB.EachResponse(ctx, sqlite.Scope{Agencies: ids, Survey: t.Def.ID, From: t.Month, To: t.Month}, func(r *sqlite.ExportRow) error {
+		return s.DB.EachResponse(ctx, ids, t.Def.ID, t.Month, func(r *sqlite.ExportRow) error {
 			return w.row(rawRow(t.L, t.Def, r))
 		})
 	}

@@ -1,7 +1,8 @@
-package web
+package web_test
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // TestExportsMatchThePage reads the CSV back with encoding/csv and the XLSX
@@ -30,10 +32,10 @@ func TestExportsMatchThePage(t *testing.T) {
 		t.Errorf("csv headers: %v", rec.Header())
 	}
 	raw := rec.Body.Bytes()
-	if !bytes.HasPrefix(raw, []byte(utf8BOM)) {
+	if !bytes.HasPrefix(raw, []byte(web.UTF8BOM)) {
 		t.Fatal("CSV has no UTF-8 BOM: Excel would garble Vietnamese")
 	}
-	rows, err := csv.NewReader(bytes.NewReader(raw[len(utf8BOM):])).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(raw[len(web.UTF8BOM):])).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +107,7 @@ func TestRawExportHasEveryResponse(t *testing.T) {
 	f.insert(t, "H17.50", survey.DefaultID, f.sipasReplies("2026-09", 2)) // another month
 
 	raw := f.get(t, "head", "/dashboard/agency/H17.50/responses.csv?month=2026-10").Body.Bytes()
-	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte(utf8BOM)))).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte(web.UTF8BOM)))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +126,7 @@ func TestRawExportHasEveryResponse(t *testing.T) {
 		t.Errorf("comments: %q %q", rows[3][comment], rows[4][comment])
 	}
 	want := map[string]string{"null": "NA"}
-	if v := string(rs[0].answers["TC1"]); rows[1][tc1] != orDefault(want[v], v) {
+	if v := string(rs[0].answers["TC1"]); rows[1][tc1] != cmp.Or(want[v], v) {
 		t.Errorf("TC1 %q, stored %s", rows[1][tc1], v)
 	}
 	if rows[5][gt] != "nu" || rows[1][gt] != "" {

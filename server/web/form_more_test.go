@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 func TestOverlongCommentShowsTheErrorAndKeepsTheAnswers(t *testing.T) {
@@ -249,7 +250,7 @@ func TestOpenDraftsPerAddressAreLimited(t *testing.T) {
 		t.Fatal(err)
 	}
 	var started *survey.Draft
-	for range maxOpenDrafts {
+	for range web.MaxOpenDrafts {
 		started = &survey.Draft{SurveyID: "nhanh", SurveyVersion: "v", CounterID: c.ID, Lang: "vi", Client: "198.51.100.7"}
 		if err := env.s.DB.CreateDraft(ctx, started, env.clock.Now()); err != nil {
 			t.Fatal(err)
@@ -257,7 +258,7 @@ func TestOpenDraftsPerAddressAreLimited(t *testing.T) {
 	}
 	rec := env.do(t, http.MethodPost, "/q/"+formQuick, url.Values{"HL": {"4"}})
 	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "quá nhiều phiếu đánh giá chưa gửi") {
-		t.Errorf("a new form from an address with %d open: %d\n%s", maxOpenDrafts, rec.Code, formText(rec.Body.String()))
+		t.Errorf("a new form from an address with %d open: %d\n%s", web.MaxOpenDrafts, rec.Code, formText(rec.Body.String()))
 	}
 	if loc := env.post(t, "/f/"+started.ID+"/0", url.Values{"HL": {"4"}}); loc == "" {
 		t.Error("a form already started does not go on")

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -7,21 +7,22 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/collect"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // formEnv is a full server (submission path included) on a fresh SQLite
 // file, with one counter per questionnaire the phone form must render.
 type formEnv struct {
-	s     *Server
+	s     *web.Server
 	clock *testClock
 }
 
@@ -36,14 +37,9 @@ const (
 // responses one client may send from one poster at once.
 func newFormEnv(t *testing.T, posterBurst int) *formEnv {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s := newServerOn(t, db, collect.NewLimiter(time.Minute, posterBurst))
-	formSeed(t, db)
-	return &formEnv{s: s, clock: s.Clock.(*testClock)}
+	a := newApp(t, app.Config{}, app.Options{PosterLimits: collect.NewLimiter(time.Minute, posterBurst)})
+	formSeed(t, a.DB)
+	return &formEnv{s: a.Web, clock: a.Clock.(*testClock)}
 }
 
 // formSeed makes a province (no questionnaire set: the default applies) with

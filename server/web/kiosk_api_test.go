@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -12,12 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/auth"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // pairFrom posts a pairing code from a client address.
-func pairFrom(s *Server, code, addr string) *httptest.ResponseRecorder {
+func pairFrom(s *web.Server, code, addr string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/kiosk/pair", strings.NewReader(`{"code":"`+code+`","app_version":"t"}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.RemoteAddr = addr + ":4000"
@@ -60,8 +62,7 @@ func TestPairingGuessesAreCappedAcrossAddresses(t *testing.T) {
 // offline holds a PBKDF2 verifier of at least 600,000 iterations, never the
 // plain SHA-256 that let a six-digit PIN fall in under a second.
 func TestKioskConfigCarriesOnlyAStretchedPIN(t *testing.T) {
-	s := newTestServer(t)
-	s.DB.StaffPINIterations = 0 // as deployed
+	s := newApp(t, app.Config{}, app.Options{StaffPINIterations: auth.StaffPINIterations}).Web // as deployed
 	place(t, s)
 	code, pin, err := s.DB.CreatePairingCode(context.Background(), 1, survey.CLI, s.Clock.Now())
 	if err != nil {

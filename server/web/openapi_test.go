@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -22,6 +22,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // openapiFile is the API contract, relative to this package's directory
@@ -141,7 +142,7 @@ func loadOpenAPI(t *testing.T) *openapi3.T {
 // second top-level agency H18 (counter CT-99) and an empty branch H17.01
 // under H17, with a month of rolled-up responses (seedScores).
 type contractEnv struct {
-	s, broken *Server
+	s, broken *web.Server
 	device    string // a paired tablet's token
 	revoked   string // a revoked tablet's token
 	key       string // API key with the tokens scope
@@ -312,7 +313,7 @@ type apiCase struct {
 
 func bearerHeader(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
 
-func sessionHeader(value string) []string { return []string{"Cookie", sessionCookie + "=" + value} }
+func sessionHeader(value string) []string { return []string{"Cookie", web.SessionCookie + "=" + value} }
 
 // contractCases is the table. Each case gets its own client address, so the
 // rate limits (keyed by address) of one case never leak into another.
@@ -577,7 +578,7 @@ func checkContract(t *testing.T, doc *openapi3.T) []string {
 
 	// The route table and the document list the same API routes.
 	inTable := map[string]bool{}
-	for _, r := range e.s.echo.Routes() {
+	for _, r := range web.Echo(e.s).Routes() {
 		if strings.Contains(r.Path, "*") || !(strings.HasPrefix(r.Path, "/api/") || r.Path == "/healthz" || r.Path == "/readyz") {
 			continue
 		}
@@ -670,7 +671,7 @@ func newRequest(r apiRequest, client string) *http.Request {
 	return req
 }
 
-func serve(s *Server, r apiRequest, client string) *httptest.ResponseRecorder {
+func serve(s *web.Server, r apiRequest, client string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, newRequest(r, client))
 	return rec

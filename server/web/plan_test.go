@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // messageID is a plan message ID shown instead of its text.
@@ -171,7 +172,7 @@ func TestYearViewPoolsRespondentsAndJudgesTheTarget(t *testing.T) {
 	}
 
 	x := f.get(t, "head", "/dashboard/agency/H17.50/year.xlsx?year=2026&lang=en")
-	if x.Code != http.StatusOK || x.Header().Get("Content-Type") != mimeXLSX {
+	if x.Code != http.StatusOK || x.Header().Get("Content-Type") != web.MimeXLSX {
 		t.Fatalf("xlsx: %d %s", x.Code, x.Header().Get("Content-Type"))
 	}
 	book, err := excelize.OpenReader(bytes.NewReader(x.Body.Bytes()))

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sipas-vn/sipas/server/collect"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // Regression tests for inputs a client must not be able to place: an
@@ -21,7 +22,7 @@ import (
 
 // postAs sends one request from a client address to the server's own host
 // (example.test, its base URL), with headers as pairs ("Host" sets the host).
-func postAs(s *Server, addr, body string, header ...string) *httptest.ResponseRecorder {
+func postAs(s *web.Server, addr, body string, header ...string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/api/v1/responses", strings.NewReader(body))
 	req.Host = "example.test"
 	req.Header.Set("Content-Type", "application/json")

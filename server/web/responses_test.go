@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -16,10 +16,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sipas-vn/sipas/server/survey"
+	"github.com/sipas-vn/sipas/server/web"
 )
 
 // place seeds one agency with one counter and returns the counter.
-func place(t *testing.T, s *Server) *survey.Counter {
+func place(t *testing.T, s *web.Server) *survey.Counter {
 	t.Helper()
 	ctx := context.Background()
 	a := &survey.Agency{Code: "H17", Name: survey.Text{"vi": "UBND TP Cần Thơ"}, Kind: survey.KindProvincePC, SurveyID: "nhanh"}
@@ -37,7 +38,7 @@ func place(t *testing.T, s *Server) *survey.Counter {
 	return c
 }
 
-func post(t *testing.T, s *Server, path, body string, header ...string) *httptest.ResponseRecorder {
+func post(t *testing.T, s *web.Server, path, body string, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -51,7 +52,7 @@ func post(t *testing.T, s *Server, path, body string, header ...string) *httptes
 }
 
 // body builds a submission; fields override the defaults (nil deletes one).
-func body(t *testing.T, s *Server, fields map[string]any) string {
+func body(t *testing.T, s *web.Server, fields map[string]any) string {
 	t.Helper()
 	d, _ := s.Surveys.Get("nhanh")
 	m := map[string]any{
@@ -70,9 +71,9 @@ func body(t *testing.T, s *Server, fields map[string]any) string {
 	return string(b)
 }
 
-func errBody(t *testing.T, rec *httptest.ResponseRecorder) apiErrorBody {
+func errBody(t *testing.T, rec *httptest.ResponseRecorder) web.APIErrorBody {
 	t.Helper()
-	var e apiError
+	var e web.APIError
 	if err := json.Unmarshal(rec.Body.Bytes(), &e); err != nil {
 		t.Fatalf("error body %q: %v", rec.Body, err)
 	}
@@ -234,7 +235,7 @@ func TestOneTimeCodeWorksOnce(t *testing.T) {
 	if rec.Code != 201 {
 		t.Fatalf("issue: %d %s", rec.Code, rec.Body)
 	}
-	var tok tokenResponse
+	var tok web.TokenResponse
 	json.Unmarshal(rec.Body.Bytes(), &tok)
 	if len(tok.Code) != 16 || tok.URL != "http://example.test/t/"+tok.Code {
 		t.Fatalf("token %+v", tok)

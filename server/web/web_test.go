@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"compress/gzip"
@@ -6,124 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/sipas-vn/sipas/assets"
-	"github.com/sipas-vn/sipas/kiosk"
-	"github.com/sipas-vn/sipas/server/alert"
-	"github.com/sipas-vn/sipas/server/auth"
-	"github.com/sipas-vn/sipas/server/collect"
-	"github.com/sipas-vn/sipas/server/i18n"
-	"github.com/sipas-vn/sipas/server/metrics"
-	"github.com/sipas-vn/sipas/server/report"
-	"github.com/sipas-vn/sipas/server/sqlite"
 	"github.com/sipas-vn/sipas/server/survey"
-	surveydefs "github.com/sipas-vn/sipas/survey-defs"
+	"github.com/sipas-vn/sipas/server/web"
 )
-
-// newTestServer builds the real server on a fresh SQLite file.
-func newTestServer(t *testing.T) *Server {
-	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "sipas.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return newServerOn(t, db, nil)
-}
-
-// newServerOn builds the real server on an open database, wired as serve
-// wires it; posterLimits defaults to a burst of 5, then one every 3 minutes.
-func newServerOn(t testing.TB, db *sqlite.DB, posterLimits *collect.Limiter) *Server {
-	t.Helper()
-	ctx := context.Background()
-	cat, err := survey.Load(surveydefs.FS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := i18n.New(assets.FS, "vi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.RegisterSurveys(ctx, cat.All()); err != nil {
-		t.Fatal(err)
-	}
-	key, err := db.Secret(ctx, "dossier_code_key", 32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := auth.NewCodes(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if posterLimits == nil {
-		posterLimits = collect.NewLimiter(3*time.Minute, 5)
-	}
-	db.StaffPINIterations = 1_000 // cheap pairing; TestKioskConfigCarriesOnlyAStretchedPIN uses the real work
-	m := metrics.New()
-	clock := &testClock{t: time.Date(2026, 11, 27, 9, 0, 0, 0, survey.Zone)}
-	coll := collect.New(collect.Config{DB: db, Surveys: cat, Codes: codes, Clock: clock, Rules: collect.DefaultRules(),
-		Metrics: m, Limits: posterLimits})
-	t.Cleanup(coll.Close)
-	alerts, err := alert.New(alert.Deps{DB: db, Reports: report.New(db, cat), Surveys: cat, I18n: b, Assets: assets.FS,
-		Clock: clock, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Settings: alert.DefaultSettings()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Deps{DB: db, Surveys: cat, I18n: b, Metrics: m, Alerts: alerts,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Assets: assets.FS, Kiosk: kiosk.FS,
-		Clock: clock, Collect: coll, Reports: report.New(db, cat), Codes: codes, AuthLimits: collect.NewLimiter(6*time.Second, 10),
-		LoginLimits: auth.NewSignIns(), Passwords: auth.NewPasswords(4),
-		BaseURL: "http://example.test", Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// testClock is a settable clock shared by the server and the submission path.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-func get(t *testing.T, s *Server, path string, header ...string) *httptest.ResponseRecorder {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, path, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	s.Handler().ServeHTTP(rec, req)
-	return rec
-}
 
 func TestHomeInBothLanguages(t *testing.T) {
 	s := newTestServer(t)
@@ -210,7 +101,7 @@ func TestSurveyAPI(t *testing.T) {
 func TestErrorsAreLocalizedAndShowNoInternals(t *testing.T) {
 	s := newTestServer(t)
 	rec := get(t, s, "/api/v1/surveys/nope", "Accept-Language", "vi")
-	var body apiError
+	var body web.APIError
 	json.Unmarshal(rec.Body.Bytes(), &body)
 	if rec.Code != 404 || body.Error.Code != "not_found" || body.Error.Message == "" || strings.HasPrefix(body.Error.Message, "error.") {
 		t.Errorf("unknown survey: %d %+v", rec.Code, body)
@@ -220,8 +111,8 @@ func TestErrorsAreLocalizedAndShowNoInternals(t *testing.T) {
 		t.Errorf("unknown page: %d %s", rec.Code, rec.Header().Get("Content-Type"))
 	}
 
-	s.echo.GET("/boom", func(echo.Context) error { panic("secret internal detail") })
-	s.echo.GET("/fail", func(echo.Context) error { return errors.New("db password is hunter2") })
+	web.Echo(s).GET("/boom", func(echo.Context) error { panic("secret internal detail") })
+	web.Echo(s).GET("/fail", func(echo.Context) error { return errors.New("db password is hunter2") })
 	for _, p := range []string{"/boom", "/fail", "/api/v1/../boom"} {
 		rec := get(t, s, p)
 		if rec.Code != 500 && p != "/api/v1/../boom" {
@@ -235,7 +126,7 @@ func TestErrorsAreLocalizedAndShowNoInternals(t *testing.T) {
 
 func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
 	s := newTestServer(t)
-	url := s.static.url("css/site.css")
+	url := web.StaticURL(s, "css/site.css")
 	rec := get(t, s, url)
 	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") || !strings.Contains(rec.Header().Get("Content-Type"), "text/css") {
 		t.Errorf("%s: %d %v", url, rec.Code, rec.Header())
@@ -243,7 +134,7 @@ func TestStaticFilesAreCachedForeverUnderTheirHash(t *testing.T) {
 	if rec := get(t, s, "/static/old/css/site.css"); rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-cache" {
 		t.Errorf("old hash: %d %s", rec.Code, rec.Header().Get("Cache-Control"))
 	}
-	if rec := get(t, s, "/static/"+s.static.hash+"/nope.css"); rec.Code != 404 {
+	if rec := get(t, s, "/static/"+web.StaticHash(s)+"/nope.css"); rec.Code != 404 {
 		t.Errorf("missing file: %d", rec.Code)
 	}
 }
@@ -327,11 +218,11 @@ func TestNewRefusesMissingDependencies(t *testing.T) {
 	s := newTestServer(t)
 	d := s.Deps
 	d.Reports, d.LoginLimits = nil, nil
-	_, err := New(d)
+	_, err := web.New(d)
 	if err == nil || !strings.Contains(err.Error(), "LoginLimits, Reports") {
 		t.Errorf("New without Reports and LoginLimits: %v", err)
 	}
-	if _, err := New(s.Deps); err != nil {
+	if _, err := web.New(s.Deps); err != nil {
 		t.Errorf("New with everything: %v", err)
 	}
 }
