@@ -82,13 +82,13 @@ type itemCounts struct {
 // counts are the deltas one batch of responses adds to the rollup tables.
 type counts struct {
 	dims  map[dimKey]*dimCounts
-	items map[itemDim]map[string]*itemCounts // by question; '' = the responses
+	items map[itemDim]itemCounter // by question; '' = the responses
 	plans map[*survey.Definition]*score.Plan
 	vals  []string // answerValues' scratch
 }
 
 func newCounts() *counts {
-	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]map[string]*itemCounts{},
+	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]itemCounter{},
 		plans: map[*survey.Definition]*score.Plan{}}
 }
 
@@ -114,13 +114,22 @@ func (cs *counts) dim(k dimKey, def *survey.Definition) *dimCounts {
 	return d
 }
 
-// item returns the item counts of question q under k, made on first use.
-func (cs *counts) item(k itemDim, q string) *itemCounts {
+// itemCounter counts the items of one itemDim: the map looked up once per
+// response, not per answer.
+type itemCounter map[string]*itemCounts
+
+// itemsOf returns the item counts under k, made on first use.
+func (cs *counts) itemsOf(k itemDim) itemCounter {
 	m := cs.items[k]
 	if m == nil {
-		m = map[string]*itemCounts{}
+		m = itemCounter{}
 		cs.items[k] = m
 	}
+	return m
+}
+
+// of returns the counts of question q, made on first use.
+func (m itemCounter) of(q string) *itemCounts {
 	c := m[q]
 	if c == nil {
 		c = &itemCounts{}
@@ -436,7 +445,7 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
 	d := cs.dim(dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}, def)
-	ik := itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded}
+	items := cs.itemsOf(itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded})
 	for code, v := range a {
 		q := def.Question(code)
 		if q == nil {
@@ -456,7 +465,7 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 			}
 		}
 		if n, ok := survey.ScaleValue(v); ok && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n) {
-			ic := cs.item(ik, code)
+			ic := items.of(code)
 			ic.valid++
 			if slices.Contains(q.Scale.Satisfied, n) {
 				ic.satisfied++
@@ -464,7 +473,7 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 		}
 	}
 	// The responses themselves, under the empty question, for the ranking's n.
-	resp := cs.item(ik, "")
+	resp := items.of("")
 	resp.valid++
 	// The respondent's sums per node, for the clustered intervals.
 	d.plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {
