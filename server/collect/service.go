@@ -115,7 +115,6 @@ func (s *Service) Close() { s.writer.Close() }
 // Submission is one response arriving, with who sent it.
 type Submission struct {
 	Request   *Request
-	Raw       []byte         // the body as received, kept verbatim
 	Device    *survey.Device // the authenticated tablet, if any
 	Client    string         // the client's address, for rate limits on anonymous channels
 	EnteredBy int64          // the user typing a paper form
@@ -173,7 +172,7 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 	if !channel.Valid() {
 		return "", survey.FieldError("channel", "error.response.channel", map[string]any{"Channel": req.Channel})
 	}
-	r := &survey.Response{UID: id.String(), Channel: channel, ReceivedAt: now, Raw: sub.Raw, EnteredBy: sub.EnteredBy,
+	r := &survey.Response{UID: id.String(), Channel: channel, ReceivedAt: now, EnteredBy: sub.EnteredBy,
 		Partial: req.Partial, Comment: survey.CleanText(req.Comment), Lang: req.Lang}
 	if r.Lang == "" {
 		r.Lang = "vi"
@@ -278,6 +277,8 @@ func (r Rules) when(sub Submission, resp *survey.Response, claimed *time.Time, n
 	if !sub.AnsweredAt.IsZero() && !sub.AnsweredAt.After(now) {
 		at = sub.AnsweredAt
 		resp.AnsweredAt = &at
+	} else {
+		resp.ClaimedAt = claimed
 	}
 	return at, true
 }

@@ -214,9 +214,9 @@ func TestSeedSpreadLooksLikeRealData(t *testing.T) {
 		{"partial", "partial = 1", 0.02, 0.08},
 		{"flagged", "flags = 'burst' AND excluded = 1", 0.003, 0.025},
 		{"officer", "officer_id IS NOT NULL", 0.2, 0.5},
-		{"NA present", "answers LIKE '%null%'", 0.3, 0.9},
-		{"integrity", "answers LIKE '%\"PHIENHA_DP\"%'", 0.05, 0.3},
-		{"quick follow-up", "answers LIKE '%\"LYDO\"%'", 0.002, 0.05},
+		{"NA present", "json(answers) LIKE '%null%'", 0.3, 0.9},
+		{"integrity", "json(answers) LIKE '%\"PHIENHA_DP\"%'", 0.05, 0.3},
+		{"quick follow-up", "json(answers) LIKE '%\"LYDO\"%'", 0.002, 0.05},
 	}
 	for _, c := range checks {
 		if got := share(c.where); got < c.lo || got > c.hi {
@@ -253,7 +253,7 @@ func TestSeedIsDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		answers := map[string]string{}
-		rows, err := db.Reader().QueryContext(context.Background(), "SELECT uid, answers || comment || received_at FROM responses")
+		rows, err := db.Reader().QueryContext(context.Background(), "SELECT hex(uid), json(answers) || comment || received_at FROM responses")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -439,7 +439,7 @@ func TestTrafficIsDeterministicAndBusy(t *testing.T) {
 func TestSeedReportsDossierCounts(t *testing.T) {
 	db, _ := seededShared(t)
 	if got, want := count(t, db, "SELECT count(*) FROM dossier_counts"),
-		count(t, db, "SELECT count(*) FROM (SELECT DISTINCT counter_id, date(received_at, '+7 hours') FROM responses WHERE counter_id IS NOT NULL)"); got != want || got == 0 {
+		count(t, db, "SELECT count(*) FROM (SELECT DISTINCT counter_id, date(received_at / 1000000000, 'unixepoch', '+7 hours') FROM responses WHERE counter_id IS NOT NULL)"); got != want || got == 0 {
 		t.Errorf("%d counter-days of dossier counts, want one for each of the %d counter-days with responses", got, want)
 	}
 	if n := count(t, db, "SELECT count(*) FROM dossier_counts WHERE handled IS NULL OR late > handled OR complaints > handled OR handled > received"); n != 0 {

@@ -241,8 +241,8 @@ func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays [
 	return out, nil
 }
 
-// finish sets the times, the client id and the body as the submission API
-// would have received it.
+// finish sets the times, the client id and the content hash of the body as
+// the submission API would have received it.
 func (s *seeder) finish(r *survey.Response, pc *placedCounter, officer string, at, received time.Time) error {
 	at = at.UTC()
 	r.AnsweredAt = &at
@@ -256,6 +256,6 @@ func (s *seeder) finish(r *survey.Response, pc *placedCounter, officer string, a
 		return err
 	}
 	sum := sha256.Sum256(raw)
-	r.Raw, r.ContentHash = raw, sum[:]
+	r.ContentHash = sum[:]
 	return nil
 }

@@ -72,29 +72,22 @@ func (r *Reports) Staff(ctx context.Context, a *survey.Agency) (map[int64]*surve
 	if err != nil {
 		return nil, nil, err
 	}
-	in := map[int64]bool{}
-	for _, id := range ids {
-		in[id] = true
-	}
-	// Two queries for the whole province beat two per agency of the subtree.
-	cs, err := r.db.Counters(ctx, 0)
+	// One indexed query each for the subtree's agencies: a commune's
+	// scorecard reads its own few rows, not the province's thousands.
+	cs, err := r.db.CountersOf(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
-	os, err := r.db.Officers(ctx, 0)
+	os, err := r.db.OfficersOf(ctx, ids)
 	if err != nil {
 		return nil, nil, err
 	}
-	counters, officers := map[int64]*survey.Counter{}, map[int64]*survey.Officer{}
+	counters, officers := make(map[int64]*survey.Counter, len(cs)), make(map[int64]*survey.Officer, len(os))
 	for _, c := range cs {
-		if in[c.AgencyID] {
-			counters[c.ID] = c
-		}
+		counters[c.ID] = c
 	}
 	for _, o := range os {
-		if in[o.AgencyID] {
-			officers[o.ID] = o
-		}
+		officers[o.ID] = o
 	}
 	return counters, officers, nil
 }

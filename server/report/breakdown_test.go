@@ -65,7 +65,7 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 		rs = append(rs, &survey.Response{UID: fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i), SurveyID: def.ID, SurveyVersion: def.Version,
 			AgencyID: counters[k].AgencyID, CounterID: counters[k].ID, OfficerID: officers[k].ID, Channel: ch, ReceivedAt: at, AnsweredAt: &at,
 			Month: "2026-10", Lang: "vi", Answers: map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i%5))},
-			ContentHash: []byte{byte(i)}, Raw: []byte(`{}`)})
+			ContentHash: []byte{byte(i)}})
 	}
 	if err := db.InsertResponses(ctx, rs); err != nil {
 		t.Fatal(err)
@@ -112,7 +112,12 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 	}
 	kids, err := r.Children(ctx, root)
 	if err != nil || len(kids) != 1 || kids[0].Code != "H17.50" {
-		t.Errorf("children: %v %v", kids, err)
+		t.Fatalf("children: %v %v", kids, err)
+	}
+	// The ward's own staff only, not its parent's.
+	cs, os, err = r.Staff(ctx, kids[0])
+	if err != nil || len(cs) != 1 || len(os) != 1 || cs[counters[1].ID] == nil || os[officers[1].ID] == nil {
+		t.Errorf("the ward's staff: %v %v %v", cs, os, err)
 	}
 	roots, _ := r.Children(ctx, nil)
 	if len(roots) != 1 || roots[0].Code != "H17" {

@@ -36,12 +36,13 @@ type FlaggedResponse struct {
 	Decisions   []FlagDecision // latest first; empty = pending
 }
 
-const flaggedCols = `r.id, r.received_at, r.month, r.survey_id, a.code, COALESCE(c.code, ''), r.channel, r.flags, r.excluded, r.comment, r.answers
+const flaggedCols = `r.id, r.received_at, r.month, r.survey_id, a.code, COALESCE(c.code, ''), r.channel, r.flags, r.excluded, r.comment, json(r.answers)
 	FROM responses r JOIN agencies a ON a.id = r.agency_id LEFT JOIN counters c ON c.id = r.counter_id`
 
 func scanFlagged(row interface{ Scan(...any) error }) (*FlaggedResponse, error) {
 	var f FlaggedResponse
-	var received, flags, answers string
+	var flags, answers string
+	var received int64
 	err := row.Scan(&f.ID, &received, &f.Month, &f.SurveyID, &f.AgencyCode, &f.CounterCode, &f.Channel, &flags, &f.Excluded, &f.Comment, &answers)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
@@ -49,8 +50,8 @@ func scanFlagged(row interface{ Scan(...any) error }) (*FlaggedResponse, error) 
 	if err != nil {
 		return nil, err
 	}
-	f.ReceivedAt, f.Flags = parseTS(received), strings.Split(flags, ",")
-	if err := json.Unmarshal([]byte(answers), &f.Answers); err != nil {
+	f.ReceivedAt, f.Flags = fromNanos(received), strings.Split(flags, ",")
+	if f.Answers, err = decodeAnswers(answers); err != nil {
 		return nil, fmt.Errorf("response %d: answers: %w", f.ID, err)
 	}
 	return &f, nil
@@ -141,7 +142,7 @@ func (r *Rollup) DecideFlags(ctx context.Context, responseIDs []int64, include b
 func (r *Rollup) decideOne(ctx context.Context, tx *sqlTx, responseID int64, include bool, reason string, by survey.Actor, now time.Time) error {
 	var rr rawResponse
 	err := tx.QueryRowContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
-		COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
+		COALESCE(officer_id, 0), channel, answered_at, received_at, month, `+answersOut+`, comment, partial, flags, excluded
 		FROM responses WHERE id = ? AND flags <> ''`, responseID).Scan(&rr.id, &rr.surveyID, &rr.version, &rr.agency, &rr.counter,
 		&rr.officer, &rr.channel, &rr.answered, &rr.received, &rr.month, &rr.answers, &rr.comment, &rr.partial, &rr.flags, &rr.excluded)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -310,8 +310,8 @@ type CommentedResponse struct {
 // that carry a comment and are counted (a flagged response waits for an
 // admin, like the scores do), in ID order, at most limit of them.
 func (db *DB) CommentedResponses(ctx context.Context, afterID int64, since time.Time, limit int) ([]*CommentedResponse, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_id, COALESCE(counter_id, 0), survey_id, answers, comment, received_at
-		FROM responses WHERE id > ? AND received_at >= ? AND comment <> '' AND excluded = 0 ORDER BY id LIMIT ?`, afterID, ts(since), limit)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_id, COALESCE(counter_id, 0), survey_id, `+answersOut+`, comment, received_at
+		FROM responses WHERE id > ? AND received_at >= ? AND comment <> '' AND excluded = 0 ORDER BY id LIMIT ?`, afterID, nanos(since), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -319,14 +319,16 @@ func (db *DB) CommentedResponses(ctx context.Context, afterID int64, since time.
 	var out []*CommentedResponse
 	for rows.Next() {
 		var r CommentedResponse
-		var answers, received string
+		var answers string
+		var received int64
 		if err := rows.Scan(&r.ID, &r.AgencyID, &r.CounterID, &r.SurveyID, &answers, &r.Comment, &received); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+		a, err := decodeAnswers(answers)
+		if err != nil {
 			return nil, err
 		}
-		r.ReceivedAt = parseTS(received)
+		r.Answers, r.ReceivedAt = a, fromNanos(received)
 		out = append(out, &r)
 	}
 	return out, rows.Err()

@@ -2,10 +2,12 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -42,7 +44,9 @@ func (db *DB) BulkInsert(ctx context.Context, surveys *survey.Catalog, rs []*sur
 
 // BulkStream is BulkInsert for responses pulled one at a time from next
 // until it says no more, so a large load need not sit in memory: only the
-// counts do, one entry per distinct rollup key.
+// counts do, one entry per distinct rollup key. Encoding and counting run
+// on other goroutines while this one inserts, so a load uses every core;
+// next is called from one goroutine at a time.
 func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func() (*survey.Response, bool)) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
 		var last, maxID int64
@@ -53,10 +57,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 		if last != maxID {
 			return errors.New("bulk insert: the monthly counts are behind; run `sipas rollup rebuild` first")
 		}
-		// Many rows per INSERT statement: the per-statement cost of the
-		// driver, not SQLite's own work, dominates single-row inserts.
-		const rowsPer = 64
-		multi, err := tx.PrepareContext(ctx, insertResponse+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rowsPer-1))
+		multi, err := tx.PrepareContext(ctx, insertResponse+strings.Repeat(", "+insertValues, bulkRows-1))
 		if err != nil {
 			return err
 		}
@@ -66,52 +67,174 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 			return err
 		}
 		defer single.Close()
-		cs := newCounts()
-		pending := make([]*survey.Response, 0, rowsPer)
-		args := make([]any, 0, rowsPer*22)
-		flush := func(stmt *sql.Stmt, rs []*survey.Response) error {
-			args = args[:0]
-			for _, r := range rs {
-				args = append(args, responseArgs(r)...)
+		pctx, cancel := context.WithCancel(ctx)
+		g, gctx := errgroup.WithContext(pctx)
+		chunks := make(chan *bulkChunk, 16)
+		cs := prepareBulk(gctx, g, surveys, next, chunks)
+		defer func() { // when an insert failed: stop the preparing goroutines
+			cancel()
+			for range chunks {
 			}
-			res, err := stmt.ExecContext(ctx, args...)
-			if err != nil {
-				return err
+			g.Wait()
+		}()
+		for c := range chunks {
+			stmt, n := multi, bulkRows
+			if len(c.rs) < bulkRows {
+				stmt, n = single, 1
 			}
-			lastID, err := res.LastInsertId()
-			if err != nil {
-				return err
-			}
-			// Rowids of one statement are consecutive: nothing else writes meanwhile.
-			for i, r := range rs {
-				r.ID = lastID - int64(len(rs)-1-i)
-				if err := countBulk(surveys, r, cs); err != nil {
+			for i := 0; i < len(c.rs); i += n {
+				res, err := stmt.ExecContext(ctx, c.args[i*insertArgs:(i+n)*insertArgs]...)
+				if err != nil {
 					return err
 				}
-			}
-			last = lastID
-			return nil
-		}
-		for r, ok := next(); ok; r, ok = next() {
-			pending = append(pending, r)
-			if len(pending) == rowsPer {
-				if err := flush(multi, pending); err != nil {
+				if last, err = res.LastInsertId(); err != nil {
 					return err
 				}
-				pending = pending[:0]
+				// Rowids of one statement are consecutive: nothing else writes meanwhile.
+				for j, r := range c.rs[i : i+n] {
+					r.ID = last - int64(n-1-j)
+				}
 			}
 		}
-		for _, r := range pending {
-			if err := flush(single, []*survey.Response{r}); err != nil {
-				return err
-			}
+		if err := g.Wait(); err != nil {
+			return err
 		}
-		if err := applyCounts(ctx, tx, cs, 1); err != nil {
+		if err := applyCounts(ctx, tx, mergeCounts(cs), 1); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
 		return err
 	})
+}
+
+// bulkRows is how many rows one INSERT statement of a bulk load carries:
+// the per-statement cost of the driver, not SQLite's own work, dominates
+// single-row inserts.
+const bulkRows = 64
+
+// bulkChunk is up to bulkRows responses with their INSERT parameters.
+type bulkChunk struct {
+	rs   []*survey.Response
+	args []any
+}
+
+// bulkWorkers encode and count a bulk load's responses: counting costs as
+// much as inserting, so two share it while a third goroutine inserts.
+const bulkWorkers = 2
+
+// prepareBulk pulls responses from next, bulkRows at a time, and has
+// bulkWorkers goroutines count and encode them, each into its own counts,
+// which it returns; chunks is closed when all are sent or on an error.
+func prepareBulk(ctx context.Context, g *errgroup.Group, surveys *survey.Catalog, next func() (*survey.Response, bool), chunks chan<- *bulkChunk) []*counts {
+	work := make(chan *bulkChunk, 2*bulkWorkers)
+	g.Go(func() error {
+		defer close(work)
+		c := &bulkChunk{}
+		for r, ok := next(); ok; r, ok = next() {
+			c.rs = append(c.rs, r)
+			if len(c.rs) < bulkRows {
+				continue
+			}
+			select {
+			case work <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			c = &bulkChunk{rs: make([]*survey.Response, 0, bulkRows)}
+		}
+		if len(c.rs) > 0 {
+			select {
+			case work <- c:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return nil
+	})
+	cs := make([]*counts, bulkWorkers)
+	var wg sync.WaitGroup
+	for i := range cs {
+		cs[i] = newCounts()
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for c := range work {
+				c.args = make([]any, 0, len(c.rs)*insertArgs)
+				for _, r := range c.rs {
+					if err := countBulk(surveys, r, cs[i]); err != nil {
+						return err
+					}
+					c.args = append(c.args, responseArgs(r)...)
+				}
+				select {
+				case chunks <- c:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(chunks) }()
+	return cs
+}
+
+// mergeCounts adds up the counts of several goroutines. It follows the
+// fields of counts in rollup.go; TestBulkInsertCountsLikeTheWorker fails
+// when one is missed.
+func mergeCounts(cs []*counts) *counts {
+	all := cs[0]
+	for _, o := range cs[1:] {
+		for k, d := range o.dims {
+			a := all.dims[k]
+			if a == nil {
+				all.dims[k] = d
+				continue
+			}
+			for q, vs := range d.scales {
+				x := a.scales[q]
+				if x == nil {
+					a.scales[q] = vs
+					continue
+				}
+				for i, n := range vs {
+					x[i] += n
+				}
+			}
+			for cell, n := range d.answers {
+				a.answers[cell] += n
+			}
+			for i := range d.moments {
+				a.moments[i].Merge(d.moments[i])
+			}
+			for day, c := range d.days {
+				x := a.days[day]
+				if x == nil {
+					a.days[day] = c
+					continue
+				}
+				x.responses, x.partial, x.unsatisfied, x.withComment = x.responses+c.responses, x.partial+c.partial,
+					x.unsatisfied+c.unsatisfied, x.withComment+c.withComment
+			}
+		}
+		for k, m := range o.items {
+			am := all.items[k]
+			if am == nil {
+				all.items[k] = m
+				continue
+			}
+			for q, c := range m {
+				x := am[q]
+				if x == nil {
+					am[q] = c
+					continue
+				}
+				x.valid, x.satisfied = x.valid+c.valid, x.satisfied+c.satisfied
+				x.index.Merge(c.index)
+			}
+		}
+	}
+	return all
 }
 
 // countBulk counts one inserted response through the worker's own code path.
@@ -123,4 +246,39 @@ func countBulk(surveys *survey.Catalog, r *survey.Response, cs *counts) error {
 	rr := rawOf(r)
 	countOne(def, &rr, rr.parsed, cs)
 	return nil
+}
+
+// WithoutResponseIndexes runs fn with the indexes of responses dropped and
+// builds them again afterwards, whatever fn returned: a load of millions of
+// rows then writes each index once, sorted and packed, instead of row by
+// row at random places. Only for a bulk load nothing else is using.
+func (db *DB) WithoutResponseIndexes(ctx context.Context, fn func() error) error {
+	rows, err := db.write.QueryContext(ctx, `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	var names, defs []string
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			rows.Close()
+			return err
+		}
+		names, defs = append(names, name), append(defs, def)
+	}
+	if err := closeRows(rows); err != nil {
+		return err
+	}
+	for _, name := range names {
+		if _, err := db.write.ExecContext(ctx, `DROP INDEX `+name); err != nil {
+			return err
+		}
+	}
+	err = fn()
+	for _, def := range defs {
+		if _, e := db.write.ExecContext(context.WithoutCancel(ctx), def); e != nil && err == nil {
+			err = e
+		}
+	}
+	return err
 }

@@ -101,8 +101,10 @@ func (db *DB) Comments(ctx context.Context, q CommentQuery) ([]*Comment, int, er
 	total := 0
 	for rows.Next() {
 		var cm Comment
-		var received, flags, vi, en string
-		var answered, handled sql.NullString
+		var flags, vi, en string
+		var received int64
+		var answered sql.NullInt64
+		var handled sql.NullString
 		if err := rows.Scan(&cm.ResponseID, &received, &answered, &cm.Month, &cm.Channel, &cm.CounterCode, &vi, &en,
 			&cm.SurveyID, &cm.Text, &flags, &cm.Excluded, &cm.HandledBy, &handled); err != nil {
 			rows.Close()
@@ -139,10 +141,10 @@ func splitFlags(s string) []string {
 // countedAt is the time a response counts at: the citizen's, unless the
 // clock rule replaced it (flag "clock") or it is after the server received
 // it. The rollups' day follows the same rule.
-func countedAt(received string, answered sql.NullString, flags string) time.Time {
-	at := parseTS(received)
+func countedAt(received int64, answered sql.NullInt64, flags string) time.Time {
+	at := fromNanos(received)
 	if answered.Valid && !slices.Contains(splitFlags(flags), "clock") {
-		if a := parseTS(answered.String); !a.IsZero() && a.Before(at) {
+		if a := fromNanos(answered.Int64); a.Before(at) {
 			at = a
 		}
 	}
@@ -229,7 +231,7 @@ func (db *DB) EachResponse(ctx context.Context, agencies []int64, surveyID, mont
 		return err
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.received_at, r.answered_at, r.channel, COALESCE(c.code, ''),
-		r.survey_id, r.survey_version, r.answers, r.comment, r.flags, r.excluded
+		r.survey_id, r.survey_version, json(r.answers), r.comment, r.flags, r.excluded
 		FROM responses r LEFT JOIN counters c ON c.id = r.counter_id
 		WHERE r.month = ? AND r.agency_id IN (SELECT value FROM json_each(?)) AND r.survey_id = ?
 		ORDER BY r.id`, month, string(ids), surveyID)
@@ -238,8 +240,9 @@ func (db *DB) EachResponse(ctx context.Context, agencies []int64, surveyID, mont
 	}
 	for rows.Next() {
 		var r ExportRow
-		var received, answers, flags string
-		var answered sql.NullString
+		var answers, flags string
+		var received int64
+		var answered sql.NullInt64
 		if err := rows.Scan(&r.ID, &received, &answered, &r.Channel, &r.CounterCode, &r.SurveyID, &r.Version,
 			&answers, &r.Comment, &flags, &r.Excluded); err != nil {
 			rows.Close()
@@ -247,7 +250,7 @@ func (db *DB) EachResponse(ctx context.Context, agencies []int64, surveyID, mont
 		}
 		r.At = countedAt(received, answered, flags)
 		r.Flags = splitFlags(flags)
-		if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+		if r.Answers, err = decodeAnswers(answers); err != nil {
 			rows.Close()
 			return err
 		}

@@ -35,7 +35,7 @@ func commentFixture(t *testing.T) (*DB, []*survey.Response, int64, int64) {
 		r := &survey.Response{UID: fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i), SurveyID: "nhanh", SurveyVersion: "v1",
 			AgencyID: a.ID, CounterID: c.ID, Channel: survey.ChannelKiosk, ReceivedAt: at, AnsweredAt: &answered, Month: "2026-10",
 			Lang: "vi", Answers: map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i))}, Comment: txt,
-			ContentHash: []byte{byte(i)}, Raw: []byte(`{}`)}
+			ContentHash: []byte{byte(i)}}
 		if i == 4 {
 			r.AgencyID, r.CounterID = b.ID, 0 // another agency
 		}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -32,10 +33,26 @@ func (db *DB) Counter(ctx context.Context, id int64) (*survey.Counter, error) {
 	return scanCounter(db.read.QueryRowContext(ctx, `SELECT `+counterCols+` FROM counters WHERE id = ?`, id))
 }
 
-// Counters returns the counters of an agency (all agencies when agencyID is 0), by agency then number.
+// Counters returns the counters of an agency (all when agencyID is 0).
 func (db *DB) Counters(ctx context.Context, agencyID int64) ([]*survey.Counter, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+counterCols+` FROM counters
-		WHERE ? = 0 OR agency_id = ? ORDER BY agency_id, number, code`, agencyID, agencyID)
+	if agencyID == 0 {
+		return db.countersWhere(ctx, `1`)
+	}
+	return db.countersWhere(ctx, `agency_id = ?`, agencyID)
+}
+
+// CountersOf returns the counters of the given agencies, through the index
+// on agency: a scorecard names the rows of one subtree, not the province's.
+func (db *DB) CountersOf(ctx context.Context, agencies []int64) ([]*survey.Counter, error) {
+	ids, err := json.Marshal(agencies)
+	if err != nil {
+		return nil, err
+	}
+	return db.countersWhere(ctx, `agency_id IN (SELECT value FROM json_each(?))`, string(ids))
+}
+
+func (db *DB) countersWhere(ctx context.Context, where string, args ...any) ([]*survey.Counter, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+counterCols+` FROM counters WHERE `+where+` ORDER BY agency_id, number, code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +70,24 @@ func (db *DB) Counters(ctx context.Context, agencyID int64) ([]*survey.Counter, 
 
 // Officers returns the officers of an agency (all when agencyID is 0).
 func (db *DB) Officers(ctx context.Context, agencyID int64) ([]*survey.Officer, error) {
+	if agencyID == 0 {
+		return db.officersWhere(ctx, `1`)
+	}
+	return db.officersWhere(ctx, `agency_id = ?`, agencyID)
+}
+
+// OfficersOf returns the officers of the given agencies (see CountersOf).
+func (db *DB) OfficersOf(ctx context.Context, agencies []int64) ([]*survey.Officer, error) {
+	ids, err := json.Marshal(agencies)
+	if err != nil {
+		return nil, err
+	}
+	return db.officersWhere(ctx, `agency_id IN (SELECT value FROM json_each(?))`, string(ids))
+}
+
+func (db *DB) officersWhere(ctx context.Context, where string, args ...any) ([]*survey.Officer, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, agency_id, code, name, title, COALESCE(counter_id, 0), active
-		FROM officers WHERE ? = 0 OR agency_id = ? ORDER BY agency_id, code`, agencyID, agencyID)
+		FROM officers WHERE `+where+` ORDER BY agency_id, code`, args...)
 	if err != nil {
 		return nil, err
 	}

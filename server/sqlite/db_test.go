@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -150,11 +151,11 @@ func sampleResponses(agency int64, n int) []*survey.Response {
 	at := time.Date(2026, 10, 31, 17, 30, 0, 0, time.UTC)
 	for i := range n {
 		out = append(out, &survey.Response{
-			UID:      "0190f0f0-0000-7000-8000-" + string(rune('a'+i%26)) + "00000000000"[:11],
+			UID:      fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i),
 			SurveyID: "nhanh", SurveyVersion: "v1", AgencyID: agency, Channel: survey.ChannelQR,
 			ReceivedAt: at, AnsweredAt: &at, Month: survey.Month(at), Lang: "vi",
 			Answers:     map[string]json.RawMessage{"HL": json.RawMessage("4")},
-			ContentHash: []byte{byte(i)}, Raw: []byte(`{}`),
+			ContentHash: []byte{byte(i)},
 		})
 	}
 	return out

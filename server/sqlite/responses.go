@@ -5,16 +5,130 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
-const insertResponse = `INSERT INTO responses
-	(uid, survey_id, survey_version, agency_id, counter_id, officer_id, device_id, device_seq, channel, dossier,
-	 answered_at, received_at, month, lang, answers, comment, partial, flags, excluded, content_hash, raw, entered_by)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// A response is stored compactly (decision 20): what follows is the one
+// place that turns its fields into stored values and back.
+
+// uidKey is a response uid as stored: its 16 bytes. A uid that is not a UUID
+// cannot be stored (collect parses every one) and matches nothing.
+func uidKey(uid string) []byte {
+	u, err := uuid.Parse(uid)
+	if err != nil {
+		return nil
+	}
+	return u[:]
+}
+
+// uidText is the canonical text of a stored uid.
+func uidText(b []byte) string {
+	u, err := uuid.FromBytes(b)
+	if err != nil {
+		return ""
+	}
+	return u.String()
+}
+
+// nanos is a time as stored in responses: nanoseconds since 1970 UTC, an
+// integer that sorts and compares as the time does.
+func nanos(t time.Time) int64 { return t.UnixNano() }
+
+// fromNanos is the UTC time of a stored nanos value.
+func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// nullNanos is an optional time as stored: NULL for nil.
+func nullNanos(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: nanos(*t), Valid: true}
+}
+
+// fromNullNanos reads back what nullNanos stored.
+func fromNullNanos(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromNanos(n.Int64)
+	return &t
+}
+
+// hashKey is the stored part of a content hash: 16 bytes are plenty to tell
+// a retry from different content sent under the same id.
+func hashKey(h []byte) []byte { return h[:min(len(h), 16)] }
+
+// Answers are stored as SQLite's binary JSON (JSONB), which json_each and
+// json_extract read directly. answersIn wraps the parameter that carries
+// them as JSON text; answersOut reads them back as JSON text.
+const (
+	answersIn  = `jsonb(?)`
+	answersOut = `json(answers)`
+)
+
+// encodeAnswers is the JSON text bound to answersIn, keys sorted. Question
+// codes need no escaping, so it is written directly: json.Marshal's
+// reflection was a tenth of a bulk load (any other key falls back to it).
+func encodeAnswers(a map[string]json.RawMessage) string {
+	keys := make([]string, 0, len(a))
+	size := 2
+	for k, v := range a {
+		if !plainKey(k) || len(v) == 0 {
+			b, err := json.Marshal(a)
+			if err != nil {
+				return "{}" // RawMessage values were validated JSON; cannot happen
+			}
+			return string(b)
+		}
+		keys = append(keys, k)
+		size += len(k) + len(v) + 4
+	}
+	slices.Sort(keys)
+	b := make([]byte, 0, size)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(append(append(append(b, '"'), k...), '"', ':'), a[k]...)
+	}
+	return string(append(b, '}'))
+}
+
+// plainKey reports whether k is written in JSON as it is, between quotes.
+func plainKey(k string) bool {
+	for i := range len(k) {
+		c := k[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeAnswers parses what answersOut read.
+func decodeAnswers(s string) (map[string]json.RawMessage, error) {
+	var a map[string]json.RawMessage
+	err := json.Unmarshal([]byte(s), &a)
+	return a, err
+}
+
+const insertColumns = `(uid, survey_id, survey_version, agency_id, counter_id, officer_id, device_id, device_seq, channel, dossier,
+	 answered_at, claimed_at, received_at, month, lang, answers, comment, partial, flags, excluded, content_hash, entered_by)`
+
+// insertValues is one row's placeholders for insertColumns.
+const insertValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ` + answersIn + `, ?, ?, ?, ?, ?, ?)`
+
+// insertArgs is how many parameters one row takes.
+const insertArgs = 22
+
+const insertResponse = `INSERT INTO responses ` + insertColumns + ` VALUES ` + insertValues
 
 // responseArgs are the insertResponse parameters for r.
 func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil) }
@@ -22,21 +136,15 @@ func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil)
 // responseArgsEncoded is responseArgs with the answers already encoded as
 // json.Marshal encodes them, if answers is not nil.
 func responseArgsEncoded(r *survey.Response, answers []byte) []any {
+	enc := string(answers)
 	if answers == nil {
-		var err error
-		if answers, err = json.Marshal(r.Answers); err != nil {
-			answers = []byte("{}") // RawMessage values were validated JSON; cannot happen
-		}
-	}
-	var answered sql.NullString
-	if r.AnsweredAt != nil {
-		answered = sql.NullString{String: ts(*r.AnsweredAt), Valid: true}
+		enc = encodeAnswers(r.Answers)
 	}
 	seq := sql.NullInt64{Int64: r.DeviceSeq, Valid: r.DeviceID != 0 && r.DeviceSeq != 0}
-	return []any{r.UID, r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
+	return []any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
 		nullID(r.OfficerID), nullID(r.DeviceID), seq, r.Channel, nullStr(r.Dossier),
-		answered, ts(r.ReceivedAt), r.Month, r.Lang, string(answers), r.Comment,
-		r.Partial, strings.Join(r.Flags, ","), r.Excluded, r.ContentHash, r.Raw, nullID(r.EnteredBy)}
+		nullNanos(r.AnsweredAt), nullNanos(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, enc, r.Comment,
+		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), nullID(r.EnteredBy)}
 }
 
 // InsertResponses stores responses in one transaction: all or none. Used by
@@ -64,16 +172,17 @@ func (db *DB) InsertResponses(ctx context.Context, rs []*survey.Response) error 
 // ResponseByUID returns the stored response with the client's id.
 func (db *DB) ResponseByUID(ctx context.Context, uid string) (*survey.Response, error) {
 	var r survey.Response
-	var answers, flags, received string
-	var answered sql.NullString
-	var counter, officer, device, seq, enteredBy sql.NullInt64
+	var answers, flags string
+	var uidB []byte
+	var received int64
+	var answered, claimed, counter, officer, device, seq, enteredBy sql.NullInt64
 	var dossier sql.NullString
 	err := db.read.QueryRowContext(ctx, `SELECT id, uid, survey_id, survey_version, agency_id, counter_id, officer_id,
-		device_id, device_seq, channel, dossier, answered_at, received_at, month, lang, answers, comment, partial,
-		flags, excluded, content_hash, raw, entered_by FROM responses WHERE uid = ?`, uid).
-		Scan(&r.ID, &r.UID, &r.SurveyID, &r.SurveyVersion, &r.AgencyID, &counter, &officer, &device, &seq,
-			&r.Channel, &dossier, &answered, &received, &r.Month, &r.Lang, &answers, &r.Comment, &r.Partial,
-			&flags, &r.Excluded, &r.ContentHash, &r.Raw, &enteredBy)
+		device_id, device_seq, channel, dossier, answered_at, claimed_at, received_at, month, lang, `+answersOut+`, comment, partial,
+		flags, excluded, content_hash, entered_by FROM responses WHERE uid = ?`, uidKey(uid)).
+		Scan(&r.ID, &uidB, &r.SurveyID, &r.SurveyVersion, &r.AgencyID, &counter, &officer, &device, &seq,
+			&r.Channel, &dossier, &answered, &claimed, &received, &r.Month, &r.Lang, &answers, &r.Comment, &r.Partial,
+			&flags, &r.Excluded, &r.ContentHash, &enteredBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, survey.ErrNotFound
 	}
@@ -81,18 +190,12 @@ func (db *DB) ResponseByUID(ctx context.Context, uid string) (*survey.Response, 
 		return nil, err
 	}
 	r.CounterID, r.OfficerID, r.DeviceID, r.DeviceSeq, r.EnteredBy = counter.Int64, officer.Int64, device.Int64, seq.Int64, enteredBy.Int64
-	r.Dossier = dossier.String
-	if answered.Valid {
-		t, err := time.Parse(time.RFC3339Nano, answered.String)
-		if err == nil {
-			r.AnsweredAt = &t
-		}
-	}
-	r.ReceivedAt, _ = time.Parse(time.RFC3339Nano, received)
+	r.UID, r.Dossier = uidText(uidB), dossier.String
+	r.AnsweredAt, r.ClaimedAt, r.ReceivedAt = fromNullNanos(answered), fromNullNanos(claimed), fromNanos(received)
 	if flags != "" {
 		r.Flags = strings.Split(flags, ",")
 	}
-	if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {
+	if r.Answers, err = decodeAnswers(answers); err != nil {
 		return nil, err
 	}
 	return &r, nil
@@ -107,5 +210,18 @@ func (db *DB) CountResponses(ctx context.Context) (int64, error) {
 
 // ResponseUIDs returns every stored response id, sorted; backups and crash tests compare them.
 func (db *DB) ResponseUIDs(ctx context.Context) ([]string, error) {
-	return db.column(ctx, `SELECT uid FROM responses ORDER BY uid`)
+	rows, err := db.read.QueryContext(ctx, `SELECT uid FROM responses ORDER BY uid`) // bytes sort as their hex does
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, uidText(b))
+	}
+	return out, closeRows(rows)
 }

@@ -82,13 +82,13 @@ type itemCounts struct {
 // counts are the deltas one batch of responses adds to the rollup tables.
 type counts struct {
 	dims  map[dimKey]*dimCounts
-	items map[itemDim]map[string]*itemCounts // by question; '' = the responses
+	items map[itemDim]itemCounter // by question; '' = the responses
 	plans map[*survey.Definition]*score.Plan
 	vals  []string // answerValues' scratch
 }
 
 func newCounts() *counts {
-	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]map[string]*itemCounts{},
+	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]itemCounter{},
 		plans: map[*survey.Definition]*score.Plan{}}
 }
 
@@ -114,13 +114,22 @@ func (cs *counts) dim(k dimKey, def *survey.Definition) *dimCounts {
 	return d
 }
 
-// item returns the item counts of question q under k, made on first use.
-func (cs *counts) item(k itemDim, q string) *itemCounts {
+// itemCounter counts the items of one itemDim: the map looked up once per
+// response, not per answer.
+type itemCounter map[string]*itemCounts
+
+// itemsOf returns the item counts under k, made on first use.
+func (cs *counts) itemsOf(k itemDim) itemCounter {
 	m := cs.items[k]
 	if m == nil {
-		m = map[string]*itemCounts{}
+		m = itemCounter{}
 		cs.items[k] = m
 	}
+	return m
+}
+
+// of returns the counts of question q, made on first use.
+func (m itemCounter) of(q string) *itemCounts {
 	c := m[q]
 	if c == nil {
 		c = &itemCounts{}
@@ -251,7 +260,7 @@ func (r *Rollup) fedBatch(ctx context.Context, from int64, limit int) ([]rawResp
 // readBatch reads up to limit responses after position from.
 func readBatch(ctx context.Context, q querier, from int64, limit int) ([]rawResponse, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, survey_id, survey_version, agency_id, COALESCE(counter_id, 0),
-		COALESCE(officer_id, 0), channel, answered_at, received_at, month, answers, comment, partial, flags, excluded
+		COALESCE(officer_id, 0), channel, answered_at, received_at, month, `+answersOut+`, comment, partial, flags, excluded
 		FROM responses WHERE id > ? ORDER BY id LIMIT ?`, from, limit)
 	if err != nil {
 		return nil, err
@@ -368,8 +377,8 @@ type rawResponse struct {
 	id                                                  int64
 	surveyID, version, channel, month, answers, comment string
 	flags                                               string
-	answered                                            sql.NullString
-	received                                            string
+	answered                                            sql.NullInt64 // as stored: nanos
+	received                                            int64
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
 	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
@@ -380,16 +389,14 @@ type rawResponse struct {
 // second decoding of its answers.
 func rawOf(r *survey.Response) rawResponse {
 	rr := rawResponse{id: r.ID, surveyID: r.SurveyID, version: r.SurveyVersion, channel: string(r.Channel),
-		month: r.Month, comment: r.Comment, received: ts(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
+		month: r.Month, comment: r.Comment, received: nanos(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
 		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
 		parsed: r.Answers}
 	rr.dayOf = countDay(r.Month, r.ReceivedAt, r.AnsweredAt, r.Flags)
 	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
 		rr.parsed = map[string]json.RawMessage{}
 	}
-	if r.AnsweredAt != nil {
-		rr.answered.String, rr.answered.Valid = ts(*r.AnsweredAt), true
-	}
+	rr.answered = nullNanos(r.AnsweredAt)
 	return rr
 }
 
@@ -398,12 +405,7 @@ func (rr *rawResponse) day() string {
 	if rr.dayOf != "" {
 		return rr.dayOf
 	}
-	var answered *time.Time
-	if rr.answered.Valid {
-		a := parseTS(rr.answered.String)
-		answered = &a
-	}
-	return countDay(rr.month, parseTS(rr.received), answered, strings.Split(rr.flags, ","))
+	return countDay(rr.month, fromNanos(rr.received), fromNullNanos(rr.answered), strings.Split(rr.flags, ","))
 }
 
 // countDay is the day a response counts in: the citizen's time unless the
@@ -428,7 +430,8 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 	}
 	a := rr.parsed
 	if a == nil {
-		if err := json.Unmarshal([]byte(rr.answers), &a); err != nil {
+		var err error
+		if a, err = decodeAnswers(rr.answers); err != nil {
 			return fmt.Errorf("response %d: answers: %w", rr.id, err)
 		}
 	}
@@ -442,7 +445,7 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
 	d := cs.dim(dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}, def)
-	ik := itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded}
+	items := cs.itemsOf(itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded})
 	for code, v := range a {
 		q := def.Question(code)
 		if q == nil {
@@ -462,7 +465,7 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 			}
 		}
 		if n, ok := survey.ScaleValue(v); ok && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n) {
-			ic := cs.item(ik, code)
+			ic := items.of(code)
 			ic.valid++
 			if slices.Contains(q.Scale.Satisfied, n) {
 				ic.satisfied++
@@ -470,7 +473,7 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 		}
 	}
 	// The responses themselves, under the empty question, for the ranking's n.
-	resp := cs.item(ik, "")
+	resp := items.of("")
 	resp.valid++
 	// The respondent's sums per node, for the clustered intervals.
 	d.plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {

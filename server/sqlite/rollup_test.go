@@ -80,7 +80,7 @@ func randomResponses(t testing.TB, rng *rand.Rand, cat *survey.Catalog, agencies
 			AgencyID: agencies[ai], CounterID: counters[ai], Channel: []survey.Channel{"kiosk", "qr", "paper"}[rng.IntN(3)],
 			AnsweredAt: &at, ReceivedAt: at.Add(time.Minute), Month: survey.Month(at), Lang: "vi",
 			Answers: answers, Comment: []string{"", "", "tốt"}[rng.IntN(3)], Partial: rng.IntN(8) == 0,
-			Flags: flags, Excluded: rng.IntN(20) == 0, ContentHash: []byte{1}, Raw: []byte("{}"),
+			Flags: flags, Excluded: rng.IntN(20) == 0, ContentHash: []byte{1},
 		})
 	}
 	return out

@@ -232,22 +232,29 @@ type Shares struct {
 }
 
 // ItemShares returns the shares of every agency for one month and
-// questionnaire, flagged responses left out.
+// questionnaire, flagged responses left out. A ranking of thousands of
+// agencies waits on it, so it reads no more than it uses: rollup_items'
+// key is exactly (month, survey, agency, question, excluded), one row
+// each and nothing to group; the moments are read only from the
+// responses rows (the empty question), and the items only where counted.
 func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64]*Shares, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT agency_id, question, excluded, sum(valid), sum(satisfied),
-		sum(mn), sum(mt), sum(mv), sum(mtt), sum(mtv), sum(mvv) FROM rollup_items
-		WHERE month = ? AND survey_id = ? GROUP BY 1, 2, 3`, month, surveyID)
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true}) // both reads from one snapshot
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT agency_id, excluded, valid, mn, mt, mv, mtt, mtv, mvv FROM rollup_items
+		WHERE month = ? AND survey_id = ? AND question = ''`, month, surveyID)
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64]*Shares{}
 	for rows.Next() {
 		var agency int64
-		var q string
 		var excluded bool
-		var valid, sat int
+		var valid int
 		var m score.Moments
-		if err := rows.Scan(&agency, &q, &excluded, &valid, &sat, &m.N, &m.T, &m.V, &m.TT, &m.TV, &m.VV); err != nil {
+		if err := rows.Scan(&agency, &excluded, &valid, &m.N, &m.T, &m.V, &m.TT, &m.TV, &m.VV); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -256,16 +263,42 @@ func (db *DB) ItemShares(ctx context.Context, month, surveyID string) (map[int64
 			sh = &Shares{Items: map[string][2]int{}}
 			out[agency] = sh
 		}
-		switch {
-		case q == "" && excluded:
+		if excluded {
 			sh.Excluded += valid
-		case q == "":
+		} else {
 			sh.Responses += valid
 			sh.Index.Merge(m)
-		case !excluded:
-			v := sh.Items[q]
-			sh.Items[q] = [2]int{v[0] + valid, v[1] + sat}
 		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT agency_id, question, valid, satisfied FROM rollup_items
+		WHERE month = ? AND survey_id = ? AND question <> '' AND excluded = 0`, month, surveyID)
+	if err != nil {
+		return nil, err
+	}
+	codes := map[string]string{} // each question's code, allocated once
+	for rows.Next() {
+		var agency int64
+		var raw sql.RawBytes
+		var valid, sat int
+		if err := rows.Scan(&agency, &raw, &valid, &sat); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		q, ok := codes[string(raw)]
+		if !ok {
+			q = string(raw)
+			codes[q] = q
+		}
+		sh := out[agency]
+		if sh == nil { // answers counted without their responses row: cannot happen, kept whole anyway
+			sh = &Shares{Items: map[string][2]int{}}
+			out[agency] = sh
+		}
+		v := sh.Items[q]
+		sh.Items[q] = [2]int{v[0] + valid, v[1] + sat}
 	}
 	return out, closeRows(rows)
 }

@@ -245,14 +245,14 @@ func writeBatch(tx *sqlTx, batch []*pending, outcomes []Outcome) error {
 // existing tells a retry from a conflict when the id is already stored.
 func existing(tx *sqlTx, r *survey.Response) (Outcome, error) {
 	var hash []byte
-	err := tx.QueryRowContext(context.Background(), `SELECT content_hash FROM responses WHERE uid = ?`, r.UID).Scan(&hash)
+	err := tx.QueryRowContext(context.Background(), `SELECT content_hash FROM responses WHERE uid = ?`, uidKey(r.UID)).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, errors.New("response vanished during write")
 	}
 	if err != nil {
 		return 0, err
 	}
-	if bytes.Equal(hash, r.ContentHash) {
+	if bytes.Equal(hash, hashKey(r.ContentHash)) {
 		return Duplicate, nil
 	}
 	return Conflict, nil

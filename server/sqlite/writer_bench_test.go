@@ -30,7 +30,6 @@ func BenchmarkWriter(b *testing.B) {
 	for _, c := range []string{"TC1", "TC2", "TC3", "TC4", "TT1", "TT2", "TT3", "TT4", "CC1", "CC2", "CC3", "CC4", "CC5", "KQ1", "KQ2", "KQ3", "PA1", "PA2", "PA3"} {
 		answers[c] = json.RawMessage("4")
 	}
-	raw := make([]byte, 600)
 	b.ResetTimer()
 	var wg sync.WaitGroup
 	per := b.N/64 + 1
@@ -42,7 +41,7 @@ func BenchmarkWriter(b *testing.B) {
 				now := time.Now()
 				r := &survey.Response{UID: uuid.Must(uuid.NewV7()).String(), SurveyID: "s", SurveyVersion: "v", AgencyID: a.ID,
 					Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now, Month: survey.Month(now), Lang: "vi",
-					Answers: answers, ContentHash: make([]byte, 32), Raw: raw}
+					Answers: answers, ContentHash: make([]byte, 32)}
 				if _, err := w.Submit(context.Background(), Write{Response: r}); err != nil {
 					b.Error(err)
 					return

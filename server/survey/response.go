@@ -40,6 +40,7 @@ type Response struct {
 	Dossier       string
 	AnsweredAt    *time.Time // the citizen's time from a tablet or paper form, or the phone form's by the server's clock; nil from other anonymous clients (decision 3)
 	ReceivedAt    time.Time  // the server's time
+	ClaimedAt     *time.Time // an anonymous client's answered_at: neither trusted nor counted, kept for audit (decision 3)
 	Month         string     // YYYY-MM the response counts in, Asia/Ho_Chi_Minh
 	Lang          string
 	Answers       map[string]json.RawMessage
@@ -48,6 +49,5 @@ type Response struct {
 	Flags         []string
 	Excluded      bool
 	ContentHash   []byte
-	Raw           []byte
 	EnteredBy     int64
 }

@@ -271,7 +271,7 @@ func TestAdminPaperFormGoesThroughSubmit(t *testing.T) {
 	var channel string
 	var enteredBy, officer int64
 	var answered string
-	s.DB.Reader().QueryRowContext(ctx, `SELECT channel, entered_by, officer_id, answered_at FROM responses`).Scan(&channel, &enteredBy, &officer, &answered)
+	s.DB.Reader().QueryRowContext(ctx, `SELECT channel, entered_by, officer_id, datetime(answered_at / 1000000000, 'unixepoch') FROM responses`).Scan(&channel, &enteredBy, &officer, &answered)
 	me, _ := s.DB.UserByUsername(ctx, "quantri")
 	if channel != "paper" || enteredBy != me.ID || officer == 0 || !strings.HasPrefix(answered, "2026-11-20") {
 		t.Errorf("stored: %s entered by %d, officer %d, answered %s", channel, enteredBy, officer, answered)

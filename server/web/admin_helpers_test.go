@@ -39,8 +39,7 @@ func flagged(t *testing.T, s *web.Server, n int) []int64 {
 		clock.Add(time.Minute) // a minute apart: odd hours alone, not a repeat
 		req := &collect.Request{ID: uuid.Must(uuid.NewV7()).String(), Survey: "nhanh", Version: d.Version, Channel: "kiosk",
 			Seq: int64(i + 1), Answers: map[string]json.RawMessage{"HL": json.RawMessage(strconv.Itoa(1 + i%5))}}
-		raw, _ := json.Marshal(req)
-		if _, err := s.Collect.Submit(ctx, collect.Submission{Request: req, Raw: raw, Device: dev}); err != nil {
+		if _, err := s.Collect.Submit(ctx, collect.Submission{Request: req, Device: dev}); err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.DB.ResponseByUID(ctx, req.ID)

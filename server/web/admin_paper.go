@@ -142,8 +142,7 @@ func (s *Server) adminPaperSubmit(c echo.Context) error {
 		err = survey.FieldError("answers", "admin.paper.empty", nil)
 	}
 	if err == nil {
-		raw, _ := json.Marshal(req)
-		_, err = s.Collect.Submit(c.Request().Context(), collect.Submission{Request: req, Raw: raw, EnteredBy: s.session(c).User.ID})
+		_, err = s.Collect.Submit(c.Request().Context(), collect.Submission{Request: req, EnteredBy: s.session(c).User.ID})
 	}
 	if err == nil {
 		if err := s.DB.Audit(c.Request().Context(), s.actor(c), now, "response.paper", "response:"+req.ID, nil,

@@ -138,7 +138,7 @@ func TestResponseAtMonthEndUTCCountsInNovember(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.Collect.Submit(t.Context(), collect.Submission{Request: req, Raw: raw, Client: "192.0.2.1"}); err != nil {
+	if _, err := f.s.Collect.Submit(t.Context(), collect.Submission{Request: req, Client: "192.0.2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	f.rollup(t)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -92,13 +91,9 @@ func (s *Server) submitDraft(ctx context.Context, def *survey.Definition, counte
 	if d.Token == "" {
 		req.Counter = counter.Code
 	}
-	raw, err := json.Marshal(req)
-	if err != nil {
-		return "", err
-	}
 	// The form is the server's own: its time of the last page is the server's
 	// clock, so it counts (an anonymous client's answered_at would not).
-	_, err = s.Collect.Submit(ctx, collect.Submission{Request: req, Raw: raw, Client: d.Client, AnsweredAt: answeredAt})
+	_, err := s.Collect.Submit(ctx, collect.Submission{Request: req, Client: d.Client, AnsweredAt: answeredAt})
 	return req.ID, err
 }
 

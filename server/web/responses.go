@@ -39,7 +39,7 @@ func (s *Server) submitResponse(c echo.Context) error {
 		return err
 	}
 	st, err := s.Collect.Submit(c.Request().Context(), collect.Submission{
-		Request: req, Raw: body, Device: dev, Client: c.RealIP(),
+		Request: req, Device: dev, Client: c.RealIP(),
 	})
 	if err != nil {
 		return err
