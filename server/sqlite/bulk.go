@@ -9,6 +9,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 )
 
@@ -181,24 +182,24 @@ func prepareBulk(ctx context.Context, g *errgroup.Group, surveys *survey.Catalog
 
 // mergeCounts adds up the counts of several goroutines. It follows the
 // fields of counts in rollup.go; TestBulkInsertCountsLikeTheWorker fails
-// when one is missed.
+// when one is missed. Each goroutine numbered the questions in its own
+// codebook: they are renumbered into the first one's.
 func mergeCounts(cs []*counts) *counts {
 	all := cs[0]
 	for _, o := range cs[1:] {
+		renumber := func(survey string, i int) int { return all.book(survey).number(o.books[survey].codes[i]) }
 		for k, d := range o.dims {
 			a := all.dims[k]
 			if a == nil {
-				all.dims[k] = d
-				continue
+				a = &dimCounts{answers: map[answerCell]int64{}, plan: d.plan, moments: make([]score.Moments, len(d.moments)),
+					days: map[string]*responseCounts{}}
+				all.dims[k] = a
 			}
-			for q, vs := range d.scales {
-				x := a.scales[q]
-				if x == nil {
-					a.scales[q] = vs
-					continue
-				}
-				for i, n := range vs {
-					x[i] += n
+			for i := range d.scales {
+				j := renumber(k.surveyID, i)
+				a.scales = grow(a.scales, j)
+				for slot, n := range d.scales[i] {
+					a.scales[j][slot] += n
 				}
 			}
 			for cell, n := range d.answers {
@@ -217,20 +218,13 @@ func mergeCounts(cs []*counts) *counts {
 					x.unsatisfied+c.unsatisfied, x.withComment+c.withComment
 			}
 		}
-		for k, m := range o.items {
-			am := all.items[k]
-			if am == nil {
-				all.items[k] = m
-				continue
-			}
-			for q, c := range m {
-				x := am[q]
-				if x == nil {
-					am[q] = c
-					continue
-				}
-				x.valid, x.satisfied = x.valid+c.valid, x.satisfied+c.satisfied
-				x.index.Merge(c.index)
+		for k, set := range o.items {
+			a := all.itemsOf(k)
+			a.responses.add(set.responses)
+			for i := range set.items {
+				j := renumber(k.surveyID, i)
+				a.items = grow(a.items, j)
+				a.items[j].add(set.items[i])
 			}
 		}
 	}

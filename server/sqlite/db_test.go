@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +22,28 @@ func openTest(t *testing.T) *DB {
 	}
 	t.Cleanup(func() { db.Close() })
 	return db
+}
+
+// openAtMigration makes a database file with the migrations up to version
+// applied, for a test that writes rows as that version stored them and then
+// opens it with Open, which applies the rest. It returns the file and its
+// one connection, which the test closes before opening.
+func openAtMigration(t *testing.T, version int64) (string, *sql.DB) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sipas.db")
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	p, err := (&DB{Path: path, write: w}).provider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+	return path, w
 }
 
 func TestMigrationsApplyToEmptyDatabase(t *testing.T) {

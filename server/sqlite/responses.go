@@ -66,7 +66,8 @@ func hashKey(h []byte) []byte { return h[:min(len(h), 16)] }
 
 // Answers are stored as SQLite's binary JSON (JSONB), which json_each and
 // json_extract read directly. answersIn wraps the parameter that carries
-// them as JSON text; answersOut reads them back as JSON text.
+// them, made by jsonbOf (or, should that fail, as JSON text for SQLite to
+// convert); answersOut reads them back as JSON text.
 const (
 	answersIn  = `jsonb(?)`
 	answersOut = `json(answers)`
@@ -136,14 +137,17 @@ func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil)
 // responseArgsEncoded is responseArgs with the answers already encoded as
 // json.Marshal encodes them, if answers is not nil.
 func responseArgsEncoded(r *survey.Response, answers []byte) []any {
-	enc := string(answers)
 	if answers == nil {
-		enc = encodeAnswers(r.Answers)
+		answers = []byte(encodeAnswers(r.Answers))
+	}
+	var stored any = string(answers)
+	if b, err := jsonbOf(answers); err == nil {
+		stored = b // jsonb(?) takes it as it is; text it would parse
 	}
 	seq := sql.NullInt64{Int64: r.DeviceSeq, Valid: r.DeviceID != 0 && r.DeviceSeq != 0}
 	return []any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
 		nullID(r.OfficerID), nullID(r.DeviceID), seq, r.Channel, nullStr(r.Dossier),
-		nullNanos(r.AnsweredAt), nullNanos(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, enc, r.Comment,
+		nullNanos(r.AnsweredAt), nullNanos(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, stored, r.Comment,
 		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), nullID(r.EnteredBy)}
 }
 

@@ -57,11 +57,11 @@ const scaleSlots = 12
 
 // dimCounts are the counts of one dimKey.
 type dimCounts struct {
-	scales  map[string]*[scaleSlots]int64 // rollup_scales, by question
-	answers map[answerCell]int64          // rollup_answers: other kinds, and scale values outside 0–10
-	plan    *score.Plan                   // the questionnaire version's moment plan
-	moments []score.Moments               // rollup_moments, by plan node; N = 0: none
-	days    map[string]*responseCounts    // rollup_responses, by day
+	scales  []scaleCounts              // rollup_scales, by question number (codebook); all 0: none
+	answers map[answerCell]int64       // rollup_answers: other kinds, and scale values outside 0–10
+	plan    *score.Plan                // the questionnaire version's moment plan
+	moments []score.Moments            // rollup_moments, by plan node; N = 0: none
+	days    map[string]*responseCounts // rollup_responses, by day
 }
 
 type responseCounts struct{ responses, partial, unsatisfied, withComment int64 }
@@ -79,16 +79,44 @@ type itemCounts struct {
 	index            score.Moments // on the responses row (question ''): the index's per-respondent sums
 }
 
+// itemSet are the item counts of one itemDim: by question number, and the
+// responses themselves (question ”).
+type itemSet struct {
+	items     []itemCounts // all 0: none
+	responses itemCounts
+}
+
+// codebook numbers one questionnaire's question codes, across its versions,
+// in the order first seen, so that counts live in slices by number instead
+// of maps by code: counting millions of responses was mostly those lookups
+// (decision 14).
+type codebook struct {
+	index map[string]int
+	codes []string
+}
+
+// number returns code's number, giving it the next one on first sight.
+func (b *codebook) number(code string) int {
+	i, ok := b.index[code]
+	if !ok {
+		i = len(b.codes)
+		b.index[code] = i
+		b.codes = append(b.codes, code)
+	}
+	return i
+}
+
 // counts are the deltas one batch of responses adds to the rollup tables.
 type counts struct {
 	dims  map[dimKey]*dimCounts
-	items map[itemDim]itemCounter // by question; '' = the responses
+	items map[itemDim]*itemSet
+	books map[string]*codebook // by questionnaire id
 	plans map[*survey.Definition]*score.Plan
 	vals  []string // answerValues' scratch
 }
 
 func newCounts() *counts {
-	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]itemCounter{},
+	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]*itemSet{}, books: map[string]*codebook{},
 		plans: map[*survey.Definition]*score.Plan{}}
 }
 
@@ -102,40 +130,59 @@ func (cs *counts) plan(def *survey.Definition) *score.Plan {
 	return p
 }
 
+// book returns the codebook of questionnaire id, made on first use.
+func (cs *counts) book(id string) *codebook {
+	b := cs.books[id]
+	if b == nil {
+		b = &codebook{index: map[string]int{}}
+		cs.books[id] = b
+	}
+	return b
+}
+
 // dim returns the counts of k, made on first use.
 func (cs *counts) dim(k dimKey, def *survey.Definition) *dimCounts {
 	d := cs.dims[k]
 	if d == nil {
 		p := cs.plan(def)
-		d = &dimCounts{scales: make(map[string]*[scaleSlots]int64, 32), answers: map[answerCell]int64{}, plan: p, moments: make([]score.Moments, len(p.Nodes)),
+		d = &dimCounts{answers: map[answerCell]int64{}, plan: p, moments: make([]score.Moments, len(p.Nodes)),
 			days: map[string]*responseCounts{}}
 		cs.dims[k] = d
 	}
 	return d
 }
 
-// itemCounter counts the items of one itemDim: the map looked up once per
-// response, not per answer.
-type itemCounter map[string]*itemCounts
-
 // itemsOf returns the item counts under k, made on first use.
-func (cs *counts) itemsOf(k itemDim) itemCounter {
+func (cs *counts) itemsOf(k itemDim) *itemSet {
 	m := cs.items[k]
 	if m == nil {
-		m = itemCounter{}
+		m = &itemSet{}
 		cs.items[k] = m
 	}
 	return m
 }
 
-// of returns the counts of question q, made on first use.
-func (m itemCounter) of(q string) *itemCounts {
-	c := m[q]
-	if c == nil {
-		c = &itemCounts{}
-		m[q] = c
+// grow makes s long enough to index i.
+func grow[T any](s []T, i int) []T {
+	if i < len(s) {
+		return s
 	}
-	return c
+	return append(s, make([]T, i+1-len(s))...)
+}
+
+// scaleCounts are one scale question's counts, slot by slot.
+type scaleCounts [scaleSlots]int64
+
+// zero reports whether c counts nothing.
+func (c *scaleCounts) zero() bool { return *c == scaleCounts{} }
+
+// zero reports whether c counts nothing.
+func (c *itemCounts) zero() bool { return *c == itemCounts{} }
+
+// add adds o's counts to c.
+func (c *itemCounts) add(o itemCounts) {
+	c.valid, c.satisfied = c.valid+o.valid, c.satisfied+o.satisfied
+	c.index.Merge(o.index)
 }
 
 // Step counts up to limit new responses and returns how many it counted.
@@ -446,34 +493,39 @@ func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMess
 	d := cs.dim(dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}, def)
 	items := cs.itemsOf(itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded})
+	book := cs.book(rr.surveyID)
 	for code, v := range a {
 		q := def.Question(code)
 		if q == nil {
 			continue // validated on the way in; a definition change cannot add unknown codes
 		}
-		if slot, ok := scaleSlot(q, v); ok {
-			c := d.scales[code]
-			if c == nil {
-				c = new([scaleSlots]int64)
-				d.scales[code] = c
+		slot, scale := scaleSlot(q, v)
+		n, valid := survey.ScaleValue(v)
+		valid = valid && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n)
+		if scale || valid {
+			i := book.number(code)
+			if scale {
+				d.scales = grow(d.scales, i)
+				d.scales[i][slot]++
 			}
-			c[slot]++
-		} else {
+			if valid {
+				items.items = grow(items.items, i)
+				ic := &items.items[i]
+				ic.valid++
+				if slices.Contains(q.Scale.Satisfied, n) {
+					ic.satisfied++
+				}
+			}
+		}
+		if !scale {
 			cs.vals = answerValues(q, v, cs.vals[:0])
 			for _, val := range cs.vals {
 				d.answers[answerCell{code, val}]++
 			}
 		}
-		if n, ok := survey.ScaleValue(v); ok && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n) {
-			ic := items.of(code)
-			ic.valid++
-			if slices.Contains(q.Scale.Satisfied, n) {
-				ic.satisfied++
-			}
-		}
 	}
 	// The responses themselves, under the empty question, for the ranking's n.
-	resp := items.of("")
+	resp := &items.responses
 	resp.valid++
 	// The respondent's sums per node, for the clustered intervals.
 	d.plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {
@@ -617,8 +669,15 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
 			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`)
 	defer insI.close()
-	for k, byQuestion := range cs.items {
-		for q, c := range byQuestion {
+	for k, set := range cs.items {
+		codes := cs.books[k.surveyID].codes
+		for i := -1; i < len(set.items); i++ {
+			c, q := &set.responses, ""
+			if i >= 0 {
+				if c, q = &set.items[i], codes[i]; c.zero() {
+					continue
+				}
+			}
 			m := c.index
 			if err := insI.add(k.month, k.surveyID, k.agency, q, k.excluded, sign*c.valid, sign*c.satisfied,
 				sign*m.N, sign*m.T, sign*m.V, sign*m.TT, sign*m.TV, sign*m.VV); err != nil {
@@ -653,13 +712,15 @@ func applyScales(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 	type scaleRow struct {
 		dim      *dimKey
 		question string
-		c        *[scaleSlots]int64
+		c        *scaleCounts
 	}
 	var rows []scaleRow
 	for k, d := range cs.dims {
-		dk := &k
-		for q, c := range d.scales {
-			rows = append(rows, scaleRow{dk, q, c})
+		dk, codes := &k, cs.books[k.surveyID].codes
+		for i := range d.scales {
+			if c := &d.scales[i]; !c.zero() {
+				rows = append(rows, scaleRow{dk, codes[i], c})
+			}
 		}
 	}
 	slices.SortFunc(rows, func(a, b scaleRow) int {

@@ -2,9 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"maps"
-	"path/filepath"
 	"testing"
 
 	"github.com/sipas-vn/sipas/server/survey"
@@ -17,20 +15,8 @@ import (
 // per question, everything else stays, and the tallies read the same.
 func TestRollupScalesMigration(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sipas.db")
-	w, err := sql.Open("sqlite", dsn(path, false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	w.SetMaxOpenConns(1)
+	path, w := openAtMigration(t, 15)
 	old := &DB{Path: path, write: w}
-	p, err := old.provider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 15); err != nil {
-		t.Fatal(err)
-	}
 	cat, err := survey.Load(surveydefs.FS)
 	if err != nil {
 		t.Fatal(err)
