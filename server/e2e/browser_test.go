@@ -24,36 +24,31 @@ var axeSource string
 // axeTags are the rule sets UX.md §4 asks for.
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"}
 
-// chromiumPath finds Debian's chromium; without it the browser tests skip.
-func chromiumPath(t *testing.T) string {
-	t.Helper()
+// findChromium finds Debian's chromium, "" without it.
+func findChromium() string {
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
 		return "/usr/bin/chromium"
 	}
 	if p, err := exec.LookPath("chromium"); err == nil {
 		return p
 	}
-	t.Skip("chromium not installed: apt-get install chromium")
 	return ""
 }
 
-// tab is one fresh browser (own profile) showing the kiosk at 960×600.
-type tab struct {
-	t   *testing.T
-	ctx context.Context
-	env *env
+// chromiumPath finds Debian's chromium; without it the browser tests skip.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	p := findChromium()
+	if p == "" {
+		t.Skip("chromium not installed: apt-get install chromium")
+	}
+	return p
 }
 
-func newTab(t *testing.T, e *env) *tab {
-	t.Helper()
-	return newTabWith(t, e)
-}
-
-// newTabWith is newTab with more browser flags (name mapping, trusted keys).
-func newTabWith(t *testing.T, e *env, extra ...chromedp.ExecAllocatorOption) *tab {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
+// browserFlags start a headless Chromium with the given profile folder.
+func browserFlags(path, profile string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
 		chromedp.Flag("headless", "new"),
 		chromedp.Flag("no-sandbox", true),
 		chromedp.Flag("disable-gpu", true),
@@ -66,10 +61,36 @@ func newTabWith(t *testing.T, e *env, extra ...chromedp.ExecAllocatorOption) *ta
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("hide-scrollbars", true),
 		chromedp.Flag("mute-audio", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(960, 600),
 	}
-	opts = append(opts, extra...)
+}
+
+// tab is one fresh browser (own profile) showing the kiosk at 960×600.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+	env *env
+}
+
+// newTab opens a tab in a new browser context of the shared Chromium: its
+// own storage, cookies and service workers, like a fresh profile.
+func newTab(t *testing.T, e *env) *tab {
+	t.Helper()
+	chromiumPath(t)
+	ctx, cancel := chromedp.NewContext(sharedBrowser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(960, 600)); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	return &tab{t: t, ctx: ctx, env: e}
+}
+
+// newTabWith starts a Chromium process of its own with more flags (name
+// mapping, trusted keys), which a browser context cannot change.
+func newTabWith(t *testing.T, e *env, extra ...chromedp.ExecAllocatorOption) *tab {
+	t.Helper()
+	opts := append(browserFlags(chromiumPath(t), t.TempDir()), extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() {
@@ -110,8 +131,18 @@ func (b *tab) waitJS(js string, timeout time.Duration) {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, timeout+5*time.Second)
 	defer cancel()
-	_, err := chromedp.Run(ctx, chromedp.Poll[bool](js,
-		chromedp.WithPollingInterval(40*time.Millisecond), chromedp.WithPollingTimeout(timeout)))
+	deadline := time.Now().Add(timeout)
+	var err error
+	for {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](js,
+			chromedp.WithPollingInterval(40*time.Millisecond), chromedp.WithPollingTimeout(time.Until(deadline))))
+		// The kiosk reloads itself when a new version waits (main.js): a
+		// poll in the page it left ends with its document; poll the new one.
+		if err == nil || !pageWentAway(err) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(40 * time.Millisecond)
+	}
 	if err != nil {
 		b.t.Fatalf("waiting %v for %s: %v (screen %q, text %.200q)", timeout, js, err,
 			b.screenNow(), eval[string](b, `document.body.innerText`))
@@ -135,6 +166,14 @@ func (b *tab) waitScreen(name string) {
 func (b *tab) waitQuestion(code string) {
 	b.t.Helper()
 	b.waitJS(fmt.Sprintf(`document.body.dataset.q === %q`, code), 10*time.Second)
+}
+
+// waitGuard waits until the repeat guard after a submit has passed and the
+// app takes taps again (the guard is 1.5 s; a fixed sleep cost more, and
+// less on a slow machine was not enough).
+func (b *tab) waitGuard() {
+	b.t.Helper()
+	b.waitJS(`window.kiosk.state.acceptsTaps()`, 10*time.Second)
 }
 
 // tap clicks an element the way a finger does (press and release at its centre).
@@ -181,9 +220,20 @@ func (b *tab) open() {
 // reload reloads the page and waits for the app to be back.
 func (b *tab) reload() {
 	b.t.Helper()
-	b.do(chromedp.Evaluate[chromedp.Void](`location.reload()`))
-	time.Sleep(200 * time.Millisecond)
-	b.waitJS(`document.readyState === 'complete' && document.body.dataset.screen && document.body.dataset.screen !== 'loading'`, 15*time.Second)
+	// Mark the old document, so that no wait below can pass in it while the
+	// reload is still on its way (that raced under load).
+	eval[bool](b, `window.e2eOldPage = true`)
+	b.do(chromedp.Reload())
+	b.waitJS(`!window.e2eOldPage && document.readyState === 'complete' && document.body.dataset.screen && document.body.dataset.screen !== 'loading'`, 15*time.Second)
+}
+
+// pageWentAway says an evaluation failed because its document was replaced
+// (a navigation or reload) while it ran.
+func pageWentAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot find context with specified id") ||
+		strings.Contains(msg, "Execution context was destroyed") ||
+		strings.Contains(msg, "Inspected target navigated or closed")
 }
 
 // pair opens the kiosk, types a fresh pairing code of the counter and waits

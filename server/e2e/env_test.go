@@ -6,11 +6,13 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -53,14 +55,38 @@ func newEnv(t *testing.T) *env {
 // newEnvWith is newEnv with a change to the configuration (HTTPS, say).
 func newEnvWith(t *testing.T, change func(*app.Config)) *env {
 	t.Helper()
+	return newEnvOpts(t, change, nil)
+}
+
+// testPINIterations is the PBKDF2 work of the staff PINs the tests make:
+// the real 600,000 cost seconds per pairing under the race detector and the
+// tablet's JavaScript fallback; TestStaffPINIsSlowToGuessAndLocks keeps it.
+const testPINIterations = 1000
+
+// newEnvOpts is newEnvWith with a change to the test seams as well.
+//
+// The demo province is seeded once per package run (TestMain) and each test
+// opens its own copy of that database file: app.New does not seed a
+// database that already has agencies, exactly as `sipas serve --demo` on a
+// second start.
+func newEnvOpts(t *testing.T, change func(*app.Config), changeOpts func(*app.Options)) *env {
+	t.Helper()
 	ctx := context.Background()
-	cfg := app.Config{DataDir: t.TempDir(), BaseURL: "http://127.0.0.1", Demo: true, Version: "e2e"}
+	dir := t.TempDir()
+	if err := copyDir(demoTemplate, dir); err != nil {
+		t.Fatalf("copy the demo database: %v", err)
+	}
+	cfg := app.Config{DataDir: dir, BaseURL: "http://127.0.0.1", Demo: true, Version: "e2e"}
 	if change != nil {
 		change(&cfg)
 	}
 	// Server errors go to the test's output, where a failing test shows them.
-	a, err := app.New(ctx, cfg, app.Options{Demo: &demo.Options{Now: time.Now(), Seed: 1},
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
+	opts := app.Options{Demo: demoOptions, StaffPINIterations: testPINIterations,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))}
+	if changeOpts != nil {
+		changeOpts(&opts)
+	}
+	a, err := app.New(ctx, cfg, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,6 +112,60 @@ func newEnvWith(t *testing.T, change func(*app.Config)) *env {
 		e.seeded[u] = true
 	}
 	return e
+}
+
+// demoTemplate is the data folder holding the demo province, seeded once
+// by TestMain with demoOptions and copied by every newEnv.
+var (
+	demoTemplate string
+	demoOptions  = &demo.Options{Now: time.Now(), Seed: 1}
+)
+
+// seedTemplate seeds the demo province into dir through app.New, lets the
+// rollup worker count it, and closes the database (checkpointed), so that a
+// copy of dir is a complete, quiet database.
+func seedTemplate(ctx context.Context, dir string) error {
+	a, err := app.New(ctx, app.Config{DataDir: dir, Demo: true, Version: "e2e"}, app.Options{Demo: demoOptions})
+	if err != nil {
+		return err
+	}
+	a.Start(ctx)
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		var last, top int64
+		if err := a.DB.Reader().QueryRowContext(ctx, `SELECT (SELECT last_id FROM rollup_state), (SELECT COALESCE(max(id), 0) FROM responses)`).Scan(&last, &top); err != nil {
+			a.Close()
+			return err
+		}
+		if last == top {
+			break
+		}
+		if time.Now().After(deadline) {
+			a.Close()
+			return fmt.Errorf("demo template: rollups at %d of %d", last, top)
+		}
+	}
+	return a.Close()
+}
+
+// copyDir copies the regular files of src into dst.
+func copyDir(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, ent := range entries {
+		if !ent.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, ent.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, ent.Name()), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // waitRollups waits until the rollup worker has counted every stored response.

@@ -113,6 +113,7 @@ func formToken(t *testing.T, e *env, counter, dossier string) string {
 }
 
 func TestFormPosterSurveyWithJavaScriptOff(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	e := newEnv(t)
 	b := formTab(t, e, false)
@@ -150,6 +151,7 @@ func TestFormPosterSurveyWithJavaScriptOff(t *testing.T) {
 }
 
 func TestFormOneTimeCodeUsedTwice(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	e := newEnv(t)
 	code := formToken(t, e, quickCounter, "HS-2026-0001")
@@ -188,6 +190,7 @@ func (b *tab) formA11y(name string) {
 }
 
 func TestFormPagesPassAxeAtPhoneSize(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	e := newEnv(t)
 	b := formTab(t, e, true)

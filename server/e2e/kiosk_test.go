@@ -179,7 +179,7 @@ func TestQuickRatingWithFollowUp(t *testing.T) {
 	b.waitQuestion("HL")
 
 	// 5: no follow-up, straight to thanks (after the repeat guard).
-	time.Sleep(1600 * time.Millisecond)
+	b.waitGuard()
 	b.tapValue("5")
 	b.waitScreen("thanks")
 
@@ -260,7 +260,7 @@ func TestFullQuestionnaireThenStopAndSend(t *testing.T) {
 	// Second citizen stops after two answers: "Dừng và gửi" keeps them, partial.
 	b.tap("#done")
 	b.waitScreen("welcome")
-	time.Sleep(1600 * time.Millisecond)
+	b.waitGuard()
 	b.tap("#start")
 	b.waitQuestion(items[0].Code)
 	b.tapValue("4")
@@ -358,7 +358,7 @@ func TestOfflineResponsesArriveExactlyOnce(t *testing.T) {
 	b.waitScreen("thanks")
 	b.tap("#done")
 	b.waitQuestion("HL")
-	time.Sleep(1600 * time.Millisecond)
+	b.waitGuard()
 	b.tapValue("4")
 	b.waitScreen("thanks")
 	b.tap("#done")
@@ -436,7 +436,7 @@ func TestRepeatedTapsWithinTheGuardAreIgnored(t *testing.T) {
 	if n := eval[int](b, `document.querySelectorAll('#main [aria-pressed="true"]').length`); n != 0 {
 		t.Errorf("a tap within the guard selected %d cards", n)
 	}
-	time.Sleep(900 * time.Millisecond)
+	b.waitGuard()
 	b.tapValue("5")
 	b.waitScreen("thanks")
 	rs := e.waitResponses(2, 10*time.Second)

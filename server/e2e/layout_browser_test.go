@@ -97,8 +97,6 @@ func TestStaffPagesFitTheScreen(t *testing.T) {
 	if _, _, _, err := e.db.AddDevice(ctx, e.counter(fullCounter).ID, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	b := newTab(t, e)
-	b.signInAs("quantri.test", survey.RoleAdmin, "")
 	dir := artifactsDir(t, "sipas-staff-pages")
 	pages := []string{
 		"/dashboard/province", "/dashboard/agency/H17.01", "/dashboard/agency/H17.50", "/dashboard/agency/H17.01/comments",
@@ -107,35 +105,40 @@ func TestStaffPagesFitTheScreen(t *testing.T) {
 		"/admin/devices", "/admin/users", "/admin/users/1", "/admin/apikeys", "/admin/flags", "/admin/flags?all=1",
 		"/admin/paper", "/admin/paper?counter=" + fullCounter, "/admin/audit", "/admin/alerts", "/admin/alerts/subscriptions",
 	}
-	sizes := [][2]int64{{1280, 800}, {1440, 900}}
-	for _, size := range sizes {
-		b.do(chromedp.EmulateViewport(size[0], size[1]))
-		for _, lang := range []string{"vi", "en"} {
-			for _, p := range pages {
-				sep := "?"
-				if strings.Contains(p, "?") {
-					sep = "&"
+	// One tab per window size, side by side: the pages only read.
+	for _, size := range [][2]int64{{1280, 800}, {1440, 900}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
+			b := newTab(t, e)
+			b.signInAs(fmt.Sprintf("quantri.%d", size[0]), survey.RoleAdmin, "")
+			b.do(chromedp.EmulateViewport(size[0], size[1]))
+			for _, lang := range []string{"vi", "en"} {
+				for _, p := range pages {
+					sep := "?"
+					if strings.Contains(p, "?") {
+						sep = "&"
+					}
+					b.do(chromedp.Navigate(e.URL + p + sep + "lang=" + lang))
+					b.do(chromedp.WaitReady("main"))
+					if got := eval[string](b, `location.pathname`); got == "/login" {
+						t.Fatalf("%s sent the admin to sign in", p)
+					}
+					name := fmt.Sprintf("%dx%d %s %s", size[0], size[1], lang, p)
+					var problems []string
+					if err := json.Unmarshal([]byte(eval[string](b, layoutJS)), &problems); err != nil {
+						t.Fatal(err)
+					}
+					for _, pr := range problems {
+						t.Errorf("%s: %s", name, pr)
+					}
+					if lang == "vi" {
+						b.axe(name)
+					}
+					file := strings.NewReplacer("/", "_", "?", "_", "=", "_", " ", "_").Replace(fmt.Sprintf("%dx%d-%s%s", size[0], size[1], lang, p))
+					b.fullShot(filepath.Join(dir, file+".png"))
 				}
-				b.do(chromedp.Navigate(e.URL + p + sep + "lang=" + lang))
-				b.do(chromedp.WaitReady("main"))
-				if got := eval[string](b, `location.pathname`); got == "/login" {
-					t.Fatalf("%s sent the admin to sign in", p)
-				}
-				name := fmt.Sprintf("%dx%d %s %s", size[0], size[1], lang, p)
-				var problems []string
-				if err := json.Unmarshal([]byte(eval[string](b, layoutJS)), &problems); err != nil {
-					t.Fatal(err)
-				}
-				for _, pr := range problems {
-					t.Errorf("%s: %s", name, pr)
-				}
-				if lang == "vi" {
-					b.axe(name)
-				}
-				file := strings.NewReplacer("/", "_", "?", "_", "=", "_", " ", "_").Replace(fmt.Sprintf("%dx%d-%s%s", size[0], size[1], lang, p))
-				b.fullShot(filepath.Join(dir, file+".png"))
 			}
-		}
+		})
 	}
 }
 

@@ -139,7 +139,7 @@ func TestEveryScreenPassesAxeAndSizes(t *testing.T) {
 	q.check("thanks", true)
 	q.tap("#done")
 	q.waitQuestion("HL")
-	time.Sleep(1600 * time.Millisecond) // the repeat guard
+	q.waitGuard() // the repeat guard
 	q.tap("#lang-en")
 	q.waitJS(`document.documentElement.lang === 'en'`, 5*time.Second)
 	q.check("quick-home-en", true)

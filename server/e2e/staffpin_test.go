@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/app"
 	"github.com/sipas-vn/sipas/server/auth"
 )
 
@@ -18,7 +19,8 @@ import (
 // (plain http), with its JavaScript fallback; five wrong PINs lock the staff
 // corner, and reloading the app does not unlock it.
 func TestStaffPINIsSlowToGuessAndLocks(t *testing.T) {
-	e := newEnv(t)
+	// The production work factor (the other tests lower it).
+	e := newEnvOpts(t, nil, func(o *app.Options) { o.StaffPINIterations = 0 })
 	b := newTab(t, e)
 	pin := b.pair(quickCounter)
 	b.waitQuestion("HL")

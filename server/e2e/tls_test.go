@@ -125,7 +125,7 @@ func TestKioskOverHTTPSStartsOffline(t *testing.T) {
 		if i > 0 {
 			b.tap("#done")
 			b.waitQuestion("HL")
-			time.Sleep(1600 * time.Millisecond) // the repeat guard
+			b.waitGuard() // the repeat guard
 		}
 		b.tapValue(v)
 		if v == "1" {

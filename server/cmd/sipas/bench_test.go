@@ -116,7 +116,7 @@ func TestBenchmarkLeavesNoServerBehind(t *testing.T) {
 	for _, fail := range []bool{false, true} {
 		tag := fmt.Sprintf("%d-%v", os.Getpid(), fail)
 		cmd := exec.Command(os.Args[0], "-test.run=^$", "-test.bench=^BenchmarkSubmitDurable$", "-test.benchtime=30x")
-		cmd.Env = append(os.Environ(), "SIPAS_BENCH_CHILD="+tag)
+		cmd.Env = append(os.Environ(), "SIPAS_BENCH_CHILD="+tag, binaryEnv+"="+binary(t))
 		if fail {
 			cmd.Env = append(cmd.Env, "SIPAS_BENCH_FAIL=1")
 		}
