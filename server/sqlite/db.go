@@ -16,7 +16,8 @@ import (
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	driver "modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/sipas-vn/sipas/server/survey"
 )
@@ -68,6 +69,26 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
+// pingWhileBusy opens the first connection. A new file's first connection
+// switches it to WAL, which takes a lock SQLite's busy handler does not wait
+// for: two processes opening the same new file at once (the server and
+// `sipas tls ca` beside it) could see SQLITE_BUSY; the later one tries again.
+func pingWhileBusy(ctx context.Context, w *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := w.PingContext(ctx)
+		var se *driver.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // Option changes how Open sets the database up.
 type Option func(*DB)
 
@@ -90,7 +111,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if err := w.PingContext(ctx); err != nil {
+	if err := pingWhileBusy(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
