@@ -125,27 +125,47 @@ func (w *Writer) loop() {
 	timer.Stop()
 	for p := range w.queue {
 		batch = append(batch[:0], p)
-		// Gather for a moment: requests arriving within gatherWait of the
-		// first share its commit, and so its fsync, which is what a commit
-		// costs. Alone, a tablet waits 2 ms more; under load the batches
-		// grow (docs/decisions/0014).
-		timer.Reset(gatherWait)
-	gather:
+		// Take what queued while the last commit ran. Under load that is a
+		// batch already: committing it at once keeps the writer busy
+		// instead of idle for gatherWait (decision 14).
+	drain:
 		for len(batch) < w.maxBatch {
 			select {
 			case q, ok := <-w.queue:
 				if !ok {
-					break gather
+					break drain
 				}
 				batch = append(batch, q)
-			case <-timer.C:
-				break gather
+			default:
+				break drain
 			}
 		}
-		timer.Stop()
+		if len(batch) < gatherMin {
+			// Few: gather for a moment, so that requests arriving within
+			// gatherWait share the commit, and so its fsync, which is what
+			// a commit costs. Alone, a tablet waits 2 ms more.
+			timer.Reset(gatherWait)
+		gather:
+			for len(batch) < w.maxBatch {
+				select {
+				case q, ok := <-w.queue:
+					if !ok {
+						break gather
+					}
+					batch = append(batch, q)
+				case <-timer.C:
+					break gather
+				}
+			}
+			timer.Stop()
+		}
 		w.commit(batch)
 	}
 }
+
+// gatherMin is the batch under which the writer waits gatherWait for more
+// before committing.
+const gatherMin = 8
 
 // gatherWait is how long the writer waits after a first response for more
 // to commit with it.
