@@ -5,11 +5,9 @@
 package collect
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -70,76 +68,9 @@ func DecodeStrict(body []byte, v any) error {
 	return &survey.Error{Code: survey.CodeMalformed, Message: "error.malformed", Err: err}
 }
 
-// canonicalAnswers encodes the answers as json.Marshal would: keys sorted,
-// values compacted and HTML-escaped. It is computed once per request and
-// serves both the content hash and the burst key, which used to marshal
-// the map twice by reflection.
-func canonicalAnswers(a map[string]json.RawMessage) []byte {
-	keys := make([]string, 0, len(a))
-	size := 2
-	for k, v := range a {
-		keys = append(keys, k)
-		size += len(k) + len(v) + 4
-	}
-	slices.Sort(keys)
-	var out, compact bytes.Buffer
-	out.Grow(size)
-	out.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			out.WriteByte(',')
-		}
-		if plainKey(k) {
-			out.WriteByte('"')
-			out.WriteString(k)
-			out.WriteByte('"')
-		} else {
-			kb, _ := json.Marshal(k)
-			out.Write(kb)
-		}
-		out.WriteByte(':')
-		if v := a[k]; plainValue(v) {
-			out.Write(v) // already compact, nothing to escape: most answers
-			continue
-		}
-		compact.Reset()
-		if json.Compact(&compact, a[k]) != nil {
-			compact.Reset()
-			compact.WriteString("null") // unreachable after decoding: a RawMessage is valid JSON
-		}
-		json.HTMLEscape(&out, compact.Bytes())
-	}
-	out.WriteByte('}')
-	return out.Bytes()
-}
-
-// plainKey reports whether json.Marshal writes k as it is between quotes:
-// printable ASCII without quote, backslash or the HTML-escaped <, > and &.
-// Question codes are; anything else takes the slow road.
-func plainKey(k string) bool {
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return false
-		}
-	}
-	return true
-}
-
-// plainValue reports whether json.Marshal writes the valid JSON value v as
-// it is: printable ASCII outside strings' escapes, no white space, nothing
-// it HTML-escapes.
-func plainValue(v []byte) bool {
-	for _, c := range v {
-		if c <= ' ' || c >= 0x7f || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return false
-		}
-	}
-	return len(v) > 0
-}
-
 // contentHash identifies what a response says, independent of key order and
 // white space, so that a retry is told apart from a different response
-// reusing an id. canon is canonicalAnswers(r.Answers). The bytes hashed
+// reusing an id. canon is r.Answers.Canonical(). The bytes hashed
 // are those of json.Marshal on the request with its answers canonical, as
 // stored hashes have always been.
 func (r *Request) contentHash(canon []byte) []byte {

@@ -30,7 +30,7 @@ func TestContentHashIgnoresKeyOrderAndSpacing(t *testing.T) {
 	a, _ := DecodeRequest([]byte(`{"id":"x","answers":{"A":1,"B":[ "p", "q" ]}}`))
 	b, _ := DecodeRequest([]byte(`{"answers":{"B":["p","q"],"A":1},"id":"x"}`))
 	c, _ := DecodeRequest([]byte(`{"id":"x","answers":{"A":2,"B":["p","q"]}}`))
-	hash := func(r *Request) []byte { return r.contentHash(canonicalAnswers(r.Answers)) }
+	hash := func(r *Request) []byte { return r.contentHash(survey.Answers(r.Answers).Canonical()) }
 	if !bytes.Equal(hash(a), hash(b)) {
 		t.Error("same content, different hash")
 	}
@@ -69,7 +69,7 @@ func TestCanonicalEncodingMatchesTheStoredHashes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		canon := canonicalAnswers(r.Answers)
+		canon := survey.Answers(r.Answers).Canonical()
 		if !bytes.Equal(r.contentHash(canon), reflectedHash(r)) {
 			t.Errorf("%s: content hash changed", body)
 		}
@@ -100,7 +100,7 @@ func FuzzDecodeAndValidate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		canon := canonicalAnswers(req.Answers)
+		canon := survey.Answers(req.Answers).Canonical()
 		if !bytes.Equal(req.contentHash(canon), reflectedHash(req)) {
 			t.Errorf("content hash differs from the stored form for %q", body)
 		}
@@ -150,7 +150,7 @@ func BenchmarkRequestCPU(b *testing.B) {
 		if err := def.ValidateAnswers(req.Answers, req.Comment, req.Partial); err != nil {
 			b.Fatal(err)
 		}
-		canon := canonicalAnswers(req.Answers)
+		canon := survey.Answers(req.Answers).Canonical()
 		if len(req.contentHash(canon)) == 0 || answersKey(canon) == "" {
 			b.Fatal("no hash")
 		}

@@ -233,7 +233,7 @@ func (s *Service) submit(ctx context.Context, sub Submission) (Status, error) {
 		w.CountSeq = seqOK
 	}
 
-	canon := canonicalAnswers(req.Answers)
+	canon := req.Answers.Canonical()
 	r.ContentHash = req.contentHash(canon)
 	r.Flags = s.rules.flags(s.history, facts{
 		source: source(sub, counter), via: via, method: def.Method, at: at, answers: answersKey(canon),

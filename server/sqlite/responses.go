@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -73,45 +72,8 @@ const (
 	answersOut = `json(answers)`
 )
 
-// encodeAnswers is the JSON text bound to answersIn, keys sorted. Question
-// codes need no escaping, so it is written directly: json.Marshal's
-// reflection was a tenth of a bulk load (any other key falls back to it).
-func encodeAnswers(a map[string]json.RawMessage) string {
-	keys := make([]string, 0, len(a))
-	size := 2
-	for k, v := range a {
-		if !plainKey(k) || len(v) == 0 {
-			b, err := json.Marshal(a)
-			if err != nil {
-				return "{}" // RawMessage values were validated JSON; cannot happen
-			}
-			return string(b)
-		}
-		keys = append(keys, k)
-		size += len(k) + len(v) + 4
-	}
-	slices.Sort(keys)
-	b := make([]byte, 0, size)
-	b = append(b, '{')
-	for i, k := range keys {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(append(append(append(b, '"'), k...), '"', ':'), a[k]...)
-	}
-	return string(append(b, '}'))
-}
-
-// plainKey reports whether k is written in JSON as it is, between quotes.
-func plainKey(k string) bool {
-	for i := range len(k) {
-		c := k[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
+// encodeAnswers is the JSON text of the answers: their one canonical form.
+func encodeAnswers(a map[string]json.RawMessage) string { return string(survey.Answers(a).Canonical()) }
 
 // decodeAnswers parses what answersOut read.
 func decodeAnswers(s string) (map[string]json.RawMessage, error) {

@@ -429,7 +429,6 @@ type rawResponse struct {
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
 	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
-	dayOf                                               string                     // the day it counts in, if known
 }
 
 // rawOf is a stored response as the counting code reads it, without a
@@ -439,7 +438,6 @@ func rawOf(r *survey.Response) rawResponse {
 		month: r.Month, comment: r.Comment, received: nanos(r.ReceivedAt), agency: r.AgencyID, counter: r.CounterID,
 		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
 		parsed: r.Answers}
-	rr.dayOf = countDay(r.Month, r.ReceivedAt, r.AnsweredAt, r.Flags)
 	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
 		rr.parsed = map[string]json.RawMessage{}
 	}
@@ -449,9 +447,6 @@ func rawOf(r *survey.Response) rawResponse {
 
 // day is the Asia/Ho_Chi_Minh day the response counts in (countDay).
 func (rr *rawResponse) day() string {
-	if rr.dayOf != "" {
-		return rr.dayOf
-	}
 	return countDay(rr.month, fromNanos(rr.received), fromNullNanos(rr.answered), strings.Split(rr.flags, ","))
 }
 
