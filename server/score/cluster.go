@@ -352,6 +352,15 @@ func gcd(a, b int64) int64 {
 // Items returns the scored items in the order Respondent asks for them.
 func (p *Plan) Items() int { return len(p.items) }
 
+// ItemCodes are the codes of the items Respondent asks value for, by i.
+func (p *Plan) ItemCodes() []string {
+	codes := make([]string, len(p.items))
+	for i := range p.items {
+		codes[i] = p.items[i].q.Code
+	}
+	return codes
+}
+
 // Respondent computes one respondent's t and v per node from their scale
 // answers: value returns the answer to item i (of code code) and whether it
 // is a real answer. Each node k with v > 0 is passed to add; its key is

@@ -124,13 +124,25 @@ func itemTally(q *survey.Question, ic *ItemCounts) *tally {
 // Counts.UnsatisfiedResponses. It is not the QĐ 766/QĐ-TTg rule: a 0 on a
 // criterion that describes the procedure (nd61's ND4) is no complaint.
 func DossierUnsatisfied(def *survey.Definition, answers survey.Answers) bool {
-	for _, q := range def.Items() {
-		if q.Scale == nil {
-			continue
-		}
-		v, ok := survey.ScaleValue(answers[q.Code])
-		if ok && slices.Contains(q.Scale.Unsatisfied, v) {
-			return true
+	return DossierUnsatisfiedBy(def, func(_ int, q *survey.Question) (int, bool) { return survey.ScaleValue(answers[q.Code]) })
+}
+
+// DossierUnsatisfiedBy is DossierUnsatisfied with the answers given by
+// value: the answer to scored item q, the i-th of def.Items(), and whether
+// there is one. The rollups pass answers they have parsed already.
+func DossierUnsatisfiedBy(def *survey.Definition, value func(i int, q *survey.Question) (int, bool)) bool {
+	i := -1
+	for _, a := range def.Aspects {
+		for _, e := range a.Elements {
+			for _, q := range e.Items {
+				i++
+				if q.Scale == nil {
+					continue
+				}
+				if v, ok := value(i, q); ok && slices.Contains(q.Scale.Unsatisfied, v) {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -29,8 +29,10 @@ type Rollup struct {
 
 	afterCount func() // tests: runs between counting a batch and writing it
 
+	shapes sync.Map // *survey.Definition → *shape, for tallies made on the submission path
+
 	fedMu    sync.Mutex
-	fed      []rawResponse // committed by the writer, answers already parsed, in id order
+	fed      []rawResponse // committed by the writer, each with its tally, in id order
 	fromFeed int           // responses counted from the feed (tests check it is used)
 }
 
@@ -108,26 +110,60 @@ func (b *codebook) number(code string) int {
 
 // counts are the deltas one batch of responses adds to the rollup tables.
 type counts struct {
-	dims  map[dimKey]*dimCounts
-	items map[itemDim]*itemSet
-	books map[string]*codebook // by questionnaire id
-	plans map[*survey.Definition]*score.Plan
-	vals  []string // answerValues' scratch
+	dims    map[dimKey]*dimCounts
+	items   map[itemDim]*itemSet
+	books   map[string]*codebook // by questionnaire id
+	shapes  map[*survey.Definition]*shape
+	numbers map[*shape][]int // question position → codebook number, -1 until first seen
 }
 
 func newCounts() *counts {
 	return &counts{dims: map[dimKey]*dimCounts{}, items: map[itemDim]*itemSet{}, books: map[string]*codebook{},
-		plans: map[*survey.Definition]*score.Plan{}}
+		shapes: map[*survey.Definition]*shape{}, numbers: map[*shape][]int{}}
 }
 
-// plan returns def's moment plan, built once per batch.
-func (cs *counts) plan(def *survey.Definition) *score.Plan {
-	p := cs.plans[def]
-	if p == nil {
-		p = score.NewPlan(def)
-		cs.plans[def] = p
+// shape returns def's shape, made once per batch.
+func (cs *counts) shape(def *survey.Definition) *shape {
+	s := cs.shapes[def]
+	if s == nil {
+		s = newShape(def)
+		cs.shapes[def] = s
 	}
-	return p
+	return s
+}
+
+// shape is what counting needs of one questionnaire version, worked out
+// once: its questions by position and its moment plan.
+type shape struct {
+	def     *survey.Definition
+	plan    *score.Plan
+	qs      []*survey.Question
+	pos     map[string]int // code → position in qs (the first question of that code, as Definition.Question)
+	first   []int          // position → the first position of its code
+	planPos []int          // the plan's item i → position
+}
+
+func newShape(def *survey.Definition) *shape {
+	s := &shape{def: def, plan: score.NewPlan(def), qs: def.Questions(), pos: map[string]int{}}
+	for i, q := range s.qs {
+		if _, dup := s.pos[q.Code]; !dup {
+			s.pos[q.Code] = i
+		}
+		s.first = append(s.first, s.pos[q.Code])
+	}
+	for _, code := range s.plan.ItemCodes() {
+		s.planPos = append(s.planPos, s.pos[code])
+	}
+	return s
+}
+
+// shapeOf is shape for the submission path, kept for the Rollup's life.
+func (r *Rollup) shapeOf(def *survey.Definition) *shape {
+	if s, ok := r.shapes.Load(def); ok {
+		return s.(*shape)
+	}
+	s, _ := r.shapes.LoadOrStore(def, newShape(def))
+	return s.(*shape)
 }
 
 // book returns the codebook of questionnaire id, made on first use.
@@ -141,10 +177,10 @@ func (cs *counts) book(id string) *codebook {
 }
 
 // dim returns the counts of k, made on first use.
-func (cs *counts) dim(k dimKey, def *survey.Definition) *dimCounts {
+func (cs *counts) dim(k dimKey, s *shape) *dimCounts {
 	d := cs.dims[k]
 	if d == nil {
-		p := cs.plan(def)
+		p := s.plan
 		d = &dimCounts{answers: map[answerCell]int64{}, plan: p, moments: make([]score.Moments, len(p.Nodes)),
 			days: map[string]*responseCounts{}}
 		cs.dims[k] = d
@@ -213,7 +249,7 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 		return 0, from, err
 	}
 	if batch == nil {
-		batch, err = readBatch(ctx, r.db.read, from, limit)
+		batch, err = readBatch(ctx, r.db.read, from, min(limit, stepSize))
 	}
 	if err != nil || len(batch) == 0 {
 		return 0, from, err
@@ -237,7 +273,7 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 		}
 		if now != from || !same {
 			// Moved meanwhile: read and count again under the write lock.
-			if batch, err = readBatch(ctx, tx, now, limit); err != nil || len(batch) == 0 {
+			if batch, err = readBatch(ctx, tx, now, min(limit, stepSize)); err != nil || len(batch) == 0 {
 				last = now
 				return err
 			}
@@ -258,10 +294,11 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	return len(batch), last, nil
 }
 
-// maxFed bounds the responses waiting in the feed (a couple of KB each:
-// 8,000 hold about two seconds of full load in ~16 MB); when the worker is
-// behind, or not running, the oldest are dropped and read back instead.
-const maxFed = 8 * stepSize
+// maxFed bounds the responses waiting in the feed (their tallies, ~650
+// bytes each: 16,000 hold more than a second of full load in ~10 MB); when
+// the worker is behind, or not running, the oldest are dropped and read
+// back instead.
+const maxFed = 4 * fedStepSize
 
 // feed hands the worker responses the writer has just committed, with
 // their parsed answers, so that it need not read and decode them again
@@ -361,12 +398,18 @@ func unchanged(ctx context.Context, q querier, from int64, batch []rawResponse) 
 	return same && i == len(batch), closeRows(rows)
 }
 
-// stepSize bounds one step's transaction. The writer connection is shared
-// with the group commit that answers tablets, so a step is a pause for
-// them; but the upserts cost per distinct key, and keys repeat more in a
-// bigger step (8,000 perf-ratio-like responses: 79 µs of CPU a response
-// in steps of 500, ~50 in 1,000, 31 in 2,000; decision 14).
+// stepSize bounds one step's transaction when it reads the responses back.
+// The writer connection is shared with the group commit that answers
+// tablets, so a step is a pause for them; but the upserts cost per distinct
+// key, and keys repeat more in a bigger step (decision 14).
 const stepSize = 1000
+
+// fedStepSize bounds a step counted from the feed: its tallies are made
+// already and hold little memory, so it can be bigger, and most of a
+// step's cost is its distinct keys (BenchmarkRollupFedStep, perf-ratio-like
+// responses: 17 µs of CPU a response in steps of 1,000, 5 in 4,000, the
+// longest step 21 ms; decision 14).
+const fedStepSize = 4000
 
 // CatchUp counts every response stored when it starts. It does not chase
 // responses arriving meanwhile: under steady load that would mean a stream
@@ -379,7 +422,7 @@ func (r *Rollup) CatchUp(ctx context.Context) (int, error) {
 	}
 	total := 0
 	for {
-		n, last, err := r.step(ctx, stepSize)
+		n, last, err := r.step(ctx, fedStepSize)
 		total += n
 		if err != nil || n == 0 || last >= target {
 			return total, err
@@ -429,6 +472,7 @@ type rawResponse struct {
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
 	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
+	tally                                               *tally                     // what it adds, if worked out already
 }
 
 // rawOf is a stored response as the counting code reads it, without a
@@ -443,6 +487,29 @@ func rawOf(r *survey.Response) rawResponse {
 	}
 	rr.answered = nullNanos(r.AnsweredAt)
 	return rr
+}
+
+// fedOf is what the writer feeds the worker of a response it has just
+// stored: with its tally, made on the request's goroutine, only what the
+// step checks (id and excluded mark); without, the response as rawOf has it.
+func fedOf(r *survey.Response, t *tally) rawResponse {
+	if t == nil {
+		return rawOf(r)
+	}
+	return rawResponse{id: r.ID, excluded: r.Excluded, tally: t}
+}
+
+// tallyFor is the tally of a response about to be stored, made on the
+// submitting request's goroutine so that the worker, whose steps hold the
+// writer's connection, only adds it up; nil if its questionnaire cannot be
+// found (the worker then works it out from the stored row).
+func (r *Rollup) tallyFor(ctx context.Context, resp *survey.Response) *tally {
+	def, err := r.definition(ctx, r.db.read, resp.SurveyID, resp.SurveyVersion)
+	if err != nil {
+		return nil
+	}
+	rr := rawOf(resp)
+	return tallyOf(r.shapeOf(def), &rr, rr.parsed)
 }
 
 // day is the Asia/Ho_Chi_Minh day the response counts in (countDay).
@@ -466,6 +533,10 @@ func countDay(month string, received time.Time, answered *time.Time, flags []str
 }
 
 func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *counts) error {
+	if t := rr.tally; t != nil && t.dim.excluded == rr.excluded {
+		cs.add(t)
+		return nil
+	}
 	def, err := r.definition(ctx, q, rr.surveyID, rr.version)
 	if err != nil {
 		return err
@@ -481,68 +552,157 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 	return nil
 }
 
-// countOne adds one response's counts. It is the one place that decides
-// what a response contributes, shared by the worker, the rebuild and the
-// bulk loader, so they cannot disagree.
+// countOne adds one response's counts.
 func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
-	d := cs.dim(dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
-		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded}, def)
-	items := cs.itemsOf(itemDim{month: rr.month, surveyID: rr.surveyID, agency: rr.agency, excluded: rr.excluded})
-	book := cs.book(rr.surveyID)
+	cs.add(tallyOf(cs.shape(def), rr, a))
+}
+
+// tally is what one response adds to the rollups. tallyOf is the one place
+// that decides it, shared by the worker, the rebuild, the bulk loader and
+// the submission path, so they cannot disagree; the submission path makes
+// it on the request's goroutine, and the worker only adds it up (decision 14).
+type tally struct {
+	shape       *shape
+	dim         dimKey
+	day         string
+	marks       []mark       // scale slots and valid items
+	answers     []answerCell // rollup_answers: other kinds, and scale values outside 0–10
+	moments     []nodeSum    // the respondent's sums per plan node
+	partial     bool
+	unsatisfied bool
+	withComment bool
+}
+
+// mark is one answer's place in rollup_scales and rollup_items.
+type mark struct {
+	q    int16 // position in the shape's questions
+	slot int8  // rollup_scales slot; -1: none
+	item int8  // rollup_items: 0 not a valid item answer, 1 valid, 2 valid and satisfied
+}
+
+// nodeSum is a respondent's t and v under plan node k.
+type nodeSum struct {
+	k    int
+	t, v int64
+}
+
+// tallyOf works out what rr, whose answers are a, adds to the rollups.
+// Each answer is parsed once, and the moments and the dossier rule read
+// the parsed values by position instead of looking codes up again.
+func tallyOf(s *shape, rr *rawResponse, a map[string]json.RawMessage) *tally {
+	t := &tally{shape: s, dim: dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
+		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded},
+		day: rr.day(), partial: rr.partial, withComment: rr.comment != "", marks: make([]mark, 0, len(a)),
+		moments: make([]nodeSum, 0, len(s.plan.Nodes))}
+	var buf [64]scaleValue
+	vals := buf[:0]
+	if len(s.qs) <= len(buf) {
+		vals = buf[:len(s.qs)]
+	} else {
+		vals = make([]scaleValue, len(s.qs))
+	}
 	for code, v := range a {
-		q := def.Question(code)
-		if q == nil {
+		p, ok := s.pos[code]
+		if !ok {
 			continue // validated on the way in; a definition change cannot add unknown codes
 		}
-		slot, scale := scaleSlot(q, v)
-		n, valid := survey.ScaleValue(v)
-		valid = valid && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n)
+		q := s.qs[p]
+		n, number := survey.ScaleValue(v)
+		vals[p] = scaleValue{n, number}
+		slot, scale := scaleSlot(q, v, n, number)
+		valid := number && q.Kind == survey.KindScale && q.Scale != nil && q.Scale.Has(n)
 		if scale || valid {
-			i := book.number(code)
+			m := mark{q: int16(p), slot: -1}
 			if scale {
-				d.scales = grow(d.scales, i)
-				d.scales[i][slot]++
+				m.slot = int8(slot)
 			}
 			if valid {
-				items.items = grow(items.items, i)
-				ic := &items.items[i]
-				ic.valid++
+				m.item = 1
 				if slices.Contains(q.Scale.Satisfied, n) {
-					ic.satisfied++
+					m.item = 2
 				}
 			}
+			t.marks = append(t.marks, m)
 		}
 		if !scale {
-			cs.vals = answerValues(q, v, cs.vals[:0])
-			for _, val := range cs.vals {
-				d.answers[answerCell{code, val}]++
+			for _, val := range answerValues(q, v, nil) {
+				t.answers = append(t.answers, answerCell{code, val})
 			}
 		}
+	}
+	s.plan.Respondent(func(i int, _ string) (int, bool) { v := vals[s.planPos[i]]; return v.n, v.ok }, func(k int, tt, vv int64) {
+		t.moments = append(t.moments, nodeSum{k, tt, vv})
+	})
+	// Items come first among the questions: item i is at position i.
+	t.unsatisfied = score.DossierUnsatisfiedBy(s.def, func(i int, _ *survey.Question) (int, bool) { v := vals[s.first[i]]; return v.n, v.ok })
+	return t
+}
+
+// scaleValue is an answer as survey.ScaleValue parsed it.
+type scaleValue struct {
+	n  int
+	ok bool
+}
+
+// add adds one response's tally.
+func (cs *counts) add(t *tally) {
+	k := t.dim
+	d := cs.dim(k, t.shape)
+	items := cs.itemsOf(itemDim{month: k.month, surveyID: k.surveyID, agency: k.agency, excluded: k.excluded})
+	nums := cs.numbers[t.shape]
+	if nums == nil {
+		cs.book(k.surveyID) // every counted questionnaire has one, answered items or not
+		nums = make([]int, len(t.shape.qs))
+		for i := range nums {
+			nums[i] = -1
+		}
+		cs.numbers[t.shape] = nums
+	}
+	for _, m := range t.marks {
+		i := nums[m.q]
+		if i < 0 {
+			i = cs.book(k.surveyID).number(t.shape.qs[m.q].Code)
+			nums[m.q] = i
+		}
+		if m.slot >= 0 {
+			d.scales = grow(d.scales, i)
+			d.scales[i][m.slot]++
+		}
+		if m.item > 0 {
+			items.items = grow(items.items, i)
+			ic := &items.items[i]
+			ic.valid++
+			if m.item == 2 {
+				ic.satisfied++
+			}
+		}
+	}
+	for _, c := range t.answers {
+		d.answers[c]++
 	}
 	// The responses themselves, under the empty question, for the ranking's n.
 	resp := &items.responses
 	resp.valid++
 	// The respondent's sums per node, for the clustered intervals.
-	d.plan.Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(a[code]) }, func(k int, t, v int64) {
-		d.moments[k].Add(t, v)
-		if d.plan.Nodes[k] == score.IndexNode {
-			resp.index.Add(t, v)
+	for _, m := range t.moments {
+		d.moments[m.k].Add(m.t, m.v)
+		if d.plan.Nodes[m.k] == score.IndexNode {
+			resp.index.Add(m.t, m.v)
 		}
-	})
-	day := rr.day()
-	c := d.days[day]
+	}
+	c := d.days[t.day]
 	if c == nil {
 		c = &responseCounts{}
-		d.days[day] = c
+		d.days[t.day] = c
 	}
 	c.responses++
-	if rr.partial {
+	if t.partial {
 		c.partial++
 	}
-	if score.DossierUnsatisfied(def, a) {
+	if t.unsatisfied {
 		c.unsatisfied++
 	}
-	if rr.comment != "" {
+	if t.withComment {
 		c.withComment++
 	}
 }
@@ -556,17 +716,21 @@ var scaleText = func() (t [11]string) {
 	return t
 }()
 
-// scaleSlot is where a scale answer counts in rollup_scales; false for any
-// other question, and for a value outside 0–10 (counted in rollup_answers).
-func scaleSlot(q *survey.Question, v json.RawMessage) (int, bool) {
+// scaleSlot is where a scale answer v, which survey.ScaleValue parsed as n
+// (if number), counts in rollup_scales; false for any other question, and
+// for a value outside 0–10 (counted in rollup_answers).
+func scaleSlot(q *survey.Question, v json.RawMessage, n int, number bool) (int, bool) {
 	if q.Kind != survey.KindScale {
+		return 0, false
+	}
+	if number {
+		if n >= 0 && n < scaleSlots-1 {
+			return n + 1, true
+		}
 		return 0, false
 	}
 	if s := strings.TrimSpace(string(v)); s == "" || s == "null" {
 		return 0, true
-	}
-	if n, ok := survey.ScaleValue(v); ok && n >= 0 && n < scaleSlots-1 {
-		return n + 1, true
 	}
 	return 0, false
 }

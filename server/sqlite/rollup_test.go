@@ -438,9 +438,9 @@ func TestFedRollupEqualsRebuild(t *testing.T) {
 // like perf-ratio's (one questionnaire, month and channel, 32 counters),
 // about two seconds of its load. Wall time includes the fsyncs.
 func BenchmarkRollupFedStep(b *testing.B) {
-	for _, size := range []int{500, 1000, 2000, 4000} {
+	for _, size := range []int{1000, 2000, 4000, 8000} {
 		b.Run(strconv.Itoa(size), func(b *testing.B) {
-			var spent, longest, cpu time.Duration
+			var spent, longest, cpu, tallied time.Duration
 			counted := 0
 			for range b.N {
 				b.StopTimer()
@@ -467,9 +467,11 @@ func BenchmarkRollupFedStep(b *testing.B) {
 					b.Fatal(err)
 				}
 				ru := db.NewRollup(cat)
-				for _, r := range rs {
-					ru.feed([]rawResponse{rawOf(r)})
+				t0 := cpuTime()
+				for _, r := range rs { // as the writer does, the tally made on the submitting goroutine
+					ru.feed([]rawResponse{fedOf(r, ru.tallyFor(ctx, r))})
 				}
+				tallied += cpuTime() - t0
 				b.StartTimer()
 				cpu0 := cpuTime()
 				for {
@@ -493,6 +495,7 @@ func BenchmarkRollupFedStep(b *testing.B) {
 			}
 			b.ReportMetric(float64(spent.Nanoseconds())/float64(counted), "ns/response")
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(counted), "cpu-ns/response")
+			b.ReportMetric(float64(tallied.Nanoseconds())/float64(counted), "tally-cpu-ns/response")
 			b.ReportMetric(float64(longest.Microseconds())/1000, "ms-longest-step")
 			b.ReportMetric(0, "ns/op")
 		})
@@ -530,5 +533,35 @@ func TestFeedIsBounded(t *testing.T) {
 	}
 	if len(ru.fed) != maxFed || ru.fed[0].id != 501 || ru.fed[maxFed-1].id != maxFed+500 {
 		t.Fatalf("feed holds %d, ids %d…%d", len(ru.fed), ru.fed[0].id, ru.fed[len(ru.fed)-1].id)
+	}
+}
+
+// BenchmarkTally: what working out one perf-ratio-like response's tally
+// costs the submitting request (decision 14).
+func BenchmarkTally(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, b.TempDir()+"/r.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	cat, agencies, counters := rollupFixture(b, db, 4)
+	r := randomResponses(b, rand.New(rand.NewPCG(1, 2)), cat, agencies, counters, 1, 0)[0]
+	def, _ := cat.Get("sipas-dv-2023")
+	answers := map[string]json.RawMessage{}
+	for _, q := range def.Questions() {
+		if q.Kind == survey.KindScale {
+			answers[q.Code] = json.RawMessage(strconv.Itoa(1 + rand.IntN(5)))
+		}
+	}
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, answers, nil, false
+	r.AnsweredAt, r.ReceivedAt, r.Month = &now, now, survey.Month(now)
+	ru := db.NewRollup(cat)
+	b.ReportAllocs()
+	for b.Loop() {
+		if ru.tallyFor(ctx, r) == nil {
+			b.Fatal("no tally")
+		}
 	}
 }

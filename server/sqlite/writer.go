@@ -49,6 +49,7 @@ type Writer struct {
 	maxBatch int
 	observe  WriterObserver
 	rollup   atomic.Pointer[Rollup] // told of every committed response, if set
+	insert   *sql.Stmt              // insertResponse, prepared once on the writer pool
 
 	mu     sync.RWMutex // guards closed against Submit racing Close
 	closed bool
@@ -57,6 +58,7 @@ type Writer struct {
 
 type pending struct {
 	w      Write
+	tally  *tally // what it adds to the rollups, when fed to a worker
 	result chan writeResult
 }
 
@@ -78,13 +80,30 @@ func (db *DB) NewWriter(maxBatch int, observe WriterObserver) *Writer {
 	return w
 }
 
+// insertStmt is the writer's INSERT, prepared on first use and then kept:
+// the pool has one connection, so database/sql prepares it once and a
+// transaction takes it over without preparing again.
+func (w *Writer) insertStmt(ctx context.Context) (*sql.Stmt, error) {
+	if w.insert == nil {
+		s, err := w.db.write.PrepareContext(ctx, insertResponse+` ON CONFLICT (uid) DO NOTHING`)
+		if err != nil {
+			return nil, err
+		}
+		w.insert = s
+	}
+	return w.insert, nil
+}
+
 // Feed hands every response committed from now on to the rollup worker r,
-// with its parsed answers, so that it counts them without reading them back.
+// with its tally, so that it counts them without reading them back.
 func (w *Writer) Feed(r *Rollup) { w.rollup.Store(r) }
 
 // Submit queues a response and waits until it is committed (or refused).
 func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
 	p := &pending{w: wr, result: make(chan writeResult, 1)}
+	if r := w.rollup.Load(); r != nil {
+		p.tally = r.tallyFor(ctx, wr.Response) // here, on the caller's goroutine, not the writer's
+	}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -116,6 +135,9 @@ func (w *Writer) Close() {
 	}
 	w.mu.Unlock()
 	<-w.done
+	if w.insert != nil {
+		w.insert.Close()
+	}
 }
 
 func (w *Writer) loop() {
@@ -176,9 +198,13 @@ const gatherWait = 2 * time.Millisecond
 func (w *Writer) commit(batch []*pending) {
 	start := time.Now()
 	outcomes := make([]Outcome, len(batch))
-	err := w.db.tx(context.Background(), func(tx *sqlTx) error {
-		return writeBatch(tx, batch, outcomes)
-	})
+	// Prepared before the transaction takes the pool's one connection.
+	ins, err := w.insertStmt(context.Background())
+	if err == nil {
+		err = w.db.tx(context.Background(), func(tx *sqlTx) error {
+			return writeBatch(tx, tx.Stmt(ins), batch, outcomes)
+		})
+	}
 	if err == nil {
 		w.observe(len(batch), time.Since(start))
 		for i, p := range batch {
@@ -188,7 +214,7 @@ func (w *Writer) commit(batch []*pending) {
 			fed := make([]rawResponse, 0, len(batch))
 			for i, p := range batch {
 				if outcomes[i] == Inserted {
-					fed = append(fed, rawOf(p.w.Response))
+					fed = append(fed, fedOf(p.w.Response, p.tally))
 				}
 			}
 			r.feed(fed)
@@ -204,13 +230,8 @@ func (w *Writer) commit(batch []*pending) {
 	}
 }
 
-func writeBatch(tx *sqlTx, batch []*pending, outcomes []Outcome) error {
+func writeBatch(tx *sqlTx, ins *sql.Stmt, batch []*pending, outcomes []Outcome) error {
 	ctx := context.Background()
-	ins, err := tx.PrepareContext(ctx, insertResponse+` ON CONFLICT (uid) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
 	type seqs struct{ max, n int64 }
 	devices := map[int64]*seqs{}
 	for i, p := range batch {

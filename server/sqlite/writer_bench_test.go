@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -55,4 +56,56 @@ func BenchmarkWriter(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(batches), "responses/commit")
 	b.ReportMetric(float64(spent.Microseconds())/float64(batches)/1000, "ms/commit")
 	b.ReportMetric(float64(total)/b.Elapsed().Seconds(), "responses/s")
+}
+
+// BenchmarkWriterCommit measures what the group-commit writer's own
+// goroutine spends per response, the serial part of the submission path
+// (decision 14): batches of 32 perf-ratio-like responses with random
+// UUIDv4 ids, committed one after another into a table that already holds
+// 50,000. cpu-µs/response is the process's CPU time (user + system) per
+// response, fsync waits excluded.
+func BenchmarkWriterCommit(b *testing.B) {
+	ctx := context.Background()
+	db, err := Open(ctx, b.TempDir()+"/w.db")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	a := &survey.Agency{Code: "A", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther}
+	if err := db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	w := db.NewWriter(256, nil)
+	defer w.Close()
+	codes := []string{"TC1", "TC2", "TC3", "TC4", "TT1", "TT2", "TT3", "TT4", "CC1", "CC2", "CC3", "CC4", "CC5", "KQ1", "KQ2", "KQ3", "PA1", "PA2", "PA3"}
+	batch := func(n int) []*pending {
+		ps := make([]*pending, n)
+		for i := range ps {
+			now := time.Now()
+			answers := make(survey.Answers, len(codes))
+			for j, c := range codes {
+				answers[c] = json.RawMessage(strconv.Itoa(1 + (i+j)%5))
+			}
+			r := &survey.Response{UID: uuid.NewString(), SurveyID: "s", SurveyVersion: "v", AgencyID: a.ID,
+				Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now, Month: survey.Month(now), Lang: "vi",
+				Answers: answers, Comment: "Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu.", ContentHash: make([]byte, 32)}
+			ps[i] = &pending{w: Write{Response: r, Answers: answers.Canonical()}, result: make(chan writeResult, 1)}
+		}
+		return ps
+	}
+	const size = 32
+	for range 50_000 / size {
+		w.commit(batch(size))
+	}
+	batches := make([][]*pending, b.N/size+1)
+	for i := range batches {
+		batches[i] = batch(size)
+	}
+	before := cpuTime()
+	b.ResetTimer()
+	for _, ps := range batches {
+		w.commit(ps)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((cpuTime()-before).Microseconds())/float64(len(batches)*size), "cpu-µs/response")
 }
