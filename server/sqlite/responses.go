@@ -97,7 +97,10 @@ const insertResponse = `INSERT INTO responses ` + insertColumns + ` VALUES ` + i
 func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil) }
 
 // responseArgsEncoded is responseArgs with the answers already encoded as
-// json.Marshal encodes them, if answers is not nil.
+// json.Marshal encodes them, if answers is not nil. Every value is of a type
+// the driver takes as it is (int64, string, []byte, bool or nil), so that
+// database/sql converts nothing: the writer's goroutine, the submission
+// path's serial part, binds them (decision 14).
 func responseArgsEncoded(r *survey.Response, answers []byte) []any {
 	if answers == nil {
 		answers = []byte(encodeAnswers(r.Answers))
@@ -106,11 +109,34 @@ func responseArgsEncoded(r *survey.Response, answers []byte) []any {
 	if b, err := jsonbOf(answers); err == nil {
 		stored = b // jsonb(?) takes it as it is; text it would parse
 	}
-	seq := sql.NullInt64{Int64: r.DeviceSeq, Valid: r.DeviceID != 0 && r.DeviceSeq != 0}
-	return []any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, nullID(r.CounterID),
-		nullID(r.OfficerID), nullID(r.DeviceID), seq, r.Channel, nullStr(r.Dossier),
-		nullNanos(r.AnsweredAt), nullNanos(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, stored, r.Comment,
-		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), nullID(r.EnteredBy)}
+	var seq any
+	if r.DeviceID != 0 && r.DeviceSeq != 0 {
+		seq = r.DeviceSeq
+	}
+	var dossier any
+	if r.Dossier != "" {
+		dossier = r.Dossier
+	}
+	return []any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, idArg(r.CounterID),
+		idArg(r.OfficerID), idArg(r.DeviceID), seq, string(r.Channel), dossier,
+		nanosArg(r.AnsweredAt), nanosArg(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, stored, r.Comment,
+		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), idArg(r.EnteredBy)}
+}
+
+// idArg is an optional id as a parameter: NULL for 0.
+func idArg(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// nanosArg is an optional time as a parameter: NULL for nil.
+func nanosArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return nanos(*t)
 }
 
 // InsertResponses stores responses in one transaction: all or none. Used by

@@ -308,8 +308,8 @@ func (r *Rollup) feed(rs []rawResponse) {
 	r.fedMu.Lock()
 	defer r.fedMu.Unlock()
 	r.fed = append(r.fed, rs...)
-	if over := len(r.fed) - maxFed; over > 0 {
-		r.fed = append(r.fed[:0], r.fed[over:]...)
+	if len(r.fed) > maxFed { // drop the older half at once, not a few at every commit
+		r.fed = append(r.fed[:0], r.fed[len(r.fed)-maxFed/2:]...)
 	}
 }
 

@@ -524,15 +524,26 @@ func sameAsRebuild(t *testing.T, db *DB, ru *Rollup, total int, kept string) {
 	}
 }
 
-// TestFeedIsBounded: with the worker stopped or far behind, the feed keeps
-// only the newest maxFed responses (the rest are read back when due).
+// TestFeedIsBounded: with the worker stopped or far behind, the feed never
+// holds more than maxFed responses, and what it holds are the newest, in
+// order (the rest are read back when due).
 func TestFeedIsBounded(t *testing.T) {
 	ru := (&DB{}).NewRollup(nil)
-	for i := range maxFed + 500 {
+	total := 3*maxFed + 500
+	for i := range total {
 		ru.feed([]rawResponse{{id: int64(i + 1)}})
+		if len(ru.fed) > maxFed {
+			t.Fatalf("after %d fed the feed holds %d", i+1, len(ru.fed))
+		}
 	}
-	if len(ru.fed) != maxFed || ru.fed[0].id != 501 || ru.fed[maxFed-1].id != maxFed+500 {
-		t.Fatalf("feed holds %d, ids %d…%d", len(ru.fed), ru.fed[0].id, ru.fed[len(ru.fed)-1].id)
+	n := len(ru.fed)
+	if n < maxFed/2 || ru.fed[n-1].id != int64(total) {
+		t.Fatalf("feed holds %d, ids %d…%d", n, ru.fed[0].id, ru.fed[n-1].id)
+	}
+	for i := range n {
+		if ru.fed[i].id != int64(total-n+1+i) {
+			t.Fatalf("feed[%d] is %d: not the newest in order", i, ru.fed[i].id)
+		}
 	}
 }
 

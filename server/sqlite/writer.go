@@ -58,6 +58,7 @@ type Writer struct {
 
 type pending struct {
 	w      Write
+	args   []any  // insertResponse's parameters
 	tally  *tally // what it adds to the rollups, when fed to a worker
 	result chan writeResult
 }
@@ -100,10 +101,7 @@ func (w *Writer) Feed(r *Rollup) { w.rollup.Store(r) }
 
 // Submit queues a response and waits until it is committed (or refused).
 func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
-	p := &pending{w: wr, result: make(chan writeResult, 1)}
-	if r := w.rollup.Load(); r != nil {
-		p.tally = r.tallyFor(ctx, wr.Response) // here, on the caller's goroutine, not the writer's
-	}
+	p := w.pend(ctx, wr)
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -124,6 +122,18 @@ func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
+}
+
+// pend prepares a write for the writer's goroutine, the one part of the
+// submission path that runs one response at a time: what can be worked out
+// before the commit (the INSERT's parameters, the rollup tally) is worked
+// out here, on the caller's goroutine, in parallel with the others.
+func (w *Writer) pend(ctx context.Context, wr Write) *pending {
+	p := &pending{w: wr, args: responseArgsEncoded(wr.Response, wr.Answers), result: make(chan writeResult, 1)}
+	if r := w.rollup.Load(); r != nil {
+		p.tally = r.tallyFor(ctx, wr.Response)
+	}
+	return p
 }
 
 // Close stops accepting responses, writes everything already queued, and returns.
@@ -236,7 +246,7 @@ func writeBatch(tx *sqlTx, ins *sql.Stmt, batch []*pending, outcomes []Outcome) 
 	devices := map[int64]*seqs{}
 	for i, p := range batch {
 		r := p.w.Response
-		res, err := ins.ExecContext(ctx, responseArgsEncoded(r, p.w.Answers)...)
+		res, err := ins.ExecContext(ctx, p.args...)
 		if err != nil {
 			return err
 		}

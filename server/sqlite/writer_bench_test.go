@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"encoding/json"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"testing"
@@ -60,10 +61,12 @@ func BenchmarkWriter(b *testing.B) {
 
 // BenchmarkWriterCommit measures what the group-commit writer's own
 // goroutine spends per response, the serial part of the submission path
-// (decision 14): batches of 32 perf-ratio-like responses with random
-// UUIDv4 ids, committed one after another into a table that already holds
-// 50,000. cpu-µs/response is the process's CPU time (user + system) per
-// response, fsync waits excluded.
+// (decision 14): batches of 32 perf-ratio-like responses (random UUIDv4 ids,
+// 19 scale answers, 32 counters with a tablet each, fed to a rollup
+// worker), committed one after another into a table that already holds
+// 50,000. What the callers' goroutines prepare (Writer.pend) is prepared
+// before the clock starts. cpu-µs/response is the process's CPU time (user
+// and system) per response; ns/op adds the fsync waits.
 func BenchmarkWriterCommit(b *testing.B) {
 	ctx := context.Background()
 	db, err := Open(ctx, b.TempDir()+"/w.db")
@@ -71,25 +74,40 @@ func BenchmarkWriterCommit(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	a := &survey.Agency{Code: "A", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther}
-	if err := db.CreateAgency(ctx, a, survey.CLI, time.Now()); err != nil {
-		b.Fatal(err)
+	cat, agencies, counters := rollupFixture(b, db, 32)
+	devices := make([]int64, len(counters))
+	for i, c := range counters {
+		d, _, _, err := db.AddDevice(ctx, c, time.Now())
+		if err != nil {
+			b.Fatal(err)
+		}
+		devices[i] = d.ID
+	}
+	def, _ := cat.Get("sipas-dv-2023")
+	var codes []string
+	for _, q := range def.Questions() {
+		if q.Kind == survey.KindScale && len(codes) < 19 {
+			codes = append(codes, q.Code)
+		}
 	}
 	w := db.NewWriter(256, nil)
 	defer w.Close()
-	codes := []string{"TC1", "TC2", "TC3", "TC4", "TT1", "TT2", "TT3", "TT4", "CC1", "CC2", "CC3", "CC4", "CC5", "KQ1", "KQ2", "KQ3", "PA1", "PA2", "PA3"}
+	w.Feed(db.NewRollup(cat))
+	rng := rand.New(rand.NewPCG(3, 4))
 	batch := func(n int) []*pending {
 		ps := make([]*pending, n)
 		for i := range ps {
 			now := time.Now()
 			answers := make(survey.Answers, len(codes))
-			for j, c := range codes {
-				answers[c] = json.RawMessage(strconv.Itoa(1 + (i+j)%5))
+			for _, c := range codes {
+				answers[c] = json.RawMessage(strconv.Itoa(1 + rng.IntN(5)))
 			}
-			r := &survey.Response{UID: uuid.NewString(), SurveyID: "s", SurveyVersion: "v", AgencyID: a.ID,
-				Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now, Month: survey.Month(now), Lang: "vi",
-				Answers: answers, Comment: "Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu.", ContentHash: make([]byte, 32)}
-			ps[i] = &pending{w: Write{Response: r, Answers: answers.Canonical()}, result: make(chan writeResult, 1)}
+			k := rng.IntN(len(counters))
+			r := &survey.Response{UID: uuid.NewString(), SurveyID: def.ID, SurveyVersion: def.Version, AgencyID: agencies[k],
+				CounterID: counters[k], DeviceID: devices[k], Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now,
+				Month: survey.Month(now), Lang: "vi", Answers: answers,
+				Comment: "Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu.", ContentHash: make([]byte, 32)}
+			ps[i] = w.pend(ctx, Write{Response: r, Answers: answers.Canonical()})
 		}
 		return ps
 	}
