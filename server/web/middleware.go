@@ -1,12 +1,15 @@
 package web
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -58,11 +61,18 @@ var secretParams = map[string]bool{"code": true, "token": true, "csrf": true, "p
 // logPath is the request's path and query as logged: secrets replaced, so
 // the log can be read and kept without handing out working links.
 func logPath(u *url.URL) string {
-	segs := strings.Split(u.Path, "/")
-	if len(segs) > 2 && secretSegments[segs[1]] && segs[2] != "" {
-		segs[2] = "REDACTED"
+	p := u.Path
+	// "/first/second…": the second segment is replaced when the first says it is a secret.
+	if rest, ok := strings.CutPrefix(p, "/"); ok {
+		if first, tail, ok := strings.Cut(rest, "/"); ok && secretSegments[first] {
+			if second, after, more := strings.Cut(tail, "/"); second != "" {
+				p = "/" + first + "/REDACTED"
+				if more {
+					p += "/" + after
+				}
+			}
+		}
 	}
-	p := strings.Join(segs, "/")
 	if u.RawQuery == "" {
 		return p
 	}
@@ -77,6 +87,23 @@ func logPath(u *url.URL) string {
 	}
 	return p + "?" + q.Encode()
 }
+
+// requestIDs number the requests for the log (X-Request-ID, unless the
+// client sent one): a random prefix per process and a counter. Unique
+// like echo's default of 32 random characters, which cost a submission
+// more than its own validation.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return &requestIDs{prefix: hex.EncodeToString(b) + "-"}
+}
+
+func (g *requestIDs) next() string { return g.prefix + strconv.FormatUint(g.n.Add(1), 36) }
 
 // recoverPanics turns a panic in a handler into a 500 that shows no internals;
 // the stack goes to the log only.

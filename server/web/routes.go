@@ -18,7 +18,7 @@ func (s *Server) routes() {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/kiosk/" },
 	}))
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs().next}))
 	e.Use(s.recoverPanics)
 	e.Use(s.logRequests)
 	e.Use(s.secureHeaders)
