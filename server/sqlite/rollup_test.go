@@ -576,3 +576,36 @@ func BenchmarkTally(b *testing.B) {
 		}
 	}
 }
+
+// TestFedStepSeesAFlagDecision: a flag decided after the writer fed a
+// response and before the worker's step changes what the response counts
+// under; the step must notice, and not add the tally it was fed.
+func TestFedStepSeesAFlagDecision(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	cat, agencies, counters := rollupFixture(t, db, 2)
+	ru := db.NewRollup(cat)
+	w := db.NewWriter(64, nil)
+	w.Feed(ru)
+	rs := randomResponses(t, rand.New(rand.NewPCG(5, 6)), cat, agencies, counters, 20, 0)
+	for _, r := range rs {
+		r.Flags, r.Excluded = []string{"burst"}, true
+		if _, err := w.Submit(ctx, Write{Response: r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	if len(ru.fed) != len(rs) {
+		t.Fatalf("%d of %d responses fed", len(ru.fed), len(rs))
+	}
+	if err := ru.DecideFlag(ctx, rs[5].ID, true, "đã kiểm tra", survey.Actor{Name: "test"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ru.Step(ctx, 100); err != nil || n != len(rs) {
+		t.Fatalf("step counted %d: %v", n, err)
+	}
+	if ru.fromFeed != 0 {
+		t.Fatalf("%d counted from a feed that no longer matches the stored marks", ru.fromFeed)
+	}
+	sameAsRebuild(t, db, ru, len(rs), "fed")
+}

@@ -184,6 +184,19 @@ func (s *server) peakRSS() int64 {
 	return 0
 }
 
+// cpu is the server process's CPU time so far, user and system, from
+// /proc (in clock ticks, which Linux reports at 100 a second).
+func (s *server) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // addDevices pairs n tablets with the first counter, writing to the same
 // database file as the running server (WAL allows it), and returns their tokens.
 func addDevices(tb testing.TB, dataDir string, n int) []string {
