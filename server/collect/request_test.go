@@ -151,7 +151,7 @@ func BenchmarkRequestCPU(b *testing.B) {
 			b.Fatal(err)
 		}
 		canon := survey.Answers(req.Answers).Canonical()
-		if len(req.contentHash(canon)) == 0 || answersKey(canon) == "" {
+		if len(req.contentHash(canon)) == 0 || answersKey(canon) == 0 {
 			b.Fatal("no hash")
 		}
 	}

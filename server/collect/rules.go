@@ -141,7 +141,7 @@ type facts struct {
 	via             Via           // how it came in
 	method          survey.Method // the questionnaire's formula family
 	at              time.Time     // the time it counts at
-	answers         string        // hash of the answer set (answersKey)
+	answers         uint64        // hash of the answer set (answersKey)
 	clockOK         bool          // false: the client's time was implausible
 	tokenFromDevice bool          // a one-time dossier code sent by a tablet
 	seqOK           bool          // a tablet's sequence number is plausible (always true elsewhere)
@@ -160,12 +160,12 @@ type history struct {
 
 type sourceEvents struct {
 	events []event
-	same   map[string]int // answer-set hash → events in the window with it
+	same   map[uint64]int // answer-set hash → events in the window with it
 }
 
 type event struct {
 	at   time.Time
-	hash string
+	hash uint64
 }
 
 func newHistory(window time.Duration) *history {
@@ -175,7 +175,7 @@ func newHistory(window time.Duration) *history {
 // record adds an event for source and returns the gap to the source's
 // previous event and how many events in the window (this one included)
 // had the same answers.
-func (h *history) record(source string, at time.Time, hash string) (prevGap time.Duration, same int) {
+func (h *history) record(source string, at time.Time, hash uint64) (prevGap time.Duration, same int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	se := h.sources[source]
@@ -183,7 +183,7 @@ func (h *history) record(source string, at time.Time, hash string) (prevGap time
 		if len(h.sources) > 100_000 { // a flood of anonymous sources must not grow memory without bound
 			clear(h.sources)
 		}
-		se = &sourceEvents{same: map[string]int{}}
+		se = &sourceEvents{same: map[uint64]int{}}
 		h.sources[source] = se
 	}
 	prevGap = -1

@@ -40,7 +40,7 @@ func TestClockRule(t *testing.T) {
 
 // tablet, phone and paperAt are the facts of a response from each way in.
 func tablet(source string, at time.Time, answers string, m survey.Method) facts {
-	return facts{source: source, via: ViaTablet, method: m, at: at, answers: answers, clockOK: true, seqOK: true}
+	return facts{source: source, via: ViaTablet, method: m, at: at, answers: answersKey([]byte(answers)), clockOK: true, seqOK: true}
 }
 
 func phone(source string, at time.Time, answers string, m survey.Method) facts {
@@ -116,7 +116,7 @@ func TestFlags(t *testing.T) {
 	if f := r.flags(h, odd); !slices.Equal(f, []string{FlagClock, FlagOfficerDevice, FlagSequence}) {
 		t.Errorf("clock, officer device and sequence: %v", f)
 	}
-	paper := facts{source: "counter:CT-01|", via: ViaPaper, method: quick, at: late, answers: "z", clockOK: true, seqOK: true}
+	paper := facts{source: "counter:CT-01|", via: ViaPaper, method: quick, at: late, answers: answersKey([]byte("z")), clockOK: true, seqOK: true}
 	for i := range 6 {
 		paper.at = paper.at.Add(time.Second)
 		if f := r.flags(h, paper); len(f) != 0 {

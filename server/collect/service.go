@@ -3,7 +3,7 @@ package collect
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -406,8 +406,9 @@ func source(sub Submission, c *survey.Counter) string {
 }
 
 // answersKey identifies an answer set regardless of key order, from its
-// canonical encoding.
-func answersKey(canon []byte) string {
+// canonical encoding: 64 bits of its SHA-256, as a number (no string to
+// allocate per submission).
+func answersKey(canon []byte) uint64 {
 	h := sha256.Sum256(canon)
-	return hex.EncodeToString(h[:8])
+	return binary.BigEndian.Uint64(h[:8])
 }

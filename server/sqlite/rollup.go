@@ -588,6 +588,10 @@ type tally struct {
 	partial     bool
 	unsatisfied bool
 	withComment bool
+	// Room for a usual questionnaire's marks and moments, so that a tally
+	// is one allocation, made for every submission.
+	markRoom   [32]mark
+	momentRoom [16]nodeSum
 }
 
 // mark is one answer's place in rollup_scales and rollup_items.
@@ -609,8 +613,8 @@ type nodeSum struct {
 func tallyOf(s *shape, rr *rawResponse, a map[string]json.RawMessage) *tally {
 	t := &tally{shape: s, dim: dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded},
-		day: rr.day(), partial: rr.partial, withComment: rr.comment != "", marks: make([]mark, 0, len(a)),
-		moments: make([]nodeSum, 0, len(s.plan.Nodes))}
+		day: rr.day(), partial: rr.partial, withComment: rr.comment != ""}
+	t.marks, t.moments = t.markRoom[:0], t.momentRoom[:0]
 	var buf [64]scaleValue
 	vals := buf[:0]
 	if len(s.qs) <= len(buf) {

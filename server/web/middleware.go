@@ -103,7 +103,14 @@ func newRequestIDs() *requestIDs {
 	return &requestIDs{prefix: hex.EncodeToString(b) + "-"}
 }
 
-func (g *requestIDs) next() string { return g.prefix + strconv.FormatUint(g.n.Add(1), 36) }
+func (g *requestIDs) next() string {
+	var n [13]byte
+	var sb strings.Builder
+	sb.Grow(len(g.prefix) + len(n))
+	sb.WriteString(g.prefix)
+	sb.Write(strconv.AppendUint(n[:0], g.n.Add(1), 36))
+	return sb.String()
+}
 
 // recoverPanics turns a panic in a handler into a 500 that shows no internals;
 // the stack goes to the log only.
