@@ -124,6 +124,42 @@ func TestCompactResponsesMigration(t *testing.T) {
 	}
 }
 
+// TestCompactResponsesMigrationCommittedButNotRecorded: migration 16
+// commits on its own before goose records it; a crash between the two must
+// not leave a database that no start can open.
+func TestCompactResponsesMigrationCommittedButNotRecorded(t *testing.T) {
+	ctx := context.Background()
+	path, w := openAtMigration(t, 16)
+	for _, q := range []string{
+		`INSERT INTO agencies (id, code, name_vi, kind, created_at, updated_at) VALUES (1, 'H17', 'Sở', 'so', '', '')`,
+		`INSERT INTO responses (uid, survey_id, survey_version, agency_id, channel, received_at, month, answers, content_hash)
+			VALUES (randomblob(16), 's', 'v', 1, 'kiosk', 0, '2026-12', jsonb('{"HL":4}'), randomblob(16))`,
+		`DELETE FROM goose_db_version WHERE version_id = 16`, // as if killed after 16's COMMIT
+	} {
+		if _, err := w.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("the next start: %v", err)
+	}
+	defer db.Close()
+	ms, err := db.Migrations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if !m.Applied {
+			t.Errorf("migration %d %s not applied", m.Version, m.Name)
+		}
+	}
+	if n, err := db.CountResponses(ctx); err != nil || n != 1 {
+		t.Errorf("%d responses after the start (%v), want the one stored", n, err)
+	}
+}
+
 // TestEncodeAnswersAsJSONMarshal: the direct encoding is json.Marshal's for
 // question codes and compact values, and falls back to it for other keys.
 func TestEncodeAnswersAsJSONMarshal(t *testing.T) {

@@ -96,6 +96,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 	}
+	if err := db.recordCompactedResponses(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	p, err := db.provider()
 	if err != nil {
 		return err
@@ -104,6 +107,34 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
+}
+
+// recordCompactedResponses repairs what one badly timed crash would leave.
+// Migration 16 commits a transaction of its own (it must switch foreign keys
+// off, which a transaction cannot), and goose records the version after it,
+// in another. A process killed between the two leaves responses converted
+// but version 16 unrecorded, and every later start would run 16 again on a
+// table that no longer has its raw column, and fail. So: when 15 is the last
+// version applied and responses has no raw column, 16 is recorded as applied.
+// (Goose's own Go migrations cannot do this: one that runs outside a
+// transaction needs a second connection, and the writer pool has one.)
+func (db *DB) recordCompactedResponses(ctx context.Context) error {
+	var tables int
+	if err := db.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema
+		WHERE type = 'table' AND name IN ('goose_db_version', 'responses')`).Scan(&tables); err != nil || tables < 2 {
+		return err // a new database, or not yet at 15
+	}
+	var last int64
+	var raw int
+	if err := db.write.QueryRowContext(ctx, `SELECT (SELECT COALESCE(max(version_id), 0) FROM goose_db_version WHERE is_applied),
+		(SELECT count(*) FROM pragma_table_info('responses') WHERE name = 'raw')`).Scan(&last, &raw); err != nil {
+		return err
+	}
+	if last != 15 || raw > 0 {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (16, 1)`)
+	return err
 }
 
 // Migrations reports each known migration and whether it is applied.
