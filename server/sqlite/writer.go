@@ -50,6 +50,7 @@ type Writer struct {
 	observe  WriterObserver
 	rollup   atomic.Pointer[Rollup] // told of every committed response, if set
 	insert   *sql.Stmt              // insertResponse, prepared once on the writer pool
+	seq      *sql.Stmt              // updateSeq, likewise
 
 	mu     sync.RWMutex // guards closed against Submit racing Close
 	closed bool
@@ -81,18 +82,28 @@ func (db *DB) NewWriter(maxBatch int, observe WriterObserver) *Writer {
 	return w
 }
 
-// insertStmt is the writer's INSERT, prepared on first use and then kept:
-// the pool has one connection, so database/sql prepares it once and a
-// transaction takes it over without preparing again.
-func (w *Writer) insertStmt(ctx context.Context) (*sql.Stmt, error) {
-	if w.insert == nil {
-		s, err := w.db.write.PrepareContext(ctx, insertResponse+` ON CONFLICT (uid) DO NOTHING`)
-		if err != nil {
-			return nil, err
+// updateSeq moves a tablet's highest sequence number and its count.
+const updateSeq = `UPDATE devices SET last_seq = max(last_seq, ?), seq_count = seq_count + ? WHERE id = ?`
+
+// prepare makes the writer's two statements on first use and then keeps
+// them: the pool has one connection, so database/sql prepares each once
+// and a transaction takes it over without preparing again. Tablets send
+// sequence numbers, so a batch updates about as many devices as it has
+// responses: compiling that UPDATE each time cost more than the INSERT.
+func (w *Writer) prepare(ctx context.Context) error {
+	for _, s := range []struct {
+		stmt **sql.Stmt
+		text string
+	}{{&w.insert, insertResponse + ` ON CONFLICT (uid) DO NOTHING`}, {&w.seq, updateSeq}} {
+		if *s.stmt == nil {
+			st, err := w.db.write.PrepareContext(ctx, s.text)
+			if err != nil {
+				return err
+			}
+			*s.stmt = st
 		}
-		w.insert = s
 	}
-	return w.insert, nil
+	return nil
 }
 
 // Feed hands every response committed from now on to the rollup worker r,
@@ -145,8 +156,10 @@ func (w *Writer) Close() {
 	}
 	w.mu.Unlock()
 	<-w.done
-	if w.insert != nil {
-		w.insert.Close()
+	for _, st := range []*sql.Stmt{w.insert, w.seq} {
+		if st != nil {
+			st.Close()
+		}
 	}
 }
 
@@ -209,10 +222,10 @@ func (w *Writer) commit(batch []*pending) {
 	start := time.Now()
 	outcomes := make([]Outcome, len(batch))
 	// Prepared before the transaction takes the pool's one connection.
-	ins, err := w.insertStmt(context.Background())
+	err := w.prepare(context.Background())
 	if err == nil {
 		err = w.db.tx(context.Background(), func(tx *sqlTx) error {
-			return writeBatch(tx, tx.Stmt(ins), batch, outcomes)
+			return writeBatch(tx, tx.Stmt(w.insert), tx.Stmt(w.seq), batch, outcomes)
 		})
 	}
 	if err == nil {
@@ -240,7 +253,7 @@ func (w *Writer) commit(batch []*pending) {
 	}
 }
 
-func writeBatch(tx *sqlTx, ins *sql.Stmt, batch []*pending, outcomes []Outcome) error {
+func writeBatch(tx *sqlTx, ins, seq *sql.Stmt, batch []*pending, outcomes []Outcome) error {
 	ctx := context.Background()
 	type seqs struct{ max, n int64 }
 	devices := map[int64]*seqs{}
@@ -285,8 +298,7 @@ func writeBatch(tx *sqlTx, ins *sql.Stmt, batch []*pending, outcomes []Outcome) 
 		}
 	}
 	for id, s := range devices {
-		if _, err := tx.ExecContext(ctx, `UPDATE devices SET last_seq = max(last_seq, ?), seq_count = seq_count + ? WHERE id = ?`,
-			s.max, s.n, id); err != nil {
+		if _, err := seq.ExecContext(ctx, s.max, s.n, id); err != nil {
 			return err
 		}
 	}

@@ -62,8 +62,8 @@ func BenchmarkWriter(b *testing.B) {
 // BenchmarkWriterCommit measures what the group-commit writer's own
 // goroutine spends per response, the serial part of the submission path
 // (decision 14): batches of 32 perf-ratio-like responses (random UUIDv4 ids,
-// 19 scale answers, 32 counters with a tablet each, fed to a rollup
-// worker), committed one after another into a table that already holds
+// 19 scale answers, 32 counters with a tablet each that numbers its
+// responses, fed to a rollup worker), committed one after another into a table that already holds
 // 50,000. What the callers' goroutines prepare (Writer.pend) is prepared
 // before the clock starts. cpu-µs/response is the process's CPU time (user
 // and system) per response; ns/op adds the fsync waits.
@@ -94,6 +94,7 @@ func BenchmarkWriterCommit(b *testing.B) {
 	defer w.Close()
 	w.Feed(db.NewRollup(cat))
 	rng := rand.New(rand.NewPCG(3, 4))
+	seq := make([]int64, len(counters))
 	batch := func(n int) []*pending {
 		ps := make([]*pending, n)
 		for i := range ps {
@@ -107,7 +108,9 @@ func BenchmarkWriterCommit(b *testing.B) {
 				CounterID: counters[k], DeviceID: devices[k], Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now,
 				Month: survey.Month(now), Lang: "vi", Answers: answers,
 				Comment: "Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu.", ContentHash: make([]byte, 32)}
-			ps[i] = w.pend(ctx, Write{Response: r, Answers: answers.Canonical()})
+			seq[k]++ // tablets number their responses
+			r.DeviceSeq = seq[k]
+			ps[i] = w.pend(ctx, Write{Response: r, Answers: answers.Canonical(), CountSeq: true})
 		}
 		return ps
 	}
