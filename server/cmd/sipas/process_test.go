@@ -197,7 +197,7 @@ func (s *server) cpu() time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
-// addDevices pairs n tablets with the first counter, writing to the same
+// addDevices pairs n tablets, spread over the counters, writing to the same
 // database file as the running server (WAL allows it), and returns their tokens.
 func addDevices(tb testing.TB, dataDir string, n int) []string {
 	tb.Helper()
