@@ -526,7 +526,8 @@ func (r *Rollup) tallyFor(ctx context.Context, resp *survey.Response) *tally {
 		return nil
 	}
 	rr := rawOf(resp)
-	return tallyOf(r.shapeOf(def), &rr, rr.parsed)
+	// The day from the response's own flags, not from rr's joined copy of them.
+	return tallyOf(r.shapeOf(def), &rr, countDay(resp.Month, resp.ReceivedAt, resp.AnsweredAt, resp.Flags), rr.parsed)
 }
 
 // day is the Asia/Ho_Chi_Minh day the response counts in (countDay).
@@ -550,8 +551,8 @@ func countDay(month string, received time.Time, answered *time.Time, flags []str
 }
 
 func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *counts) error {
-	if t := rr.tally; t != nil && t.dim.excluded == rr.excluded {
-		cs.add(t)
+	if rr.tally != nil { // fed: the step checked its excluded mark against the stored one
+		cs.add(rr.tally)
 		return nil
 	}
 	def, err := r.definition(ctx, q, rr.surveyID, rr.version)
@@ -571,7 +572,7 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 
 // countOne adds one response's counts.
 func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
-	cs.add(tallyOf(cs.shape(def), rr, a))
+	cs.add(tallyOf(cs.shape(def), rr, rr.day(), a))
 }
 
 // tally is what one response adds to the rollups. tallyOf is the one place
@@ -610,10 +611,10 @@ type nodeSum struct {
 // tallyOf works out what rr, whose answers are a, adds to the rollups.
 // Each answer is parsed once, and the moments and the dossier rule read
 // the parsed values by position instead of looking codes up again.
-func tallyOf(s *shape, rr *rawResponse, a map[string]json.RawMessage) *tally {
+func tallyOf(s *shape, rr *rawResponse, day string, a map[string]json.RawMessage) *tally {
 	t := &tally{shape: s, dim: dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded},
-		day: rr.day(), partial: rr.partial, withComment: rr.comment != ""}
+		day: day, partial: rr.partial, withComment: rr.comment != ""}
 	t.marks, t.moments = t.markRoom[:0], t.momentRoom[:0]
 	var buf [64]scaleValue
 	vals := buf[:0]

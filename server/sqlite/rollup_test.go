@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sipas-vn/sipas/server/score"
 	"github.com/sipas-vn/sipas/server/survey"
 	surveydefs "github.com/sipas-vn/sipas/survey-defs"
 )
@@ -608,4 +610,66 @@ func TestFedStepSeesAFlagDecision(t *testing.T) {
 		t.Fatalf("%d counted from a feed that no longer matches the stored marks", ru.fromFeed)
 	}
 	sameAsRebuild(t, db, ru, len(rs), "fed")
+}
+
+// TestTallyAgreesWithTheDomainRules: tallyOf reads each response's answers
+// by position in its questionnaire; what it says of every response must be
+// what the domain's own rules say reading the answers by code
+// (score.DossierUnsatisfied, Plan.Respondent, the scale's values), for every
+// shipped questionnaire.
+func TestTallyAgreesWithTheDomainRules(t *testing.T) {
+	db := openTest(t)
+	cat, agencies, counters := rollupFixture(t, db, 3)
+	rs := randomResponses(t, rand.New(rand.NewPCG(7, 8)), cat, agencies, counters, 600, 0)
+	seen := map[bool]int{}
+	for _, r := range rs {
+		def, _ := cat.Get(r.SurveyID)
+		rr := rawOf(r)
+		tl := tallyOf(newShape(def), &rr, rr.day(), r.Answers)
+
+		unsatisfied := score.DossierUnsatisfied(def, r.Answers)
+		seen[unsatisfied]++
+		if tl.unsatisfied != unsatisfied {
+			t.Fatalf("%s: unsatisfied %v, the dossier rule says %v", r.UID, tl.unsatisfied, unsatisfied)
+		}
+		var moments []nodeSum
+		score.NewPlan(def).Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(r.Answers[code]) },
+			func(k int, tt, vv int64) { moments = append(moments, nodeSum{k, tt, vv}) })
+		if !slices.Equal(tl.moments, moments) {
+			t.Fatalf("%s: moments %v, the plan says %v", r.UID, tl.moments, moments)
+		}
+		marks := map[string]mark{}
+		for _, m := range tl.marks {
+			marks[def.Questions()[m.q].Code] = m
+		}
+		for code, v := range r.Answers {
+			q := def.Question(code)
+			want := mark{slot: -1}
+			if n, ok := survey.ScaleValue(v); q.Kind == survey.KindScale {
+				switch {
+				case ok && n >= 0 && n <= 10:
+					want.slot = int8(n + 1)
+				case !ok && (string(v) == "null" || len(v) == 0):
+					want.slot = 0
+				}
+				if ok && q.Scale != nil && q.Scale.Has(n) {
+					want.item = 1
+					if slices.Contains(q.Scale.Satisfied, n) {
+						want.item = 2
+					}
+				}
+			}
+			got, ok := marks[code]
+			if !ok {
+				got = mark{slot: -1}
+			}
+			got.q = 0
+			if got != want {
+				t.Fatalf("%s %s = %s: mark %+v, want %+v", r.UID, code, v, got, want)
+			}
+		}
+	}
+	if seen[true] == 0 || seen[false] == 0 {
+		t.Fatalf("the responses do not exercise the dossier rule both ways: %v", seen)
+	}
 }

@@ -169,43 +169,47 @@ func (w *Writer) loop() {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for p := range w.queue {
-		batch = append(batch[:0], p)
 		// Take what queued while the last commit ran. Under load that is a
 		// batch already: committing it at once keeps the writer busy
 		// instead of idle for gatherWait (decision 14).
-	drain:
-		for len(batch) < w.maxBatch {
-			select {
-			case q, ok := <-w.queue:
-				if !ok {
-					break drain
-				}
-				batch = append(batch, q)
-			default:
-				break drain
-			}
-		}
+		batch = w.take(append(batch[:0], p), nil)
 		if len(batch) < gatherMin {
 			// Few: gather for a moment, so that requests arriving within
 			// gatherWait share the commit, and so its fsync, which is what
 			// a commit costs. Alone, a tablet waits 2 ms more.
 			timer.Reset(gatherWait)
-		gather:
-			for len(batch) < w.maxBatch {
-				select {
-				case q, ok := <-w.queue:
-					if !ok {
-						break gather
-					}
-					batch = append(batch, q)
-				case <-timer.C:
-					break gather
-				}
-			}
+			batch = w.take(batch, timer.C)
 			timer.Stop()
 		}
 		w.commit(batch)
 	}
+}
+
+// take adds queued responses to batch, up to maxBatch: those queued
+// already when until is nil, else those arriving until it fires.
+func (w *Writer) take(batch []*pending, until <-chan time.Time) []*pending {
+	for len(batch) < w.maxBatch {
+		var q *pending
+		ok := true
+		if until == nil {
+			select {
+			case q, ok = <-w.queue:
+			default:
+				return batch
+			}
+		} else {
+			select {
+			case q, ok = <-w.queue:
+			case <-until:
+				return batch
+			}
+		}
+		if !ok { // closed
+			return batch
+		}
+		batch = append(batch, q)
+	}
+	return batch
 }
 
 // gatherMin is the batch under which the writer waits gatherWait for more
