@@ -330,3 +330,78 @@ func TestResponseInsertBuildsNoTemporaryTable(t *testing.T) {
 		}
 	}
 }
+
+// walFrames says how many frames the WAL holds (a PASSIVE checkpoint
+// reports it, and copies nothing a reader still needs).
+func walFrames(t *testing.T, db *DB) int {
+	t.Helper()
+	frames, _, err := checkpoint(context.Background(), db.ckpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return frames
+}
+
+// Under steady writes a checkpoint always finds frames appended after the
+// ones it copied, so SQLite never starts the WAL over and it grew without
+// end. Here a reader makes that happen without timing: its snapshot keeps
+// the checkpointer from copying the last commit, as a commit landing
+// during the checkpoint would. The writer must then restart the WAL itself.
+func TestWriterRestartsALongWAL(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	// The ticks are taken by hand below; its connection stays open for them.
+	close(db.stop)
+	<-db.done
+	db.stop = nil
+	t.Cleanup(func() { db.ckpt.Close() })
+	db.walRestartAt = 10
+
+	a := mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
+	w := db.NewWriter(8, nil)
+	defer w.Close()
+	rs := sampleResponses(a.ID, 40)
+	submit := func(from, to int) {
+		t.Helper()
+		for _, r := range rs[from:to] {
+			if got, err := w.Submit(ctx, Write{Response: r}); err != nil || got != Inserted {
+				t.Fatalf("Submit = %v, %v", got, err)
+			}
+		}
+	}
+	submit(0, 10)
+
+	reader, err := db.read.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	rtx, err := reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := rtx.QueryRowContext(ctx, `SELECT count(*) FROM responses`).Scan(&n); err != nil || n != 10 {
+		t.Fatalf("reader sees %d responses (%v), want 10", n, err)
+	}
+	submit(10, 20) // after the reader's snapshot: the tick cannot copy these
+	db.checkpointTick(ctx)
+	long := walFrames(t, db)
+	rtx.Rollback()
+	if long <= db.walRestartAt || !db.walLong.Load() {
+		t.Fatalf("the WAL holds %d frames and the tick did not call it long (limit %d)", long, db.walRestartAt)
+	}
+
+	submit(20, 21)
+	if got := walFrames(t, db); got >= long {
+		t.Fatalf("after the next commit the WAL holds %d frames, was %d: it was not started over", got, long)
+	}
+	if db.walLong.Load() {
+		t.Error("the writer left the WAL marked long")
+	}
+	// Every response is still there, whatever the WAL went through.
+	submit(21, 40)
+	if uids, err := db.ResponseUIDs(ctx); err != nil || len(uids) != 40 {
+		t.Fatalf("stored %d responses (%v), want 40", len(uids), err)
+	}
+}

@@ -225,7 +225,8 @@ const gatherWait = 2 * time.Millisecond
 func (w *Writer) commit(batch []*pending) {
 	start := time.Now()
 	outcomes := make([]Outcome, len(batch))
-	// Prepared before the transaction takes the pool's one connection.
+	// Both before the transaction takes the pool's one connection.
+	w.db.restartWAL(context.Background())
 	err := w.prepare(context.Background())
 	if err == nil {
 		err = w.db.tx(context.Background(), func(tx *sqlTx) error {
