@@ -150,14 +150,14 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Status, error) {
 	st, err := s.submit(ctx, sub)
 	switch {
 	case err == nil:
-		s.metrics.Submissions.WithLabelValues(string(st), "").Inc()
+		s.metrics.Submission(string(st), "")
 	default:
 		reason := "internal"
 		var de *survey.Error
 		if errors.As(err, &de) {
 			reason = de.Message
 		}
-		s.metrics.Submissions.WithLabelValues("rejected", reason).Inc()
+		s.metrics.Submission("rejected", reason)
 	}
 	return st, err
 }

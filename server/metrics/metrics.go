@@ -4,6 +4,9 @@
 package metrics
 
 import (
+	"strconv"
+	"sync"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -18,6 +21,46 @@ type Metrics struct {
 	BatchSize       prometheus.Histogram     // responses per group commit
 	CommitDuration  prometheus.Histogram     // seconds per group commit
 	DeviceLastSeen  *prometheus.GaugeVec     // unix time a device was last heard from, by device and counter
+
+	requests    sync.Map // requestLabels → requestSeries
+	submissions sync.Map // [2]string{result, reason} → prometheus.Counter
+}
+
+type requestLabels struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// Request counts one request and observes its latency. Each series is
+// looked up in its vector once and then kept: WithLabelValues hashes the
+// values and takes a lock on every call, two of them for each submission.
+func (m *Metrics) Request(route, method string, status int, seconds float64) {
+	k := requestLabels{route, method, status}
+	v, ok := m.requests.Load(k)
+	if !ok {
+		v, _ = m.requests.LoadOrStore(k, requestSeries{
+			count:   m.Requests.WithLabelValues(route, method, strconv.Itoa(status)),
+			latency: m.RequestDuration.WithLabelValues(route, method),
+		})
+	}
+	rs := v.(requestSeries)
+	rs.count.Inc()
+	rs.latency.Observe(seconds)
+}
+
+// Submission counts one submitted response by its result and reason.
+func (m *Metrics) Submission(result, reason string) {
+	k := [2]string{result, reason}
+	v, ok := m.submissions.Load(k)
+	if !ok {
+		v, _ = m.submissions.LoadOrStore(k, m.Submissions.WithLabelValues(result, reason))
+	}
+	v.(prometheus.Counter).Inc()
 }
 
 // New creates and registers the collectors.

@@ -31,8 +31,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			route = "unmatched"
 		}
 		method := c.Request().Method
-		s.Metrics.Requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
-		s.Metrics.RequestDuration.WithLabelValues(route, method).Observe(elapsed.Seconds())
+		s.Metrics.Request(route, method, status, elapsed.Seconds())
 		level := slog.LevelInfo
 		if route == "/healthz" || route == "/readyz" || route == "/metrics" || route == "/static/:hash/*" {
 			level = slog.LevelDebug
