@@ -73,6 +73,9 @@ func dsn(path string, readOnly bool) string {
 	} else {
 		// BEGIN IMMEDIATE: take the write lock at the start, never upgrade mid-transaction.
 		q.Set("_txlock", "immediate")
+		// Commits never checkpoint (startCheckpointer): here, so that a
+		// connection the pool opens again keeps it too.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }

@@ -3,8 +3,10 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,8 +51,7 @@ type Writer struct {
 	maxBatch int
 	observe  WriterObserver
 	rollup   atomic.Pointer[Rollup] // told of every committed response, if set
-	insert   *sql.Stmt              // insertResponse, prepared once on the writer pool
-	seq      *sql.Stmt              // updateSeq, likewise
+	stmts    *writerStmts           // prepared on the pool's connection, kept while it lives
 
 	mu     sync.RWMutex // guards closed against Submit racing Close
 	closed bool
@@ -59,7 +60,7 @@ type Writer struct {
 
 type pending struct {
 	w      Write
-	args   []any  // insertResponse's parameters
+	args   []driver.NamedValue // insertResponse's parameters
 	tally  *tally // what it adds to the rollups, when fed to a worker
 	result chan writeResult
 }
@@ -85,25 +86,87 @@ func (db *DB) NewWriter(maxBatch int, observe WriterObserver) *Writer {
 // updateSeq moves a tablet's highest sequence number and its count.
 const updateSeq = `UPDATE devices SET last_seq = max(last_seq, ?), seq_count = seq_count + ? WHERE id = ?`
 
-// prepare makes the writer's two statements on first use and then keeps
-// them: the pool has one connection, so database/sql prepares each once
-// and a transaction takes it over without preparing again. Tablets send
-// sequence numbers, so a batch updates about as many devices as it has
-// responses: compiling that UPDATE each time cost more than the INSERT.
-func (w *Writer) prepare(ctx context.Context) error {
+// writerConn is what the writer needs of the pool's driver connection.
+type writerConn interface {
+	driver.Conn
+	driver.ConnBeginTx
+	driver.ConnPrepareContext
+	driver.ExecerContext
+	driver.QueryerContext
+}
+
+// writerStmts are the writer's two statements, prepared on one driver
+// connection. Tablets send sequence numbers, so a batch updates about as
+// many devices as it has responses: compiling that UPDATE each time cost
+// more than the INSERT.
+type writerStmts struct {
+	conn   writerConn
+	insert driver.StmtExecContext
+	seq    driver.StmtExecContext
+}
+
+func prepareWriter(ctx context.Context, c writerConn) (*writerStmts, error) {
+	ws := &writerStmts{conn: c}
 	for _, s := range []struct {
-		stmt **sql.Stmt
+		stmt *driver.StmtExecContext
 		text string
-	}{{&w.insert, insertResponse + ` ON CONFLICT (uid) DO NOTHING`}, {&w.seq, updateSeq}} {
-		if *s.stmt == nil {
-			st, err := w.db.write.PrepareContext(ctx, s.text)
+	}{{&ws.insert, insertResponse + ` ON CONFLICT (uid) DO NOTHING`}, {&ws.seq, updateSeq}} {
+		st, err := c.PrepareContext(ctx, s.text)
+		if err != nil {
+			ws.close()
+			return nil, err
+		}
+		*s.stmt = st.(driver.StmtExecContext)
+	}
+	return ws, nil
+}
+
+func (ws *writerStmts) close() {
+	for _, st := range []driver.StmtExecContext{ws.insert, ws.seq} {
+		if st != nil {
+			st.(driver.Stmt).Close()
+		}
+	}
+}
+
+// rawTx runs fn in a write transaction on the pool's one connection,
+// through the driver itself. The writer's goroutine is the submission
+// path's serial part, and database/sql cost it an allocation of every
+// statement's parameters and a conversion of each (~10 % of the bytes a
+// submission allocates); the writer's parameters are made ready for the
+// driver on the callers' goroutines (Writer.pend) instead. The
+// connection is taken from the pool, so the rollup worker and the other
+// writers still queue for it as before.
+func (w *Writer) rawTx(ctx context.Context, fn func(*writerStmts) error) error {
+	conn, err := w.db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(writerConn)
+		if !ok {
+			return fmt.Errorf("sqlite driver connection %T lacks what the writer needs", dc)
+		}
+		if w.stmts == nil || w.stmts.conn != c {
+			// First use, or the pool replaced a broken connection (its
+			// statements went with it).
+			ws, err := prepareWriter(ctx, c)
 			if err != nil {
 				return err
 			}
-			*s.stmt = st
+			w.stmts = ws
 		}
-	}
-	return nil
+		tx, err := c.BeginTx(ctx, driver.TxOptions{})
+		if err != nil {
+			return err
+		}
+		if err := fn(w.stmts); err != nil {
+			tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	})
 }
 
 // Feed hands every response committed from now on to the rollup worker r,
@@ -140,7 +203,7 @@ func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
 // before the commit (the INSERT's parameters, the rollup tally) is worked
 // out here, on the caller's goroutine, in parallel with the others.
 func (w *Writer) pend(ctx context.Context, wr Write) *pending {
-	p := &pending{w: wr, args: responseArgsEncoded(wr.Response, wr.Answers), result: make(chan writeResult, 1)}
+	p := &pending{w: wr, args: namedArgs(responseArgsEncoded(wr.Response, wr.Answers)), result: make(chan writeResult, 1)}
 	if r := w.rollup.Load(); r != nil {
 		p.tally = r.tallyFor(ctx, wr.Response)
 	}
@@ -156,9 +219,16 @@ func (w *Writer) Close() {
 	}
 	w.mu.Unlock()
 	<-w.done
-	for _, st := range []*sql.Stmt{w.insert, w.seq} {
-		if st != nil {
-			st.Close()
+	if ws := w.stmts; ws != nil {
+		// Closed on their connection, like every use of it.
+		if conn, err := w.db.write.Conn(context.Background()); err == nil {
+			conn.Raw(func(dc any) error {
+				if dc == ws.conn {
+					ws.close()
+				}
+				return nil
+			})
+			conn.Close()
 		}
 	}
 }
@@ -225,14 +295,11 @@ const gatherWait = 2 * time.Millisecond
 func (w *Writer) commit(batch []*pending) {
 	start := time.Now()
 	outcomes := make([]Outcome, len(batch))
-	// Both before the transaction takes the pool's one connection.
+	// Before the transaction takes the pool's one connection.
 	w.db.restartWAL(context.Background())
-	err := w.prepare(context.Background())
-	if err == nil {
-		err = w.db.tx(context.Background(), func(tx *sqlTx) error {
-			return writeBatch(tx, tx.Stmt(w.insert), tx.Stmt(w.seq), batch, outcomes)
-		})
-	}
+	err := w.rawTx(context.Background(), func(ws *writerStmts) error {
+		return writeBatch(ws, batch, outcomes)
+	})
 	if err == nil {
 		w.observe(len(batch), time.Since(start))
 		for i, p := range batch {
@@ -258,18 +325,18 @@ func (w *Writer) commit(batch []*pending) {
 	}
 }
 
-func writeBatch(tx *sqlTx, ins, seq *sql.Stmt, batch []*pending, outcomes []Outcome) error {
+func writeBatch(ws *writerStmts, batch []*pending, outcomes []Outcome) error {
 	ctx := context.Background()
 	type seqs struct{ max, n int64 }
 	devices := map[int64]*seqs{}
 	for i, p := range batch {
 		r := p.w.Response
-		res, err := ins.ExecContext(ctx, p.args...)
+		res, err := ws.insert.ExecContext(ctx, p.args)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			outcomes[i], err = existing(tx, r)
+			outcomes[i], err = existing(ctx, ws.conn, r)
 			if err != nil {
 				return err
 			}
@@ -277,14 +344,14 @@ func writeBatch(tx *sqlTx, ins, seq *sql.Stmt, batch []*pending, outcomes []Outc
 		}
 		r.ID, _ = res.LastInsertId()
 		if p.w.TokenID != 0 {
-			res, err := tx.ExecContext(ctx, `UPDATE dossier_tokens SET used_at = ?, response_uid = ? WHERE id = ? AND used_at IS NULL`,
-				ts(r.ReceivedAt), r.UID, p.w.TokenID)
+			res, err := ws.conn.ExecContext(ctx, `UPDATE dossier_tokens SET used_at = ?, response_uid = ? WHERE id = ? AND used_at IS NULL`,
+				namedArgs([]any{ts(r.ReceivedAt), r.UID, p.w.TokenID}))
 			if err != nil {
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
 				// Spent by another response meanwhile: take this one back out.
-				if _, err := tx.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, r.ID); err != nil {
+				if _, err := ws.conn.ExecContext(ctx, `DELETE FROM responses WHERE id = ?`, namedArgs([]any{r.ID})); err != nil {
 					return err
 				}
 				outcomes[i] = TokenSpent
@@ -303,24 +370,38 @@ func writeBatch(tx *sqlTx, ins, seq *sql.Stmt, batch []*pending, outcomes []Outc
 		}
 	}
 	for id, s := range devices {
-		if _, err := seq.ExecContext(ctx, s.max, s.n, id); err != nil {
+		if _, err := ws.seq.ExecContext(ctx, namedArgs([]any{s.max, s.n, id})); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// existing tells a retry from a conflict when the id is already stored.
-func existing(tx *sqlTx, r *survey.Response) (Outcome, error) {
-	var hash []byte
-	err := tx.QueryRowContext(context.Background(), `SELECT content_hash FROM responses WHERE uid = ?`, uidKey(r.UID)).Scan(&hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, errors.New("response vanished during write")
+// namedArgs are positional parameters as the driver takes them. Every
+// value must be one the driver binds as it is (int64, float64, bool,
+// []byte, string, time.Time or nil): nothing converts them on this path.
+func namedArgs(args []any) []driver.NamedValue {
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
 	}
+	return nv
+}
+
+// existing tells a retry from a conflict when the id is already stored.
+func existing(ctx context.Context, c writerConn, r *survey.Response) (Outcome, error) {
+	rows, err := c.QueryContext(ctx, `SELECT content_hash FROM responses WHERE uid = ?`, namedArgs([]any{uidKey(r.UID)}))
 	if err != nil {
 		return 0, err
 	}
-	if bytes.Equal(hash, hashKey(r.ContentHash)) {
+	defer rows.Close()
+	row := make([]driver.Value, 1)
+	if err := rows.Next(row); errors.Is(err, io.EOF) {
+		return 0, errors.New("response vanished during write")
+	} else if err != nil {
+		return 0, err
+	}
+	if hash, _ := row[0].([]byte); bytes.Equal(hash, hashKey(r.ContentHash)) {
 		return Duplicate, nil
 	}
 	return Conflict, nil
