@@ -61,7 +61,7 @@ type Writer struct {
 type pending struct {
 	w      Write
 	args   []driver.NamedValue // insertResponse's parameters
-	tally  *tally // what it adds to the rollups, when fed to a worker
+	tally  *tally              // what it adds to the rollups, when fed to a worker
 	result chan writeResult
 }
 
