@@ -102,6 +102,14 @@ func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil)
 // database/sql converts nothing: the writer's goroutine, the submission
 // path's serial part, binds them (decision 14).
 func responseArgsEncoded(r *survey.Response, answers []byte) []any {
+	v := responseValues(r, answers)
+	return v[:]
+}
+
+// responseValues are responseArgsEncoded's values, in an array that the
+// writer's caller turns into the driver's parameters without a slice
+// between (Writer.pend).
+func responseValues(r *survey.Response, answers []byte) [22]any {
 	if answers == nil {
 		answers = []byte(encodeAnswers(r.Answers))
 	}
@@ -117,7 +125,7 @@ func responseArgsEncoded(r *survey.Response, answers []byte) []any {
 	if r.Dossier != "" {
 		dossier = r.Dossier
 	}
-	return []any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, idArg(r.CounterID),
+	return [22]any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, idArg(r.CounterID),
 		idArg(r.OfficerID), idArg(r.DeviceID), seq, string(r.Channel), dossier,
 		nanosArg(r.AnsweredAt), nanosArg(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, stored, r.Comment,
 		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), idArg(r.EnteredBy)}

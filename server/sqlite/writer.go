@@ -203,7 +203,8 @@ func (w *Writer) Submit(ctx context.Context, wr Write) (Outcome, error) {
 // before the commit (the INSERT's parameters, the rollup tally) is worked
 // out here, on the caller's goroutine, in parallel with the others.
 func (w *Writer) pend(ctx context.Context, wr Write) *pending {
-	p := &pending{w: wr, args: namedArgs(responseArgsEncoded(wr.Response, wr.Answers)), result: make(chan writeResult, 1)}
+	v := responseValues(wr.Response, wr.Answers)
+	p := &pending{w: wr, args: namedArgs(v[:]), result: make(chan writeResult, 1)}
 	if r := w.rollup.Load(); r != nil {
 		p.tally = r.tallyFor(ctx, wr.Response)
 	}

@@ -101,7 +101,7 @@ func (s *Server) sameSite(c echo.Context) error {
 // readBody reads at most limit bytes; a larger body is a 413.
 func readBody(c echo.Context, limit int64) ([]byte, error) {
 	r := http.MaxBytesReader(c.Response(), c.Request().Body, limit)
-	b, err := io.ReadAll(r)
+	b, err := readAll(r, c.Request().ContentLength, limit)
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
 		return nil, survey.Errorf(survey.CodeTooLarge, "error.too_large", nil)
@@ -110,6 +110,28 @@ func readBody(c echo.Context, limit int64) ([]byte, error) {
 		return nil, &survey.Error{Code: survey.CodeMalformed, Message: "error.malformed", Err: err}
 	}
 	return b, nil
+}
+
+// readAll is io.ReadAll into one buffer of the announced size (io.ReadAll
+// starts at 512 bytes and grows twice for a usual response).
+func readAll(r io.Reader, announced, limit int64) ([]byte, error) {
+	if announced < 0 || announced > limit {
+		announced = 512
+	}
+	b := make([]byte, 0, announced+1) // +1: room to read the end without growing
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // bearer returns the token of an "Authorization: Bearer" header, or "".
