@@ -296,8 +296,6 @@ const gatherWait = 2 * time.Millisecond
 func (w *Writer) commit(batch []*pending) {
 	start := time.Now()
 	outcomes := make([]Outcome, len(batch))
-	// Before the transaction takes the pool's one connection.
-	w.db.restartWAL(context.Background())
 	err := w.rawTx(context.Background(), func(ws *writerStmts) error {
 		return writeBatch(ws, batch, outcomes)
 	})

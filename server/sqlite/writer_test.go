@@ -93,8 +93,11 @@ func TestWriterBatchOutcomes(t *testing.T) {
 	if w.stmts == old {
 		t.Error("the writer kept statements prepared on a closed connection")
 	}
-	var auto int
+	var auto, limit int
 	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
 		t.Errorf("the new connection checkpoints every %d pages (%v): its commits would pay for checkpoints", auto, err)
+	}
+	if err := db.write.QueryRowContext(ctx, `PRAGMA journal_size_limit`).Scan(&limit); err != nil || limit != 64<<20 {
+		t.Errorf("the new connection's journal_size_limit is %d (%v): a WAL that grew would keep its size", limit, err)
 	}
 }
