@@ -199,6 +199,7 @@ func (db *DB) Close() error {
 	return errors.Join(append(errs, db.write.Close())...)
 }
 
+// stopCheckpointer ends the checkpointer, if it runs, and closes its connection.
 func (db *DB) stopCheckpointer() error {
 	if db.stop == nil {
 		return nil
