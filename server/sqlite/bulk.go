@@ -50,14 +50,15 @@ func (db *DB) BulkInsert(ctx context.Context, surveys *survey.Catalog, rs []*sur
 // next is called from one goroutine at a time.
 func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func() (*survey.Response, bool)) error {
 	return db.tx(ctx, func(tx *sqlTx) error {
-		var last, maxID int64
+		var from, maxID int64
 		if err := tx.QueryRowContext(ctx, `SELECT last_id, (SELECT COALESCE(max(id), 0) FROM responses) FROM rollup_state WHERE id = 1`).
-			Scan(&last, &maxID); err != nil {
+			Scan(&from, &maxID); err != nil {
 			return err
 		}
-		if last != maxID {
+		if from != maxID {
 			return errors.New("bulk insert: the monthly counts are behind; run `sipas rollup rebuild` first")
 		}
+		last := from
 		multi, err := tx.PrepareContext(ctx, insertResponse+strings.Repeat(", "+insertValues, bulkRows-1))
 		if err != nil {
 			return err
@@ -103,8 +104,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 		if err := applyCounts(ctx, tx, mergeCounts(cs), 1); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
-		return err
+		return advance(ctx, tx, from, last)
 	})
 }
 

@@ -71,8 +71,8 @@ func (db *DB) Comments(ctx context.Context, q CommentQuery) ([]*Comment, int, er
 		LEFT JOIN counters c ON c.id = r.counter_id
 		LEFT JOIN comment_marks m ON m.response_id = r.id
 		LEFT JOIN users u ON u.id = m.handled_by
-		WHERE r.comment <> '' AND r.month BETWEEN ? AND ? AND r.agency_id IN (SELECT value FROM json_each(?))`
-	args := []any{q.From, q.To, string(ids)}
+		WHERE r.comment <> '' AND ` + inAgencyMonths
+	args := inAgencyMonthsArgs(ids, q.From, q.To)
 	if q.Survey != "" {
 		query += ` AND r.survey_id = ?`
 		args = append(args, q.Survey)
@@ -233,8 +233,8 @@ func (db *DB) EachResponse(ctx context.Context, agencies []int64, surveyID, mont
 	rows, err := db.read.QueryContext(ctx, `SELECT r.id, r.received_at, r.answered_at, r.channel, COALESCE(c.code, ''),
 		r.survey_id, r.survey_version, json(r.answers), r.comment, r.flags, r.excluded
 		FROM responses r LEFT JOIN counters c ON c.id = r.counter_id
-		WHERE r.month = ? AND r.agency_id IN (SELECT value FROM json_each(?)) AND r.survey_id = ?
-		ORDER BY r.id`, month, string(ids), surveyID)
+		WHERE `+inAgencyMonths+` AND r.survey_id = ?
+		ORDER BY r.id`, append(inAgencyMonthsArgs(ids, month, month), surveyID)...)
 	if err != nil {
 		return err
 	}

@@ -151,8 +151,9 @@ func (db *DB) DossierBoundRatings(ctx context.Context, agencies []int64, surveyI
 	}
 	err = db.read.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM json_each(r.answers) a
 			WHERE a.key IN (SELECT value FROM json_each(?)) AND a.type = 'integer' AND a.value IN (SELECT value FROM json_each(?)))), 0)
-		FROM responses r WHERE r.month = ? AND r.agency_id IN (SELECT value FROM json_each(?)) AND r.survey_id = ?
-			AND r.excluded = 0 AND coalesce(r.dossier, '') <> ''`, string(its), string(zs), month, string(ids), surveyID).Scan(&rated, &notSatisfied)
+		FROM responses r WHERE `+inAgencyMonths+` AND r.survey_id = ?
+			AND r.excluded = 0 AND coalesce(r.dossier, '') <> ''`,
+		append([]any{string(its), string(zs)}, append(inAgencyMonthsArgs(ids, month, month), surveyID)...)...).Scan(&rated, &notSatisfied)
 	return rated, notSatisfied, err
 }
 

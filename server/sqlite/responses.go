@@ -82,6 +82,21 @@ func decodeAnswers(s string) (map[string]json.RawMessage, error) {
 	return a, err
 }
 
+// inAgencyMonths is a condition on responses r: counted at one of the
+// agencies in a month from..to. Its parameters (inAgencyMonthsArgs) are
+// the agency ids as a JSON array and the months, twice. Responses are found
+// through the rollup worker's responses_by_agency_month, and those it has
+// not filed yet (after rollup_state.last_id) by id; the conditions on r
+// itself sort the latter out.
+const inAgencyMonths = `r.id IN (SELECT id FROM responses_by_agency_month
+		WHERE agency_id IN (SELECT value FROM json_each(?)) AND month BETWEEN ? AND ?
+		UNION ALL SELECT id FROM responses WHERE id > (SELECT last_id FROM rollup_state WHERE id = 1))
+	AND r.agency_id IN (SELECT value FROM json_each(?)) AND r.month BETWEEN ? AND ?`
+
+func inAgencyMonthsArgs(agencies []byte, from, to string) []any {
+	return []any{string(agencies), from, to, string(agencies), from, to}
+}
+
 const insertColumns = `(uid, survey_id, survey_version, agency_id, counter_id, officer_id, device_id, device_seq, channel, dossier,
 	 answered_at, claimed_at, received_at, month, lang, answers, comment, partial, flags, excluded, content_hash, entered_by)`
 

@@ -285,13 +285,26 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 		if err := applyCounts(ctx, tx, cs, 1); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
-		return err
+		return advance(ctx, tx, now, last)
 	})
 	if err != nil {
 		return 0, from, err
 	}
 	return len(batch), last, nil
+}
+
+// advance moves the rollup position from from to last in the transaction
+// that counted the responses between, and files those responses in
+// responses_by_agency_month: the map of an agency's month to its responses
+// is kept here, a step at a time, instead of as an index that every group
+// commit wrote (migration 19, decision 14).
+func advance(ctx context.Context, tx *sqlTx, from, last int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO responses_by_agency_month (agency_id, month, id)
+		SELECT agency_id, month, id FROM responses WHERE id > ? AND id <= ? ORDER BY 1, 2, 3`, from, last); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE rollup_state SET last_id = ? WHERE id = 1`, last)
+	return err
 }
 
 // maxFed bounds the responses waiting in the feed (their tallies, ~650
@@ -467,7 +480,7 @@ func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(e
 func (r *Rollup) Rebuild(ctx context.Context) (int, error) {
 	err := r.db.tx(ctx, func(tx *sqlTx) error {
 		for _, q := range []string{`DELETE FROM rollup_answers`, `DELETE FROM rollup_scales`, `DELETE FROM rollup_responses`, `DELETE FROM rollup_items`,
-			`DELETE FROM rollup_moments`, `UPDATE rollup_state SET last_id = 0`} {
+			`DELETE FROM rollup_moments`, `DELETE FROM responses_by_agency_month`, `UPDATE rollup_state SET last_id = 0`} {
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return err
 			}

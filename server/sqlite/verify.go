@@ -42,8 +42,10 @@ func (db *DB) CountRows(ctx context.Context) ([]TableRows, error) {
 	return out, nil
 }
 
-// rollupTables are the counts the rollup worker keeps; a rebuild rewrites all of them.
-var rollupTables = []string{"rollup_answers", "rollup_scales", "rollup_responses", "rollup_items", "rollup_moments", "rollup_state"}
+// rollupTables are the counts the rollup worker keeps, with its map of
+// agency months to responses; a rebuild rewrites all of them.
+var rollupTables = []string{"rollup_answers", "rollup_scales", "rollup_responses", "rollup_items", "rollup_moments",
+	"responses_by_agency_month", "rollup_state"}
 
 // MatchesRebuild brings the counts up to date, then recounts them from the
 // raw responses and reports whether the stored counts were already equal
