@@ -673,3 +673,57 @@ func TestTallyAgreesWithTheDomainRules(t *testing.T) {
 		t.Fatalf("the responses do not exercise the dossier rule both ways: %v", seen)
 	}
 }
+
+// TestUnchangedSeesEveryDifference: the check that lets a step count what it
+// was fed (or read before taking the writer) says "unchanged" only when the
+// batch is still exactly the stored responses after the position with their
+// excluded marks, whichever way it decides that: by the ids alone, by
+// counting the rows, or by comparing the marks after a decision. (A batch
+// holds the marks the rows were stored with: the writer feeds the very
+// values it inserted, and a read-back reads them.)
+func TestUnchangedSeesEveryDifference(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	a := mustAgency(t, db, &survey.Agency{Code: "H17", Name: survey.Text{"vi": "x"}, Kind: survey.KindOther})
+	rs := sampleResponses(a.ID, 8)
+	for _, r := range rs {
+		r.Flags = []string{"clock"}
+	}
+	if err := db.InsertResponses(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := readBatch(ctx, db.read, 0, 100)
+	if err != nil || len(stored) != 8 {
+		t.Fatalf("read %d, %v", len(stored), err)
+	}
+	check := func(name string, from int64, batch []rawResponse, want bool) {
+		t.Helper()
+		got, err := unchanged(ctx, db.read, from, batch)
+		if err != nil || got != want {
+			t.Errorf("%s: unchanged = %v (%v), want %v", name, got, err, want)
+		}
+	}
+	without := func(i int) []rawResponse { return append(slices.Clone(stored[:i]), stored[i+1:]...) }
+	check("all, in order", 0, stored, true)
+	check("from the middle", stored[2].id, stored[3:], true)
+	check("one left out", 0, without(4), false)
+	check("the first left out", 0, without(0), false)
+	check("the last left out", 0, stored[:7], true) // a shorter batch is still exactly the rows up to its last
+
+	// A decision changes a stored mark: the batch read before it differs.
+	ru := db.NewRollup(nil)
+	if err := ru.DecideFlags(ctx, []int64{stored[6].id}, false, "kiểm tra", survey.CLI, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	check("read before a decision", 0, stored, false)
+	after, err := readBatch(ctx, db.read, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("read after it", 0, after, true)
+	// A decision that keeps the mark as it was changes nothing.
+	if err := ru.DecideFlags(ctx, []int64{stored[1].id}, true, "giữ nguyên", survey.CLI, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	check("after a decision that kept the mark", 0, after, true)
+}
