@@ -161,14 +161,7 @@ func TestAgencyMonthMigration(t *testing.T) {
 			VALUES (?, randomblob(16), 'nhanh', 'v1', ?, 'qr', 0, ?, jsonb('{}'), x'00')`, i, 1+i%2, fmt.Sprintf("2026-%02d", 1+i%3))
 	}
 	exec(`UPDATE rollup_state SET last_id = 7`)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMigrated(t, path, w)
 	var filed, matching, indexes int
 	if err := db.Reader().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM responses_by_agency_month),
 		(SELECT count(*) FROM responses_by_agency_month m JOIN responses r ON r.id = m.id

@@ -70,15 +70,7 @@ func TestCompactResponsesMigration(t *testing.T) {
 		want = append(want, r)
 	}
 	exec(`INSERT INTO comment_marks (response_id, handled_by, handled_at) VALUES (3, 1, '2026-11-01T00:00:00Z')`)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openMigrated(t, path, w)
 	for _, r := range want {
 		got, err := db.ResponseByUID(ctx, r.UID)
 		if err != nil {

@@ -48,6 +48,21 @@ func openAtMigration(t *testing.T, version int64) (string, *sql.DB) {
 	return path, w
 }
 
+// openMigrated closes the connection openAtMigration gave and opens the
+// file with Open, which applies the remaining migrations.
+func openMigrated(t *testing.T, path string, w *sql.DB) *DB {
+	t.Helper()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func TestMigrationsApplyToEmptyDatabase(t *testing.T) {
 	db := openTest(t)
 	ctx := context.Background()

@@ -48,15 +48,7 @@ func TestRollupScalesMigration(t *testing.T) {
 	add(1, false, "HL", "42", 1)        // off the columns' range: stays a value row
 	add(1, false, "LYDO", "cho_lau", 5) // a choice question: stays
 	add(1, false, "LYDO", "NA", 6)
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openMigrated(t, path, w)
 	var scales, answers int
 	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM rollup_scales`).Scan(&scales)
 	db.Reader().QueryRowContext(ctx, `SELECT count(*) FROM rollup_answers`).Scan(&answers)
