@@ -399,22 +399,25 @@ func (r *Rollup) countBatch(ctx context.Context, q querier, batch []rawResponse)
 
 // unchanged reports whether the responses between from and the batch's
 // last are still exactly the batch, with the same excluded marks. Stored
-// responses are never deleted: when the batch's ids run from from+1 without
-// a gap there is no room for another row, and otherwise SQLite counts the
-// rows in the range. A mark changes only by an admin's decision
+// responses are never deleted: when the batch's ids (always increasing)
+// run from from+1 without a gap there is no room for another row, and
+// otherwise SQLite counts the rows in the range. A mark changes only by an admin's decision
 // (decideOne), which records itself in flag_decisions in the same
 // transaction: with no decision on a response of the range, the marks are
 // as they were stored; otherwise the excluded ones are compared. (Reading
 // every row of the range for its mark was a quarter of a step.) The check
 // runs twice a step, once holding the writer's connection.
 func unchanged(ctx context.Context, q querier, from int64, batch []rawResponse) (bool, error) {
+	if !idsFollow(from, batch) {
+		return false, nil
+	}
 	last := batch[len(batch)-1].id
 	var decided int
 	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM flag_decisions WHERE response_id > ? AND response_id <= ?`,
 		from, last).Scan(&decided); err != nil {
 		return false, err
 	}
-	if last-from != int64(len(batch)) || !idsFollow(from, batch) {
+	if last-from != int64(len(batch)) {
 		var n int
 		// The limit keeps the count as cheap as the batch, however far behind from is.
 		if err := q.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT id FROM responses WHERE id > ? AND id <= ? LIMIT ?)`,
