@@ -709,6 +709,9 @@ func TestUnchangedSeesEveryDifference(t *testing.T) {
 	check("one left out", 0, without(4), false)
 	check("the first left out", 0, without(0), false)
 	check("the last left out", 0, stored[:7], true) // a shorter batch is still exactly the rows up to its last
+	swapped := slices.Clone(stored)
+	swapped[3], swapped[4] = swapped[4], swapped[3]
+	check("out of order", 0, swapped, false)
 
 	// A decision changes a stored mark: the batch read before it differs.
 	ru := db.NewRollup(nil)
