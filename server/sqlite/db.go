@@ -102,7 +102,8 @@ type Option func(*DB)
 // ExternalCheckpoints leaves checkpoints to a replicator. Litestream must see
 // every WAL frame before it is checkpointed, so it holds a read transaction
 // and checkpoints itself after each copy (ADR 0018); our own checkpointer
-// stays off, and commits still never checkpoint (wal_autocheckpoint = 0).
+// stays off, and commits still never checkpoint (wal_autocheckpoint(0) in
+// the write pool's DSN).
 func ExternalCheckpoints() Option { return func(db *DB) { db.externalCheckpoints = true } }
 
 // Open opens (creating if needed) the database file at path and applies
@@ -139,7 +140,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	db.read = r
-	if err := db.startCheckpointer(ctx); err != nil {
+	if err := db.startCheckpointer(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -148,7 +149,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 
 // startCheckpointer moves WAL frames into the database file from its own
 // connection, every half second. SQLite would otherwise checkpoint inside
-// whichever commit crosses 1,000 pages, and that commit — a batch of
+// whichever commit crosses 1,000 pages (the write pool's DSN turns that
+// off: wal_autocheckpoint(0)), and that commit — a batch of
 // citizens' responses waiting for their 201 — would pay for an extra fsync
 // of the database file. A PASSIVE checkpoint never blocks the writer.
 //
@@ -159,10 +161,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 // load was tried and measured: each restart holds the writer for the
 // database file's fsync, and the p99 of a saturated run went from ~16 ms
 // to 58–813 ms on the development machine (decision 14).
-func (db *DB) startCheckpointer(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 0"); err != nil {
-		return err
-	}
+func (db *DB) startCheckpointer() error {
 	if db.externalCheckpoints {
 		return nil
 	}

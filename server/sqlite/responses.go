@@ -109,21 +109,18 @@ const insertArgs = 22
 const insertResponse = `INSERT INTO responses ` + insertColumns + ` VALUES ` + insertValues
 
 // responseArgs are the insertResponse parameters for r.
-func responseArgs(r *survey.Response) []any { return responseArgsEncoded(r, nil) }
-
-// responseArgsEncoded is responseArgs with the answers already encoded as
-// json.Marshal encodes them, if answers is not nil. Every value is of a type
-// the driver takes as it is (int64, string, []byte, bool or nil), so that
-// database/sql converts nothing: the writer's goroutine, the submission
-// path's serial part, binds them (decision 14).
-func responseArgsEncoded(r *survey.Response, answers []byte) []any {
-	v := responseValues(r, answers)
+func responseArgs(r *survey.Response) []any {
+	v := responseValues(r, nil)
 	return v[:]
 }
 
-// responseValues are responseArgsEncoded's values, in an array that the
-// writer's caller turns into the driver's parameters without a slice
-// between (Writer.pend).
+// responseValues are the insertResponse parameters for r, with the answers
+// already encoded as json.Marshal encodes them if answers is not nil (the
+// submission path has them: Writer.pend). Every value is of a type the
+// driver takes as it is (int64, string, []byte, bool or nil): the writer
+// hands them to the driver without database/sql, and nothing converts them
+// (decision 14). An array, so that the writer's caller makes the driver's
+// parameters from it without a slice between.
 func responseValues(r *survey.Response, answers []byte) [22]any {
 	if answers == nil {
 		answers = []byte(encodeAnswers(r.Answers))
