@@ -149,7 +149,7 @@ func (p *place) respond(t *testing.T, a *survey.Agency, at time.Time, n, v int, 
 		h := sha256.Sum256(append(raw, byte(p.seq)))
 		rs = append(rs, &survey.Response{UID: fmt.Sprintf("00000000-0000-4000-8000-%012d", p.seq), SurveyID: def.ID,
 			SurveyVersion: def.Version, AgencyID: a.ID, CounterID: p.counter.ID, Channel: survey.ChannelKiosk, ReceivedAt: at,
-			Month: survey.Month(at), Lang: "vi", Answers: answers, Comment: comment, ContentHash: h[:]})
+			Month: survey.Month(at), Lang: "vi", Answers: survey.NewAnswers(answers), Comment: comment, ContentHash: h[:]})
 	}
 	if err := p.db.BulkInsert(context.Background(), p.cat, rs); err != nil {
 		t.Fatal(err)

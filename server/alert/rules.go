@@ -199,7 +199,7 @@ func (s *Service) lowestRating(def *survey.Definition, answers survey.Answers) (
 		if q.Scale == nil || len(q.Scale.Options) == 0 || q.Scale.Options[0].Value != 1 {
 			continue
 		}
-		if v, ok := survey.ScaleValue(answers[q.Code]); ok && v >= 1 && (lowest == 0 || v < lowest) {
+		if v, ok := survey.ScaleValue(answers.Value(q.Code)); ok && v >= 1 && (lowest == 0 || v < lowest) {
 			lowest = v
 		}
 	}

@@ -60,7 +60,7 @@ func replay(t *testing.T, rules Rules, cat *survey.Catalog, tr *demo.Traffic, st
 		answered := a.AnsweredAt
 		at, clockOK := rules.when(sub, &survey.Response{}, &answered, a.ReceivedAt)
 		flags := rules.flags(h, facts{source: source(sub, &survey.Counter{Code: tc.Code}), via: sub.via(), method: def.Method,
-			at: at, answers: answersKey(survey.Answers(a.Answers).Canonical()), clockOK: clockOK, seqOK: true})
+			at: at, answers: answersKey(survey.NewAnswers(a.Answers).Canonical()), clockOK: clockOK, seqOK: true})
 		excluded := rules.excluded(flags)
 		if !a.Honest {
 			// What the table promises to catch: the second tap, the fifth

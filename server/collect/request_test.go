@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,7 +31,7 @@ func TestContentHashIgnoresKeyOrderAndSpacing(t *testing.T) {
 	a, _ := DecodeRequest([]byte(`{"id":"x","answers":{"A":1,"B":[ "p", "q" ]}}`))
 	b, _ := DecodeRequest([]byte(`{"answers":{"B":["p","q"],"A":1},"id":"x"}`))
 	c, _ := DecodeRequest([]byte(`{"id":"x","answers":{"A":2,"B":["p","q"]}}`))
-	hash := func(r *Request) []byte { return r.contentHash(survey.Answers(r.Answers).Canonical()) }
+	hash := func(r *Request) []byte { return r.contentHash(r.Answers.Canonical()) }
 	if !bytes.Equal(hash(a), hash(b)) {
 		t.Error("same content, different hash")
 	}
@@ -44,15 +45,30 @@ func TestContentHashIgnoresKeyOrderAndSpacing(t *testing.T) {
 // a tablet's retry across an upgrade would read as a conflict.
 func reflectedHash(r *Request) []byte {
 	answers := make(map[string]json.RawMessage, len(r.Answers))
-	for k, v := range r.Answers {
+	for _, a := range r.Answers {
+		v := a.Value
 		var buf bytes.Buffer
 		if json.Compact(&buf, v) == nil {
 			v = buf.Bytes()
 		}
-		answers[k] = v
+		answers[a.Code] = v
 	}
-	canon := *r
-	canon.Answers = answers
+	// The request as it was, its answers a map.
+	canon := struct {
+		ID         string                     `json:"id"`
+		Survey     string                     `json:"survey"`
+		Version    string                     `json:"version"`
+		Channel    string                     `json:"channel"`
+		Counter    string                     `json:"counter,omitempty"`
+		Token      string                     `json:"token,omitempty"`
+		Officer    string                     `json:"officer,omitempty"`
+		Lang       string                     `json:"lang,omitempty"`
+		AnsweredAt string                     `json:"answered_at,omitempty"`
+		Seq        int64                      `json:"seq,omitempty"`
+		Partial    bool                       `json:"partial,omitempty"`
+		Answers    map[string]json.RawMessage `json:"answers"`
+		Comment    string                     `json:"comment,omitempty"`
+	}{r.ID, r.Survey, r.Version, r.Channel, r.Counter, r.Token, r.Officer, r.Lang, r.AnsweredAt, r.Seq, r.Partial, answers, r.Comment}
 	b, _ := json.Marshal(canon)
 	h := sha256.Sum256(b)
 	return h[:]
@@ -69,11 +85,11 @@ func TestCanonicalEncodingMatchesTheStoredHashes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		canon := survey.Answers(r.Answers).Canonical()
+		canon := r.Answers.Canonical()
 		if !bytes.Equal(r.contentHash(canon), reflectedHash(r)) {
 			t.Errorf("%s: content hash changed", body)
 		}
-		want, _ := json.Marshal(r.Answers)
+		want, _ := json.Marshal(r.Answers.Map())
 		if string(canon) != string(want) {
 			t.Errorf("canonical answers %s, json.Marshal %s", canon, want)
 		}
@@ -100,20 +116,20 @@ func FuzzDecodeAndValidate(f *testing.F) {
 		if err != nil {
 			return
 		}
-		canon := survey.Answers(req.Answers).Canonical()
+		canon := req.Answers.Canonical()
 		if !bytes.Equal(req.contentHash(canon), reflectedHash(req)) {
 			t.Errorf("content hash differs from the stored form for %q", body)
 		}
 		// The same bytes are stored as the answers column (decision 14);
 		// no answers at all are stored as {} rather than null.
-		if want, _ := json.Marshal(req.Answers); !bytes.Equal(canon, want) && (req.Answers != nil || string(canon) != "{}") {
+		if want, _ := json.Marshal(req.Answers.Map()); !bytes.Equal(canon, want) {
 			t.Errorf("canonical answers %s, json.Marshal %s", canon, want)
 		}
 		for _, d := range cat.All() {
 			if d.ValidateAnswers(req.Answers, req.Comment, req.Partial) == nil {
-				for code := range req.Answers {
-					if d.Question(code) == nil {
-						t.Fatalf("%s accepted unknown question %q", d.ID, code)
+				for _, a := range req.Answers {
+					if d.Question(a.Code) == nil {
+						t.Fatalf("%s accepted unknown question %q", d.ID, a.Code)
 					}
 				}
 			}
@@ -150,7 +166,7 @@ func BenchmarkRequestCPU(b *testing.B) {
 		if err := def.ValidateAnswers(req.Answers, req.Comment, req.Partial); err != nil {
 			b.Fatal(err)
 		}
-		canon := survey.Answers(req.Answers).Canonical()
+		canon := req.Answers.Canonical()
 		if len(req.contentHash(canon)) == 0 || answersKey(canon) == 0 {
 			b.Fatal("no hash")
 		}
@@ -164,16 +180,17 @@ func TestDecodeStrict(t *testing.T) {
 		X int `json:"x"`
 	}
 	type body struct {
-		A       int                        `json:"a"`
-		B       []inner                    `json:"b"`
-		Comment string                     `json:"comment"`
-		Answers map[string]json.RawMessage `json:"answers"`
+		A       int            `json:"a"`
+		B       []inner        `json:"b"`
+		Comment string         `json:"comment"`
+		Answers survey.Answers `json:"answers"`
 	}
 	for in, want := range map[string]string{
 		`{"a":1,"comment":"x"}`:              "",
 		`{"a":1,"a":2}`:                      "duplicate:a",
 		`{"answers":{"HL":5,"HL":1}}`:        "duplicate:HL",
 		`{"answers":{"HL":5,"hl":1}}`:        "", // two codes; validation refuses the unknown one
+		`{"answers":{"HL":5,"H\u004c":1}}`:   "duplicate:HL",
 		`{"b":[{"x":1},{"x":1,"x":3}]}`:      "duplicate:x",
 		`{"comment":"a","\u0063omment":"b"}`: "duplicate:comment",
 		`{"comment":"a","Comment":"b"}`:      "malformed", // names match exactly: an unknown name
@@ -206,8 +223,8 @@ func TestDecodeStrict(t *testing.T) {
 }
 
 // TestAnswersDecodeAsEncodingJSONDid: the hand-written answers decoder gives
-// the values encoding/json gave, each unchanged, and keeps them apart even
-// when the shared buffer grows.
+// the codes and values encoding/json gave, each unchanged and in code order,
+// and keeps them apart even when the shared buffers grow.
 func TestAnswersDecodeAsEncodingJSONDid(t *testing.T) {
 	var long strings.Builder
 	long.WriteString(`{"answers":{`)
@@ -218,7 +235,8 @@ func TestAnswersDecodeAsEncodingJSONDid(t *testing.T) {
 		fmt.Fprintf(&long, `"Q%d":[%q, %d, {"k" : null}]`, i, strings.Repeat("á", i), i)
 	}
 	long.WriteString(`}}`)
-	for _, in := range []string{long.String(), `{"answers":{}}`, `{"answers":null}`, `{"answers":{"HL":5,"TXT":"a\"b","M":["x","y"]}}`} {
+	for _, in := range []string{long.String(), `{"answers":{}}`, `{"answers":null}`, `{"answers":{"HL":5,"TXT":"a\"b","M":["x","y"]}}`,
+		`{"answers":{"Z":1,"\u00e9\"\\":2,"A":3,"\u0041B":4}}`} {
 		r, err := DecodeRequest([]byte(in))
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
@@ -233,8 +251,21 @@ func TestAnswersDecodeAsEncodingJSONDid(t *testing.T) {
 			t.Fatalf("%s: %d answers, want %d", in, len(r.Answers), len(want.Answers))
 		}
 		for k, v := range want.Answers {
-			if string(r.Answers[k]) != string(v) {
-				t.Errorf("%s: %s = %s, want %s", in, k, r.Answers[k], v)
+			if got, ok := r.Answers.Lookup(k); !ok || string(got) != string(v) {
+				t.Errorf("%s: %s = %s, want %s", in, k, got, v)
+			}
+		}
+		if codes := r.Answers.Codes(); !slices.IsSorted(codes) {
+			t.Errorf("%s: codes %q out of order", in, codes)
+		}
+		// Each value is its own: growing one leaves the next alone.
+		for i := range r.Answers {
+			if i+1 < len(r.Answers) {
+				next := string(r.Answers[i+1].Value)
+				_ = append(r.Answers[i].Value, '!')
+				if string(r.Answers[i+1].Value) != next {
+					t.Fatalf("%s: appending to %s changed %s", in, r.Answers[i].Code, r.Answers[i+1].Code)
+				}
 			}
 		}
 	}

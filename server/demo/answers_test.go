@@ -89,7 +89,7 @@ func TestSeededResponsesFitTheirDefinitions(t *testing.T) {
 				fail(uid, "%s=%s: %s", code, v, msg)
 			}
 		}
-		if err := def.ValidateAnswers(answers, comment, partial); err != nil {
+		if err := def.ValidateAnswers(survey.NewAnswers(answers), comment, partial); err != nil {
 			fail(uid, "the submission path would refuse it: %v", err)
 		}
 		// A partial response stops: once an item is missing, the rest are too.

@@ -1,11 +1,13 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -73,7 +75,8 @@ func Bulk(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, o BulkOptions
 		places = append(places, place{a.ID, c.ID})
 	}
 
-	items := def.Items()
+	// In code order: the answers are built in it.
+	items := slices.SortedFunc(slices.Values(def.Items()), func(a, b *survey.Question) int { return cmp.Compare(a.Code, b.Code) })
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5195a5))
 	quality := make([]float64, len(places)) // each agency's share of satisfied answers
 	for i := range quality {
@@ -132,11 +135,12 @@ func Bulk(ctx context.Context, db *sqlite.DB, cat *survey.Catalog, o BulkOptions
 	return &BulkResult{Root: root.Code, Agencies: o.Agencies, Responses: o.Responses, Elapsed: time.Since(start)}, nil
 }
 
-// bulkResponse makes one response to def at a counter, as a tablet would send it.
+// bulkResponse makes one response to def at a counter, as a tablet would
+// send it, answering items (in code order).
 func bulkResponse(rng *rand.Rand, def *survey.Definition, items []*survey.Question, agency, counter int64, quality float64, at time.Time) *survey.Response {
-	answers := make(map[string]json.RawMessage, len(items))
-	for _, q := range items {
-		answers[q.Code] = bulkValue(rng, quality)
+	answers := make(survey.Answers, len(items))
+	for i, q := range items {
+		answers[i] = survey.Answer{Code: q.Code, Value: bulkValue(rng, quality)}
 	}
 	r := &survey.Response{
 		UID: uuidV7(rng, at), SurveyID: def.ID, SurveyVersion: def.Version, AgencyID: agency,
@@ -147,8 +151,8 @@ func bulkResponse(rng *rand.Rand, def *survey.Definition, items []*survey.Questi
 	// answers is enough here, and far cheaper than encoding a request.
 	h := sha256.New()
 	h.Write([]byte(r.UID))
-	for _, q := range items {
-		h.Write(answers[q.Code])
+	for _, a := range answers {
+		h.Write(a.Value)
 	}
 	r.ContentHash = h.Sum(nil)
 	return r

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"math/rand/v2"
 	"time"
 
@@ -16,17 +15,17 @@ import (
 // response and a real one carry comparable content hashes. A one-time
 // receipt code ("token") is left out: the demo issues none.
 type rawBody struct {
-	ID         string                     `json:"id"`
-	Survey     string                     `json:"survey"`
-	Version    string                     `json:"version"`
-	Channel    survey.Channel             `json:"channel"`
-	Counter    string                     `json:"counter,omitempty"`
-	Officer    string                     `json:"officer,omitempty"`
-	Lang       string                     `json:"lang,omitempty"`
-	AnsweredAt string                     `json:"answered_at,omitempty"`
-	Partial    bool                       `json:"partial,omitempty"`
-	Answers    map[string]json.RawMessage `json:"answers"`
-	Comment    string                     `json:"comment,omitempty"`
+	ID         string         `json:"id"`
+	Survey     string         `json:"survey"`
+	Version    string         `json:"version"`
+	Channel    survey.Channel `json:"channel"`
+	Counter    string         `json:"counter,omitempty"`
+	Officer    string         `json:"officer,omitempty"`
+	Lang       string         `json:"lang,omitempty"`
+	AnsweredAt string         `json:"answered_at,omitempty"`
+	Partial    bool           `json:"partial,omitempty"`
+	Answers    survey.Answers `json:"answers"`
+	Comment    string         `json:"comment,omitempty"`
 }
 
 // uuidV7 lays out a UUIDv7 (RFC 9562) from the answer time and the PRNG:

@@ -166,7 +166,7 @@ func (s *seeder) response(p *placed, pc *placedCounter, m *model, who respondent
 		r.Lang = "en"
 	}
 	a := m.answer(rng, who)
-	r.Answers, r.Partial = a.answers, a.partial
+	r.Answers, r.Partial = survey.NewAnswers(a.answers), a.partial
 	// No free text on the kiosk (slow to type, readable by onlookers): comments
 	// come from the phone form and paper.
 	if p.def.Comment != nil && !a.partial && r.Channel != survey.ChannelKiosk && rng.Float64() < 0.24 {
@@ -224,7 +224,7 @@ func (s *seeder) burst(p *placed, pc *placedCounter, m *model, days, saturdays [
 			answers[q.Code] = json.RawMessage(strconv.Itoa(scaleValue(rng, q.Scale, 1, 1)))
 		}
 		r := &survey.Response{SurveyID: p.def.ID, SurveyVersion: p.def.Version, AgencyID: p.agency.ID,
-			CounterID: pc.counter.ID, Channel: survey.ChannelKiosk, Lang: "vi", Answers: answers}
+			CounterID: pc.counter.ID, Channel: survey.ChannelKiosk, Lang: "vi", Answers: survey.NewAnswers(answers)}
 		if i >= burstCount-1 && p.def.Method == survey.MethodSIPAS {
 			r.Flags, r.Excluded = []string{"burst"}, true
 		}

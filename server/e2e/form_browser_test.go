@@ -144,7 +144,7 @@ func TestFormPosterSurveyWithJavaScriptOff(t *testing.T) {
 		t.Fatalf("after sending: %q", h)
 	}
 	rs := e.waitResponses(1, 5*time.Second)
-	got := fmt.Sprintf("%d %s %s", len(rs[0].Answers), rs[0].Answers["TC1"], rs[0].Answers["CC1"])
+	got := fmt.Sprintf("%d %s %s", len(rs[0].Answers), rs[0].Answers.Value("TC1"), rs[0].Answers.Value("CC1"))
 	if rs[0].Channel != "qr" || rs[0].Comment != "Quầy rất sạch sẽ." || got != "5 4 4" || rs[0].Partial {
 		t.Errorf("stored channel %s comment %q answers %v", rs[0].Channel, rs[0].Comment, rs[0].Answers)
 	}
@@ -167,7 +167,7 @@ func TestFormOneTimeCodeUsedTwice(t *testing.T) {
 		t.Errorf("second use shows:\n%s", txt)
 	}
 	rs := e.waitResponses(1, 5*time.Second)
-	if rs[0].Dossier != "HS-2026-0001" || string(rs[0].Answers["HL"]) != "4" {
+	if rs[0].Dossier != "HS-2026-0001" || string(rs[0].Answers.Value("HL")) != "4" {
 		t.Errorf("stored %+v", rs[0])
 	}
 }

@@ -17,8 +17,8 @@ import (
 // answersOf renders stored answers as code=json pairs for comparison.
 func answersOf(r *survey.Response) map[string]string {
 	out := map[string]string{}
-	for k, v := range r.Answers {
-		out[k] = string(v)
+	for _, a := range r.Answers {
+		out[a.Code] = string(a.Value)
 	}
 	return out
 }

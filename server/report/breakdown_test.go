@@ -64,7 +64,7 @@ func TestBreakdownDaysAndStaff(t *testing.T) {
 		}
 		rs = append(rs, &survey.Response{UID: fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i), SurveyID: def.ID, SurveyVersion: def.Version,
 			AgencyID: counters[k].AgencyID, CounterID: counters[k].ID, OfficerID: officers[k].ID, Channel: ch, ReceivedAt: at, AnsweredAt: &at,
-			Month: "2026-10", Lang: "vi", Answers: map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i%5))},
+			Month: "2026-10", Lang: "vi", Answers: survey.NewAnswers(map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i%5))}),
 			ContentHash: []byte{byte(i)}})
 	}
 	if err := db.InsertResponses(ctx, rs); err != nil {

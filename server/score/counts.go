@@ -124,7 +124,7 @@ func itemTally(q *survey.Question, ic *ItemCounts) *tally {
 // Counts.UnsatisfiedResponses. It is not the QĐ 766/QĐ-TTg rule: a 0 on a
 // criterion that describes the procedure (nd61's ND4) is no complaint.
 func DossierUnsatisfied(def *survey.Definition, answers survey.Answers) bool {
-	return DossierUnsatisfiedBy(def, func(_ int, q *survey.Question) (int, bool) { return survey.ScaleValue(answers[q.Code]) })
+	return DossierUnsatisfiedBy(def, func(_ int, q *survey.Question) (int, bool) { return survey.ScaleValue(answers.Value(q.Code)) })
 }
 
 // DossierUnsatisfiedBy is DossierUnsatisfied with the answers given by

@@ -101,11 +101,11 @@ func TestDossierUnsatisfied(t *testing.T) {
 		answers survey.Answers
 		want    bool
 	}{
-		{survey.Answers{"C1": raw("2"), "C2": raw("0")}, true},
-		{survey.Answers{"C1": raw("1"), "C2": raw("2"), "C3": raw("1")}, false},
-		{survey.Answers{"C1": raw("null"), "C2": raw("1")}, false}, // NA is not unsatisfied
+		{survey.NewAnswers(map[string]json.RawMessage{"C1": raw("2"), "C2": raw("0")}), true},
+		{survey.NewAnswers(map[string]json.RawMessage{"C1": raw("1"), "C2": raw("2"), "C3": raw("1")}), false},
+		{survey.NewAnswers(map[string]json.RawMessage{"C1": raw("null"), "C2": raw("1")}), false}, // NA is not unsatisfied
 		{survey.Answers{}, false},
-		{survey.Answers{"OTHER": raw("0")}, false}, // not a scored item
+		{survey.NewAnswers(map[string]json.RawMessage{"OTHER": raw("0")}), false}, // not a scored item
 	}
 	for _, tc := range tests {
 		if got := score.DossierUnsatisfied(def, tc.answers); got != tc.want {

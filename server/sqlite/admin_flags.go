@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,7 +31,7 @@ type FlaggedResponse struct {
 	Flags       []string
 	Excluded    bool
 	Comment     string
-	Answers     map[string]json.RawMessage
+	Answers     survey.Answers
 	Decisions   []FlagDecision // latest first; empty = pending
 }
 

@@ -73,7 +73,7 @@ func TestAgencyMonthQueriesWhereverTheWorkerIs(t *testing.T) {
 		}
 		wantRated++
 		for _, it := range items {
-			if v, err := strconv.Atoi(string(r.Answers[it])); err == nil && slices.Contains(zero, v) {
+			if v, err := strconv.Atoi(string(r.Answers.Value(it))); err == nil && slices.Contains(zero, v) {
 				wantNot++
 				break
 			}

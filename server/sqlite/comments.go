@@ -216,7 +216,7 @@ type ExportRow struct {
 	CounterCode string
 	SurveyID    string
 	Version     string
-	Answers     map[string]json.RawMessage
+	Answers     survey.Answers
 	Comment     string
 	Flags       []string
 	Excluded    bool

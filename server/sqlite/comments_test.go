@@ -34,7 +34,7 @@ func commentFixture(t *testing.T) (*DB, []*survey.Response, int64, int64) {
 		answered := at.Add(-time.Minute)
 		r := &survey.Response{UID: fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i), SurveyID: "nhanh", SurveyVersion: "v1",
 			AgencyID: a.ID, CounterID: c.ID, Channel: survey.ChannelKiosk, ReceivedAt: at, AnsweredAt: &answered, Month: "2026-10",
-			Lang: "vi", Answers: map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i))}, Comment: txt,
+			Lang: "vi", Answers: survey.NewAnswers(map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i))}), Comment: txt,
 			ContentHash: []byte{byte(i)}}
 		if i == 4 {
 			r.AgencyID, r.CounterID = b.ID, 0 // another agency
@@ -136,7 +136,7 @@ func TestEachResponseStreamsTheScope(t *testing.T) {
 	err := db.EachResponse(context.Background(), []int64{agency}, "nhanh", "2026-10",
 		func(r *ExportRow) error {
 			got = append(got, r.ID)
-			if r.ID == rs[0].ID && (string(r.Answers["HL"]) != "1" || r.CounterCode != "Q1" || r.Version != "v1") {
+			if r.ID == rs[0].ID && (string(r.Answers.Value("HL")) != "1" || r.CounterCode != "Q1" || r.Version != "v1") {
 				t.Errorf("row %+v", r)
 			}
 			return nil

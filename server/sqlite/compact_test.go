@@ -40,8 +40,8 @@ func TestCompactResponsesMigration(t *testing.T) {
 		r := &survey.Response{ID: int64(i + 1), UID: fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i), SurveyID: "nhanh",
 			SurveyVersion: "v1", AgencyID: 1, CounterID: 1, Channel: survey.ChannelKiosk, ReceivedAt: received,
 			Month: survey.Month(received), Lang: "vi", Comment: fmt.Sprintf("ý kiến %d", i), Partial: i%7 == 0,
-			Answers: map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i%5)), "LYDO": json.RawMessage(`["cham","khac"]`),
-				"NA": json.RawMessage("null"), "T": json.RawMessage(`"a \"quoted\" <b>"`)}}
+			Answers: survey.NewAnswers(map[string]json.RawMessage{"HL": json.RawMessage(fmt.Sprint(1 + i%5)), "LYDO": json.RawMessage(`["cham","khac"]`),
+				"NA": json.RawMessage("null"), "T": json.RawMessage(`"a \"quoted\" <b>"`)})}
 		raw := `{"raw":true}`
 		if i%4 != 0 { // some without the citizen's time
 			a := at
@@ -162,7 +162,7 @@ func TestEncodeAnswersAsJSONMarshal(t *testing.T) {
 		{"HL": nil},
 	} {
 		want, _ := json.Marshal(a)
-		if got := encodeAnswers(a); got != string(want) {
+		if got := encodeAnswers(survey.NewAnswers(a)); got != string(want) {
 			t.Errorf("encodeAnswers(%v) = %s, want %s", a, got, want)
 		}
 	}

@@ -194,7 +194,7 @@ func sampleResponses(agency int64, n int) []*survey.Response {
 			UID:      fmt.Sprintf("0190f0f0-0000-7000-8000-%012d", i),
 			SurveyID: "nhanh", SurveyVersion: "v1", AgencyID: agency, Channel: survey.ChannelQR,
 			ReceivedAt: at, AnsweredAt: &at, Month: survey.Month(at), Lang: "vi",
-			Answers:     map[string]json.RawMessage{"HL": json.RawMessage("4")},
+			Answers:     survey.Answers{{Code: "HL", Value: json.RawMessage("4")}},
 			ContentHash: []byte{byte(i)},
 		})
 	}
@@ -214,7 +214,7 @@ func TestBackupRestoresTheSameResponses(t *testing.T) {
 	}
 	// A response at 17:30Z on 31 October counts in November (Asia/Ho_Chi_Minh).
 	r, err := db.ResponseByUID(ctx, want[0])
-	if err != nil || r.Month != "2026-11" || string(r.Answers["HL"]) != "4" {
+	if err != nil || r.Month != "2026-11" || string(r.Answers.Value("HL")) != "4" {
 		t.Fatalf("ResponseByUID = %+v, %v", r, err)
 	}
 

@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
+	jsonv2 "github.com/go-json-experiment/json"
 	"strings"
 	"time"
 
@@ -73,12 +73,12 @@ const (
 )
 
 // encodeAnswers is the JSON text of the answers: their one canonical form.
-func encodeAnswers(a map[string]json.RawMessage) string { return string(survey.Answers(a).Canonical()) }
+func encodeAnswers(a survey.Answers) string { return string(a.Canonical()) }
 
 // decodeAnswers parses what answersOut read.
-func decodeAnswers(s string) (map[string]json.RawMessage, error) {
-	var a map[string]json.RawMessage
-	err := json.Unmarshal([]byte(s), &a)
+func decodeAnswers(s string) (survey.Answers, error) {
+	var a survey.Answers
+	err := jsonv2.Unmarshal([]byte(s), &a)
 	return a, err
 }
 

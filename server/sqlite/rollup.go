@@ -533,8 +533,8 @@ type rawResponse struct {
 	received                                            int64
 	agency, counter, officer                            int64
 	partial, excluded                                   bool
-	parsed                                              map[string]json.RawMessage // the answers already decoded, if known
-	tally                                               *tally                     // what it adds, if worked out already
+	parsed                                              survey.Answers // the answers already decoded, if known
+	tally                                               *tally         // what it adds, if worked out already
 }
 
 // rawOf is a stored response as the counting code reads it, without a
@@ -545,7 +545,7 @@ func rawOf(r *survey.Response) rawResponse {
 		officer: r.OfficerID, partial: r.Partial, excluded: r.Excluded, flags: strings.Join(r.Flags, ","),
 		parsed: r.Answers}
 	if rr.parsed == nil { // none: stored as {}, never read back as "not parsed"
-		rr.parsed = map[string]json.RawMessage{}
+		rr.parsed = survey.Answers{}
 	}
 	rr.answered = nullNanos(r.AnsweredAt)
 	return rr
@@ -616,7 +616,7 @@ func (r *Rollup) count(ctx context.Context, q querier, rr *rawResponse, cs *coun
 }
 
 // countOne adds one response's counts.
-func countOne(def *survey.Definition, rr *rawResponse, a map[string]json.RawMessage, cs *counts) {
+func countOne(def *survey.Definition, rr *rawResponse, a survey.Answers, cs *counts) {
 	cs.add(tallyOf(cs.shape(def), rr, rr.day(), a))
 }
 
@@ -656,7 +656,7 @@ type nodeSum struct {
 // tallyOf works out what rr, whose answers are a, adds to the rollups.
 // Each answer is parsed once, and the moments and the dossier rule read
 // the parsed values by position instead of looking codes up again.
-func tallyOf(s *shape, rr *rawResponse, day string, a map[string]json.RawMessage) *tally {
+func tallyOf(s *shape, rr *rawResponse, day string, a survey.Answers) *tally {
 	t := &tally{shape: s, dim: dimKey{month: rr.month, surveyID: rr.surveyID, version: rr.version, channel: rr.channel,
 		agency: rr.agency, counter: rr.counter, officer: rr.officer, excluded: rr.excluded},
 		day: day, partial: rr.partial, withComment: rr.comment != ""}
@@ -668,7 +668,8 @@ func tallyOf(s *shape, rr *rawResponse, day string, a map[string]json.RawMessage
 	} else {
 		vals = make([]scaleValue, len(s.qs))
 	}
-	for code, v := range a {
+	for _, x := range a {
+		code, v := x.Code, x.Value
 		p, ok := s.pos[code]
 		if !ok {
 			continue // validated on the way in; a definition change cannot add unknown codes

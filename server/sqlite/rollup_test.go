@@ -81,7 +81,7 @@ func randomResponses(t testing.TB, rng *rand.Rand, cat *survey.Catalog, agencies
 			UID: fmt.Sprintf("00000000-0000-7000-8000-%012d", start+i), SurveyID: d.ID, SurveyVersion: d.Version,
 			AgencyID: agencies[ai], CounterID: counters[ai], Channel: []survey.Channel{"kiosk", "qr", "paper"}[rng.IntN(3)],
 			AnsweredAt: &at, ReceivedAt: at.Add(time.Minute), Month: survey.Month(at), Lang: "vi",
-			Answers: answers, Comment: []string{"", "", "tốt"}[rng.IntN(3)], Partial: rng.IntN(8) == 0,
+			Answers: survey.NewAnswers(answers), Comment: []string{"", "", "tốt"}[rng.IntN(3)], Partial: rng.IntN(8) == 0,
 			Flags: flags, Excluded: rng.IntN(20) == 0, ContentHash: []byte{1},
 		})
 	}
@@ -462,7 +462,7 @@ func BenchmarkRollupFedStep(b *testing.B) {
 							answers[q.Code] = json.RawMessage(strconv.Itoa(1 + rand.IntN(5)))
 						}
 					}
-					r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, answers, nil, false
+					r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, survey.NewAnswers(answers), nil, false
 					r.AnsweredAt, r.ReceivedAt, r.Month = &now, now, survey.Month(now)
 				}
 				if err := db.InsertResponses(ctx, rs); err != nil {
@@ -568,7 +568,7 @@ func BenchmarkTally(b *testing.B) {
 		}
 	}
 	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
-	r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, answers, nil, false
+	r.SurveyID, r.SurveyVersion, r.Channel, r.Answers, r.Flags, r.Excluded = def.ID, def.Version, survey.ChannelKiosk, survey.NewAnswers(answers), nil, false
 	r.AnsweredAt, r.ReceivedAt, r.Month = &now, now, survey.Month(now)
 	ru := db.NewRollup(cat)
 	b.ReportAllocs()
@@ -633,7 +633,7 @@ func TestTallyAgreesWithTheDomainRules(t *testing.T) {
 			t.Fatalf("%s: unsatisfied %v, the dossier rule says %v", r.UID, tl.unsatisfied, unsatisfied)
 		}
 		var moments []nodeSum
-		score.NewPlan(def).Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(r.Answers[code]) },
+		score.NewPlan(def).Respondent(func(_ int, code string) (int, bool) { return survey.ScaleValue(r.Answers.Value(code)) },
 			func(k int, tt, vv int64) { moments = append(moments, nodeSum{k, tt, vv}) })
 		if !slices.Equal(tl.moments, moments) {
 			t.Fatalf("%s: moments %v, the plan says %v", r.UID, tl.moments, moments)
@@ -642,7 +642,8 @@ func TestTallyAgreesWithTheDomainRules(t *testing.T) {
 		for _, m := range tl.marks {
 			marks[def.Questions()[m.q].Code] = m
 		}
-		for code, v := range r.Answers {
+		for _, a := range r.Answers {
+			code, v := a.Code, a.Value
 			q := def.Question(code)
 			want := mark{slot: -1}
 			if n, ok := survey.ScaleValue(v); q.Kind == survey.KindScale {

@@ -43,7 +43,7 @@ func BenchmarkWriter(b *testing.B) {
 				now := time.Now()
 				r := &survey.Response{UID: uuid.Must(uuid.NewV7()).String(), SurveyID: "s", SurveyVersion: "v", AgencyID: a.ID,
 					Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now, Month: survey.Month(now), Lang: "vi",
-					Answers: answers, ContentHash: make([]byte, 32)}
+					Answers: survey.NewAnswers(answers), ContentHash: make([]byte, 32)}
 				if _, err := w.Submit(context.Background(), Write{Response: r}); err != nil {
 					b.Error(err)
 					return
@@ -99,18 +99,19 @@ func BenchmarkWriterCommit(b *testing.B) {
 		ps := make([]*pending, n)
 		for i := range ps {
 			now := time.Now()
-			answers := make(survey.Answers, len(codes))
+			answers := make(map[string]json.RawMessage, len(codes))
 			for _, c := range codes {
 				answers[c] = json.RawMessage(strconv.Itoa(1 + rng.IntN(5)))
 			}
+			sorted := survey.NewAnswers(answers)
 			k := rng.IntN(len(counters))
 			r := &survey.Response{UID: uuid.NewString(), SurveyID: def.ID, SurveyVersion: def.Version, AgencyID: agencies[k],
 				CounterID: counters[k], DeviceID: devices[k], Channel: survey.ChannelKiosk, ReceivedAt: now, AnsweredAt: &now,
-				Month: survey.Month(now), Lang: "vi", Answers: answers,
+				Month: survey.Month(now), Lang: "vi", Answers: sorted,
 				Comment: "Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu.", ContentHash: make([]byte, 32)}
 			seq[k]++ // tablets number their responses
 			r.DeviceSeq = seq[k]
-			ps[i] = w.pend(ctx, Write{Response: r, Answers: answers.Canonical(), CountSeq: true})
+			ps[i] = w.pend(ctx, Write{Response: r, Answers: sorted.Canonical(), CountSeq: true})
 		}
 		return ps
 	}

@@ -3,46 +3,43 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 )
 
-// Canonical encodes the answers as json.Marshal would: keys sorted, values
-// compacted and HTML-escaped. It is the one canonical form: the submission
-// path makes it once per request for the content hash, the burst key and
-// the stored answers, and storage uses it for every other write (by hand:
-// json.Marshal's reflection was a tenth of a request and of a bulk load).
+// Canonical encodes the answers as json.Marshal would encode them as a map:
+// keys sorted, values compacted and HTML-escaped. It is the one canonical
+// form: the submission path makes it once per request for the content hash,
+// the burst key and the stored answers, and storage uses it for every other
+// write (by hand: json.Marshal's reflection was a tenth of a request and of
+// a bulk load).
 func (a Answers) Canonical() []byte {
-	keys := make([]string, 0, len(a))
 	size := 2
-	for k, v := range a {
-		keys = append(keys, k)
-		size += len(k) + len(v) + 4
+	for _, x := range a {
+		size += len(x.Code) + len(x.Value) + 4
 	}
-	slices.Sort(keys)
 	var out, compact bytes.Buffer
 	out.Grow(size)
 	out.WriteByte('{')
-	for i, k := range keys {
+	for i, x := range a {
 		if i > 0 {
 			out.WriteByte(',')
 		}
-		if plainKey(k) {
+		if plainKey(x.Code) {
 			out.WriteByte('"')
-			out.WriteString(k)
+			out.WriteString(x.Code)
 			out.WriteByte('"')
 		} else {
-			kb, _ := json.Marshal(k)
+			kb, _ := json.Marshal(x.Code)
 			out.Write(kb)
 		}
 		out.WriteByte(':')
-		if v := a[k]; plainValue(v) {
-			out.Write(v) // already compact, nothing to escape: most answers
+		if plainValue(x.Value) {
+			out.Write(x.Value) // already compact, nothing to escape: most answers
 			continue
 		}
 		compact.Reset()
-		if json.Compact(&compact, a[k]) != nil {
+		if json.Compact(&compact, x.Value) != nil {
 			compact.Reset()
-			compact.WriteString("null") // unreachable after decoding: a RawMessage is valid JSON
+			compact.WriteString("null") // an empty or invalid value: what an absent answer means
 		}
 		json.HTMLEscape(&out, compact.Bytes())
 	}

@@ -1,9 +1,6 @@
 package survey
 
-import (
-	"encoding/json"
-	"time"
-)
+import "time"
 
 // Channel is how a response reached us.
 type Channel string
@@ -43,7 +40,7 @@ type Response struct {
 	ClaimedAt     *time.Time // an anonymous client's answered_at: neither trusted nor counted, kept for audit (decision 3)
 	Month         string     // YYYY-MM the response counts in, Asia/Ho_Chi_Minh
 	Lang          string
-	Answers       map[string]json.RawMessage
+	Answers       Answers
 	Comment       string
 	Partial       bool
 	Flags         []string

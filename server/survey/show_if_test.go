@@ -10,10 +10,10 @@ import (
 // TestKioskShowIfSharedCases), so the two implementations of show_if agree.
 type showIfCases struct {
 	Cases []struct {
-		Name    string                     `json:"name"`
-		ShowIf  Condition                  `json:"show_if"`
-		Answers map[string]json.RawMessage `json:"answers"`
-		Met     bool                       `json:"met"`
+		Name    string    `json:"name"`
+		ShowIf  Condition `json:"show_if"`
+		Answers Answers   `json:"answers"`
+		Met     bool      `json:"met"`
 	} `json:"cases"`
 }
 
@@ -30,7 +30,7 @@ func TestShowIfSharedCases(t *testing.T) {
 		t.Fatalf("only %d cases", len(table.Cases))
 	}
 	for _, c := range table.Cases {
-		if got := c.ShowIf.Met(Answers(c.Answers)); got != c.Met {
+		if got := c.ShowIf.Met(c.Answers); got != c.Met {
 			t.Errorf("%s: Met = %v, want %v", c.Name, got, c.Met)
 		}
 	}

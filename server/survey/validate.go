@@ -3,7 +3,6 @@ package survey
 import (
 	"bytes"
 	"encoding/json"
-	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -11,10 +10,6 @@ import (
 
 // DefaultCommentMax is the length limit of free text when a definition sets none.
 const DefaultCommentMax = 1000
-
-// Answers are a response's answers as sent: question code → raw JSON value.
-// JSON null (or an absent code) is "Không trả lời / Không áp dụng".
-type Answers map[string]json.RawMessage
 
 // isNullJSON reports whether a raw value is JSON null (or empty).
 func isNullJSON(v json.RawMessage) bool {
@@ -38,40 +33,26 @@ func ScaleValue(v json.RawMessage) (int, bool) {
 // ValidateAnswers checks answers and comment against the definition and
 // returns the first problem as a 422 error naming the field. Nothing is
 // required of a partial response (the citizen stopped early; each item stands
-// alone in the formula). Codes are checked in sorted order so that the error
-// reported for a given body is always the same.
+// alone in the formula).
 func (d *Definition) ValidateAnswers(answers Answers, comment string, partial bool) error {
 	if len(answers) == 0 {
 		return FieldError("answers", "error.answer.empty", nil)
 	}
-	// Nearly every submission is valid: check in map order, and only when
-	// something is wrong go again in sorted order for the first problem.
-	for code, v := range answers {
-		if d.answerError(answers, code, v) != nil {
-			return d.firstAnswerError(answers)
+	// In code order, so that a given body always gets the same error.
+	for _, a := range answers {
+		if err := d.answerError(answers, a.Code, a.Value); err != nil {
+			return err
 		}
 	}
 	if !partial {
 		d.buildIndex()
 		for _, q := range d.questions {
-			if q.Required && isNullJSON(answers[q.Code]) && (q.ShowIf == nil || q.ShowIf.Met(answers)) {
+			if q.Required && isNullJSON(answers.Value(q.Code)) && (q.ShowIf == nil || q.ShowIf.Met(answers)) {
 				return FieldError("answers."+q.Code, "error.answer.required", map[string]any{"Code": q.Code})
 			}
 		}
 	}
 	return d.validateComment(comment)
-}
-
-// firstAnswerError is the problem ValidateAnswers reports: the first in
-// sorted code order, so that a given body always gets the same one.
-func (d *Definition) firstAnswerError(answers Answers) error {
-	codes := slices.Sorted(maps.Keys(answers))
-	for _, code := range codes {
-		if err := d.answerError(answers, code, answers[code]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // answerError is what is wrong with one answer, or nil.
@@ -186,9 +167,11 @@ func (q *Question) hasOption(code string) bool {
 
 // Met reports whether the answers satisfy a show_if condition: the earlier
 // question got one of the listed values (scale) or codes (choices).
-func (c *Condition) Met(answers Answers) bool {
-	v, ok := answers[c.Question]
-	if !ok || isNullJSON(v) {
+func (c *Condition) Met(answers Answers) bool { return c.MetBy(answers.Value(c.Question)) }
+
+// MetBy reports whether v, the answer to the condition's question, meets it.
+func (c *Condition) MetBy(v json.RawMessage) bool {
+	if isNullJSON(v) {
 		return false
 	}
 	if n, ok := ScaleValue(v); ok {

@@ -100,7 +100,7 @@ func TestShippedQuestionnairesAcceptTheirOwnValues(t *testing.T) {
 		for _, q := range d.Items() {
 			for _, o := range q.Scale.Options {
 				v, _ := json.Marshal(o.Value)
-				if err := d.ValidateAnswers(survey.Answers{q.Code: v}, "", false); err != nil {
+				if err := d.ValidateAnswers(survey.Answers{{Code: q.Code, Value: v}}, "", false); err != nil {
 					t.Errorf("%s %s=%d: %v", d.ID, q.Code, o.Value, err)
 				}
 			}

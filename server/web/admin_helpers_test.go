@@ -38,7 +38,7 @@ func flagged(t *testing.T, s *web.Server, n int) []int64 {
 	for i := range n {
 		clock.Add(time.Minute) // a minute apart: odd hours alone, not a repeat
 		req := &collect.Request{ID: uuid.Must(uuid.NewV7()).String(), Survey: "nhanh", Version: d.Version, Channel: "kiosk",
-			Seq: int64(i + 1), Answers: map[string]json.RawMessage{"HL": json.RawMessage(strconv.Itoa(1 + i%5))}}
+			Seq: int64(i + 1), Answers: survey.NewAnswers(map[string]json.RawMessage{"HL": json.RawMessage(strconv.Itoa(1 + i%5))})}
 		if _, err := s.Collect.Submit(ctx, collect.Submission{Request: req, Device: dev}); err != nil {
 			t.Fatal(err)
 		}

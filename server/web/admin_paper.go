@@ -128,7 +128,7 @@ func (s *Server) adminPaperSubmit(c echo.Context) error {
 	}
 	now := s.Clock.Now()
 	req := &collect.Request{ID: uuid.Must(uuid.NewV7()).String(), Survey: p.Def.ID, Version: p.Def.Version, Channel: string(survey.ChannelPaper),
-		Counter: p.Counter.Code, Officer: form.Get("officer"), Lang: "vi", Answers: paperAnswers(p.Def, form),
+		Counter: p.Counter.Code, Officer: form.Get("officer"), Lang: "vi", Answers: survey.NewAnswers(paperAnswers(p.Def, form)),
 		Comment: strings.TrimSpace(strings.ReplaceAll(form.Get("comment"), "\r\n", "\n"))}
 	// The day written on the form; today's forms keep the time of entry.
 	if d := form.Get("answered_on"); d != "" && d != p.Today {

@@ -151,7 +151,7 @@ func (f *dashFixture) insert(t *testing.T, agency, surveyID string, rs []reply) 
 		}
 		resp := &survey.Response{UID: uuid.Must(uuid.NewV7()).String(), SurveyID: def.ID, SurveyVersion: def.Version,
 			AgencyID: c.AgencyID, CounterID: c.ID, OfficerID: o.ID, Channel: ch, ReceivedAt: at, AnsweredAt: &at,
-			Month: survey.Month(at), Lang: "vi", Answers: r.answers, Comment: r.comment, Excluded: r.excluded,
+			Month: survey.Month(at), Lang: "vi", Answers: survey.NewAnswers(r.answers), Comment: r.comment, Excluded: r.excluded,
 			ContentHash: []byte{byte(i)}, Dossier: r.dossier}
 		if r.excluded {
 			resp.Flags = []string{"burst"}

@@ -63,7 +63,7 @@ func answerCell(q *survey.Question, v json.RawMessage, ok bool) xcell {
 func rawRow(l *i18n.Localizer, def *survey.Definition, r *sqlite.ExportRow) []xcell {
 	row := []xcell{r.ID, r.At.In(survey.Zone).Format("02/01/2006 15:04"), string(r.Channel), r.CounterCode, r.SurveyID, r.Version}
 	for _, q := range def.Questions() {
-		v, ok := r.Answers[q.Code]
+		v, ok := r.Answers.Lookup(q.Code)
 		row = append(row, answerCell(q, v, ok))
 	}
 	excluded := l.T("label.no")

@@ -77,7 +77,7 @@ func formValidate(d *survey.Definition, answers map[string]json.RawMessage, comm
 		answers = formWithNA(d, answers)
 	}
 	var de *survey.Error
-	if err := d.ValidateAnswers(answers, comment, true); errors.As(err, &de) {
+	if err := d.ValidateAnswers(survey.NewAnswers(answers), comment, true); errors.As(err, &de) {
 		return de
 	} else if err != nil {
 		return &survey.Error{Code: survey.CodeInternal, Message: "error.internal", Err: err}

@@ -108,7 +108,7 @@ func (st formStep) optional() bool { return st.kind == stepPart }
 // formShown reports whether a question's show_if condition is met by the
 // answers, by the same rule ValidateAnswers applies again on submission.
 func formShown(q *survey.Question, answers map[string]json.RawMessage) bool {
-	return q.ShowIf == nil || q.ShowIf.Met(answers)
+	return q.ShowIf == nil || q.ShowIf.MetBy(answers[q.ShowIf.Question])
 }
 
 // formKeepVisible drops answers to questions that are unknown to the

@@ -87,7 +87,7 @@ func (s *Server) submitDraft(ctx context.Context, def *survey.Definition, counte
 	}
 	req := &collect.Request{ID: formResponseID(d.ID), Survey: def.ID, Version: def.Version,
 		Channel: string(survey.ChannelQR), Token: d.Token, Lang: d.Lang, Partial: partial,
-		AnsweredAt: answeredAt.UTC().Format(time.RFC3339Nano), Answers: answers, Comment: d.Comment}
+		AnsweredAt: answeredAt.UTC().Format(time.RFC3339Nano), Answers: survey.NewAnswers(answers), Comment: d.Comment}
 	if d.Token == "" {
 		req.Counter = counter.Code
 	}
