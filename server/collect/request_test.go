@@ -147,15 +147,19 @@ func BenchmarkRequestCPU(b *testing.B) {
 		b.Fatal(err)
 	}
 	def, _ := cat.Get("sipas-dv-2023")
-	answers := map[string]json.RawMessage{}
+	// In questionnaire order, as tablets and perf-ratio send them.
+	var parts []string
 	for i, q := range def.Items() {
-		if len(answers) < 19 && q.Kind == survey.KindScale {
-			answers[q.Code] = json.RawMessage([]string{"1", "2", "3", "4", "5"}[i%5])
+		if len(parts) < 19 && q.Kind == survey.KindScale {
+			parts = append(parts, fmt.Sprintf("%q:%d", q.Code, 1+i%5))
 		}
 	}
-	a, _ := json.Marshal(answers)
+	a := "{" + strings.Join(parts, ",") + "}"
+	if slices.IsSorted(parts) {
+		b.Fatal("the answers are in code order: not what tablets send")
+	}
 	body := []byte(`{"id":"0b6f1f5e-8a51-4c55-9a4e-3d4f5a6b7c8d","survey":"sipas-dv-2023","version":"` + def.Version +
-		`","channel":"kiosk","lang":"vi","answered_at":"2026-12-04T10:00:00Z","answers":` + string(a) +
+		`","channel":"kiosk","lang":"vi","answered_at":"2026-12-04T10:00:00Z","answers":` + a +
 		`,"comment":"Cán bộ hướng dẫn tận tình, nhưng phải chờ khá lâu."}`)
 	b.ReportAllocs()
 	for b.Loop() {
