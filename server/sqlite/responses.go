@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	jsonv2 "github.com/go-json-experiment/json"
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/google/uuid"
 
 	"github.com/sipas-vn/sipas/server/survey"
