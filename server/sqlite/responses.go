@@ -119,9 +119,9 @@ func responseArgs(r *survey.Response) []any {
 // submission path has them: Writer.pend). Every value is of a type the
 // driver takes as it is (int64, string, []byte, bool or nil): the writer
 // hands them to the driver without database/sql, and nothing converts them
-// (decision 14). An array, so that the writer's caller makes the driver's
-// parameters from it without a slice between.
-func responseValues(r *survey.Response, answers []byte) [22]any {
+// (decision 14). An array: the pending write holds it, and the writer makes
+// the driver's parameters from it as it inserts.
+func responseValues(r *survey.Response, answers []byte) [insertArgs]any {
 	if answers == nil {
 		answers = []byte(encodeAnswers(r.Answers))
 	}
@@ -137,7 +137,7 @@ func responseValues(r *survey.Response, answers []byte) [22]any {
 	if r.Dossier != "" {
 		dossier = r.Dossier
 	}
-	return [22]any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, idArg(r.CounterID),
+	return [insertArgs]any{uidKey(r.UID), r.SurveyID, r.SurveyVersion, r.AgencyID, idArg(r.CounterID),
 		idArg(r.OfficerID), idArg(r.DeviceID), seq, string(r.Channel), dossier,
 		nanosArg(r.AnsweredAt), nanosArg(r.ClaimedAt), nanos(r.ReceivedAt), r.Month, r.Lang, stored, r.Comment,
 		r.Partial, strings.Join(r.Flags, ","), r.Excluded, hashKey(r.ContentHash), idArg(r.EnteredBy)}
