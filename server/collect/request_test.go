@@ -277,3 +277,37 @@ func TestAnswersDecodeAsEncodingJSONDid(t *testing.T) {
 		t.Error("answers as an array accepted")
 	}
 }
+
+// FuzzAnswersDecodeAsEncodingJSON: whatever answers the strict decoder
+// accepts, encoding/json reads as the same codes and values, and they come
+// out in code order.
+func FuzzAnswersDecodeAsEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"HL":5}`, `{"B":[ "p", "q" ],"A":1,"Z":null}`, `{"\u00e9\"\\":2,"a b":{"k" : [1, 2.5e3]}}`,
+		`{"TC1":4,"CC4":null,"LYDO":["cham","khac"]}`, `{}`, `null`, `{"x":"\ud83d\ude00"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, answers []byte) {
+		body := append(append([]byte(`{"answers":`), answers...), '}')
+		r, err := DecodeRequest(body)
+		if err != nil {
+			return
+		}
+		var want struct {
+			Answers map[string]json.RawMessage `json:"answers"`
+		}
+		if err := json.Unmarshal(body, &want); err != nil {
+			t.Fatalf("%s: accepted, but encoding/json says %v", body, err)
+		}
+		if len(r.Answers) != len(want.Answers) {
+			t.Fatalf("%s: %d answers, encoding/json %d", body, len(r.Answers), len(want.Answers))
+		}
+		for k, v := range want.Answers {
+			if got, ok := r.Answers.Lookup(k); !ok || !bytes.Equal(got, v) {
+				t.Fatalf("%s: %q = %s, encoding/json %s", body, k, got, v)
+			}
+		}
+		if codes := r.Answers.Codes(); !slices.IsSorted(codes) {
+			t.Fatalf("%s: codes %q out of order", body, codes)
+		}
+	})
+}
