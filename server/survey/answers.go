@@ -47,24 +47,6 @@ func (a Answers) Lookup(code string) (json.RawMessage, bool) {
 	return a[i].Value, true
 }
 
-// Map returns the answers as a map, for the phone form's page state.
-func (a Answers) Map() map[string]json.RawMessage {
-	m := make(map[string]json.RawMessage, len(a))
-	for _, x := range a {
-		m[x.Code] = x.Value
-	}
-	return m
-}
-
-// Codes are the codes answered, in order.
-func (a Answers) Codes() []string {
-	codes := make([]string, len(a))
-	for i, x := range a {
-		codes[i] = x.Code
-	}
-	return codes
-}
-
 // sortCodes puts decoded answers in code order. A questionnaire's answers
 // come in its own order, a score of them: an insertion sort with the
 // comparison inline costs a fraction of slices.SortFunc there (which was 2 %

@@ -110,10 +110,9 @@ func (s *Server) flagPage(c echo.Context) (*adminFlagPage, error) {
 	p := &adminFlagPage{adminBase: s.base(c, "admin.flag.title"), Response: f}
 	def, _ := s.Surveys.Get(f.SurveyID)
 	for _, x := range f.Answers {
-		code := x.Code
-		a := flagAnswer{Code: code, Value: answerText(def, code, x.Value, p.Lang)}
+		a := flagAnswer{Code: x.Code, Value: answerText(def, x.Code, x.Value, p.Lang)}
 		if def != nil {
-			if q := def.Question(code); q != nil {
+			if q := def.Question(x.Code); q != nil {
 				a.Question = q.Text.In(p.Lang)
 			}
 		}
