@@ -187,7 +187,7 @@ func (r *Rollup) moveCounts(ctx context.Context, tx *sqlTx, rr *rawResponse, exc
 		if err := r.count(ctx, tx, &one, cs); err != nil {
 			return err
 		}
-		if err := applyCounts(ctx, tx, cs, step.sign); err != nil {
+		if err := applyCounts(ctx, tx, nil, cs, step.sign); err != nil { // rare: compiled in tx
 			return err
 		}
 	}

@@ -101,7 +101,7 @@ func (db *DB) BulkStream(ctx context.Context, surveys *survey.Catalog, next func
 		if err := g.Wait(); err != nil {
 			return err
 		}
-		if err := applyCounts(ctx, tx, mergeCounts(cs), 1); err != nil {
+		if err := applyCounts(ctx, tx, nil, mergeCounts(cs), 1); err != nil { // once a load: compiled in tx
 			return err
 		}
 		return advance(ctx, tx, from, last)

@@ -42,6 +42,9 @@ type DB struct {
 
 	agencyMu    sync.Mutex
 	agencyCache *survey.Tree // see AgencyTree
+
+	upsertsMu sync.Mutex
+	upserts   upsertStmts // see rollupUpserts
 }
 
 // pragmas go into the DSN so that every pooled connection gets them;
@@ -192,6 +195,10 @@ func (db *DB) startCheckpointer() error {
 // to close checkpoints the WAL into the database file.
 func (db *DB) Close() error {
 	errs := []error{db.stopCheckpointer()}
+	db.upsertsMu.Lock()
+	db.upserts.close()
+	db.upserts = nil
+	db.upsertsMu.Unlock()
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -262,6 +263,10 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 	if r.afterCount != nil {
 		r.afterCount()
 	}
+	us, err := r.db.rollupUpserts(ctx)
+	if err != nil {
+		return 0, from, err
+	}
 	err = r.db.tx(ctx, func(tx *sqlTx) error {
 		var now int64
 		if err := tx.QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&now); err != nil {
@@ -282,7 +287,7 @@ func (r *Rollup) step(ctx context.Context, limit int) (int, int64, error) {
 			}
 			last = batch[len(batch)-1].id
 		}
-		if err := applyCounts(ctx, tx, cs, 1); err != nil {
+		if err := applyCounts(ctx, tx, us, cs, 1); err != nil {
 			return err
 		}
 		return advance(ctx, tx, now, last)
@@ -835,11 +840,10 @@ func answerValues(q *survey.Question, v json.RawMessage, buf []string) []string 
 	return buf
 }
 
-// applyCounts adds sign × the counts (sign −1 takes them back out).
-func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
-	ins := newUpsert(ctx, tx, `INSERT INTO rollup_answers
-		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)`, 11,
-		`ON CONFLICT DO UPDATE SET n = n + excluded.n`)
+// applyCounts adds sign × the counts (sign −1 takes them back out), with
+// the upserts us prepared before tx began (nil: prepared in tx, for one use).
+func applyCounts(ctx context.Context, tx *sqlTx, us upsertStmts, cs *counts, sign int64) error {
+	ins := newUpsert(ctx, tx, us, answersUpsert)
 	defer ins.close()
 	// In primary-key order: the b-tree is then written front to back, page
 	// by page, instead of at random places (several times faster on big loads).
@@ -871,13 +875,10 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 	if err := ins.flush(); err != nil {
 		return err
 	}
-	if err := applyScales(ctx, tx, cs, sign); err != nil {
+	if err := applyScales(ctx, tx, us, cs, sign); err != nil {
 		return err
 	}
-	insR := newUpsert(ctx, tx, `INSERT INTO rollup_responses
-		(day, month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, responses, partial, unsatisfied, with_comment)`, 13,
-		`ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
-			unsatisfied = unsatisfied + excluded.unsatisfied, with_comment = with_comment + excluded.with_comment`)
+	insR := newUpsert(ctx, tx, us, responsesUpsert)
 	defer insR.close()
 	for k, d := range cs.dims {
 		for day, c := range d.days {
@@ -890,11 +891,7 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 	if err := insR.flush(); err != nil {
 		return err
 	}
-	insI := newUpsert(ctx, tx, `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied,
-			mn, mt, mv, mtt, mtv, mvv)`, 13,
-		`ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied,
-			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
-			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`)
+	insI := newUpsert(ctx, tx, us, itemsUpsert)
 	defer insI.close()
 	for k, set := range cs.items {
 		codes := cs.books[k.surveyID].codes
@@ -915,10 +912,7 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 	if err := insI.flush(); err != nil {
 		return err
 	}
-	insM := newUpsert(ctx, tx, `INSERT INTO rollup_moments
-		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, node, n, t, v, tt, tv, vv)`, 15,
-		`ON CONFLICT DO UPDATE SET n = n + excluded.n, t = t + excluded.t, v = v + excluded.v,
-			tt = tt + excluded.tt, tv = tv + excluded.tv, vv = vv + excluded.vv`)
+	insM := newUpsert(ctx, tx, us, momentsUpsert)
 	defer insM.close()
 	for k, d := range cs.dims {
 		for i, m := range d.moments {
@@ -935,7 +929,7 @@ func applyCounts(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 }
 
 // applyScales adds sign × the scale counts to rollup_scales, in key order.
-func applyScales(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
+func applyScales(ctx context.Context, tx *sqlTx, us upsertStmts, cs *counts, sign int64) error {
 	type scaleRow struct {
 		dim      *dimKey
 		question string
@@ -956,13 +950,7 @@ func applyScales(ctx context.Context, tx *sqlTx, cs *counts, sign int64) error {
 			cmp.Compare(a.dim.counter, b.dim.counter), cmp.Compare(a.dim.officer, b.dim.officer),
 			cmp.Compare(a.dim.channel, b.dim.channel))
 	})
-	set := make([]string, 0, scaleSlots)
-	for _, col := range scaleColumns {
-		set = append(set, col+" = "+col+" + excluded."+col)
-	}
-	ins := newUpsert(ctx, tx, `INSERT INTO rollup_scales (month, agency_id, counter_id, officer_id, survey_id, survey_version,
-		channel, excluded, question, `+strings.Join(scaleColumns[:], ", ")+`)`, 9+scaleSlots,
-		`ON CONFLICT DO UPDATE SET `+strings.Join(set, ", "))
+	ins := newUpsert(ctx, tx, us, scalesUpsert)
 	defer ins.close()
 	row := make([]any, 0, 9+scaleSlots)
 	for _, r := range rows {
@@ -986,35 +974,123 @@ var scaleColumns = [scaleSlots]string{"na", "v0", "v1", "v2", "v3", "v4", "v5", 
 // (decision 14), and SQLite allows 32,766 parameters.
 const upsertRows = 64
 
-// upsert adds rows to a rollup table upsertRows at a time.
-type upsert struct {
-	ctx            context.Context
-	tx             *sqlTx
+// upsertSpec is one rollup table's upsert: the INSERT's head, its number
+// of columns and what a conflicting row adds to the stored one.
+type upsertSpec struct {
 	head, conflict string
 	cols           int
-	full           *sql.Stmt // prepared on first use
-	args           []any
-}
-
-func newUpsert(ctx context.Context, tx *sqlTx, head string, cols int, conflict string) *upsert {
-	return &upsert{ctx: ctx, tx: tx, head: head, conflict: conflict, cols: cols}
 }
 
 // statement is the upsert text for n rows.
-func (u *upsert) statement(n int) string {
+func (u *upsertSpec) statement(n int) string {
 	row := "(?" + strings.Repeat(", ?", u.cols-1) + ")"
 	return u.head + " VALUES " + row + strings.Repeat(", "+row, n-1) + " " + u.conflict
+}
+
+var (
+	answersUpsert = &upsertSpec{head: `INSERT INTO rollup_answers
+		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, question, value, n)`, cols: 11,
+		conflict: `ON CONFLICT DO UPDATE SET n = n + excluded.n`}
+	scalesUpsert = func() *upsertSpec {
+		set := make([]string, 0, scaleSlots)
+		for _, col := range scaleColumns {
+			set = append(set, col+" = "+col+" + excluded."+col)
+		}
+		return &upsertSpec{head: `INSERT INTO rollup_scales (month, agency_id, counter_id, officer_id, survey_id, survey_version,
+		channel, excluded, question, ` + strings.Join(scaleColumns[:], ", ") + `)`, cols: 9 + scaleSlots,
+			conflict: `ON CONFLICT DO UPDATE SET ` + strings.Join(set, ", ")}
+	}()
+	responsesUpsert = &upsertSpec{head: `INSERT INTO rollup_responses
+		(day, month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, responses, partial, unsatisfied, with_comment)`, cols: 13,
+		conflict: `ON CONFLICT DO UPDATE SET responses = responses + excluded.responses, partial = partial + excluded.partial,
+			unsatisfied = unsatisfied + excluded.unsatisfied, with_comment = with_comment + excluded.with_comment`}
+	itemsUpsert = &upsertSpec{head: `INSERT INTO rollup_items (month, survey_id, agency_id, question, excluded, valid, satisfied,
+			mn, mt, mv, mtt, mtv, mvv)`, cols: 13,
+		conflict: `ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, satisfied = satisfied + excluded.satisfied,
+			mn = mn + excluded.mn, mt = mt + excluded.mt, mv = mv + excluded.mv,
+			mtt = mtt + excluded.mtt, mtv = mtv + excluded.mtv, mvv = mvv + excluded.mvv`}
+	momentsUpsert = &upsertSpec{head: `INSERT INTO rollup_moments
+		(month, agency_id, counter_id, officer_id, survey_id, survey_version, channel, excluded, node, n, t, v, tt, tv, vv)`, cols: 15,
+		conflict: `ON CONFLICT DO UPDATE SET n = n + excluded.n, t = t + excluded.t, v = v + excluded.v,
+			tt = tt + excluded.tt, tv = tv + excluded.tv, vv = vv + excluded.vv`}
+	upsertSpecs = []*upsertSpec{answersUpsert, scalesUpsert, responsesUpsert, itemsUpsert, momentsUpsert}
+)
+
+// upsertStmts are every rollup upsert, for upsertRows rows and for each
+// smaller power of two, prepared once on the write pool: compiling a
+// statement of 64 rows and ~1,000 parameters was a fifth of a rollup
+// step's work, done again in every step while the step held the writer
+// (decision 14). A transaction takes them with Tx.StmtContext, which
+// reuses what is prepared on its connection.
+type upsertStmts map[upsertKey]*sql.Stmt
+
+type upsertKey struct {
+	spec *upsertSpec
+	rows int
+}
+
+// rollupUpserts returns the prepared upserts, preparing them on first use.
+// It takes the write pool's one connection: call it before a transaction
+// begins, never inside one.
+func (db *DB) rollupUpserts(ctx context.Context) (upsertStmts, error) {
+	db.upsertsMu.Lock()
+	defer db.upsertsMu.Unlock()
+	if db.upserts != nil {
+		return db.upserts, nil
+	}
+	us := upsertStmts{}
+	for _, spec := range upsertSpecs {
+		for n := upsertRows; n >= 1; n /= 2 {
+			st, err := db.write.PrepareContext(ctx, spec.statement(n))
+			if err != nil {
+				us.close()
+				return nil, err
+			}
+			us[upsertKey{spec, n}] = st
+		}
+	}
+	db.upserts = us
+	return us, nil
+}
+
+func (us upsertStmts) close() {
+	for _, st := range us {
+		st.Close()
+	}
+}
+
+// upsert adds rows to a rollup table upsertRows at a time.
+type upsert struct {
+	ctx  context.Context
+	tx   *sqlTx
+	us   upsertStmts
+	spec *upsertSpec
+	full *sql.Stmt // upsertRows rows, taken on first use
+	args []any
+}
+
+func newUpsert(ctx context.Context, tx *sqlTx, us upsertStmts, spec *upsertSpec) *upsert {
+	return &upsert{ctx: ctx, tx: tx, us: us, spec: spec}
+}
+
+// stmt is the statement for n rows in the transaction: the prepared one,
+// or, without them, one compiled now.
+func (u *upsert) stmt(n int) (*sql.Stmt, error) {
+	if st := u.us[upsertKey{u.spec, n}]; st != nil {
+		return u.tx.StmtContext(u.ctx, st), nil
+	}
+	return u.tx.PrepareContext(u.ctx, u.spec.statement(n))
 }
 
 // add queues one row, writing a full statement's worth when there is one.
 func (u *upsert) add(row ...any) error {
 	u.args = append(u.args, row...)
-	if len(u.args) < upsertRows*u.cols {
+	if len(u.args) < upsertRows*u.spec.cols {
 		return nil
 	}
 	if u.full == nil {
 		var err error
-		if u.full, err = u.tx.PrepareContext(u.ctx, u.statement(upsertRows)); err != nil {
+		if u.full, err = u.stmt(upsertRows); err != nil {
 			return err
 		}
 	}
@@ -1023,14 +1099,27 @@ func (u *upsert) add(row ...any) error {
 	return err
 }
 
-// flush writes the rows still queued.
+// flush writes the rows still queued: with the prepared statements, in
+// pieces of a power of two rows, largest first; else in one statement.
 func (u *upsert) flush() error {
-	if len(u.args) == 0 {
-		return nil
+	defer func() { u.args = u.args[:0] }()
+	for done := 0; done < len(u.args); {
+		n := (len(u.args) - done) / u.spec.cols
+		if u.us != nil {
+			n = 1 << (bits.Len(uint(n)) - 1)
+		}
+		st, err := u.stmt(n)
+		if err != nil {
+			return err
+		}
+		_, err = st.ExecContext(u.ctx, u.args[done:done+n*u.spec.cols]...)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		done += n * u.spec.cols
 	}
-	_, err := u.tx.ExecContext(u.ctx, u.statement(len(u.args)/u.cols), u.args...)
-	u.args = u.args[:0]
-	return err
+	return nil
 }
 
 func (u *upsert) close() {
