@@ -112,21 +112,7 @@ func TestAgencyMonthQueriesWhereverTheWorkerIs(t *testing.T) {
 		if err != nil || rated != wantRated || not != wantNot {
 			t.Errorf("%s: dossier-bound %d rated, %d not satisfied (%v), want %d, %d", stage, rated, not, err, wantRated, wantNot)
 		}
-		// The map holds the responses up to the worker's position, no more.
-		var last int64
-		if err := db.Reader().QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
-			t.Fatal(err)
-		}
-		var filed, missing, wrong int
-		if err := db.Reader().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM responses_by_agency_month),
-			(SELECT count(*) FROM responses r WHERE r.id <= ?1 AND NOT EXISTS (SELECT 1 FROM responses_by_agency_month m
-				WHERE m.agency_id = r.agency_id AND m.month = r.month AND m.id = r.id)),
-			(SELECT count(*) FROM responses_by_agency_month WHERE id > ?1)`, last).Scan(&filed, &missing, &wrong); err != nil {
-			t.Fatal(err)
-		}
-		if filed != int(last) || missing != 0 || wrong != 0 {
-			t.Errorf("%s: position %d, %d filed, %d missing, %d past the position", stage, last, filed, missing, wrong)
-		}
+		filedUpToPosition(t, db, stage)
 	}
 	ru := db.NewRollup(cat)
 	check("none filed")
@@ -171,5 +157,27 @@ func TestAgencyMonthMigration(t *testing.T) {
 	}
 	if filed != 7 || matching != 7 || indexes != 0 {
 		t.Errorf("after migration 19: %d filed, %d matching their response, index left %d", filed, matching, indexes)
+	}
+}
+
+// filedUpToPosition checks that responses_by_agency_month holds exactly
+// the stored responses up to the worker's position, each under its own
+// agency and month.
+func filedUpToPosition(t *testing.T, db *DB, stage string) {
+	t.Helper()
+	ctx := context.Background()
+	var last int64
+	if err := db.Reader().QueryRowContext(ctx, `SELECT last_id FROM rollup_state WHERE id = 1`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	var filed, missing, wrong int
+	if err := db.Reader().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM responses_by_agency_month),
+		(SELECT count(*) FROM responses r WHERE r.id <= ?1 AND NOT EXISTS (SELECT 1 FROM responses_by_agency_month m
+			WHERE m.agency_id = r.agency_id AND m.month = r.month AND m.id = r.id)),
+		(SELECT count(*) FROM responses_by_agency_month WHERE id > ?1)`, last).Scan(&filed, &missing, &wrong); err != nil {
+		t.Fatal(err)
+	}
+	if filed != int(last) || missing != 0 || wrong != 0 {
+		t.Errorf("%s: position %d, %d filed, %d missing, %d past the position", stage, last, filed, missing, wrong)
 	}
 }

@@ -208,6 +208,7 @@ func TestIncrementalRollupEqualsRebuild(t *testing.T) {
 	if _, err := ru.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
+	filedUpToPosition(t, db, "incremental")
 	sameAsRebuild(t, db, ru, total, "incremental")
 	// And both agree with the raw rows: count HL=4 answers of quick ratings directly.
 	var direct, rolled int64
@@ -431,6 +432,7 @@ func TestFedRollupEqualsRebuild(t *testing.T) {
 	if ru.fromFeed < total/2 {
 		t.Fatalf("only %d of %d responses were counted from the feed", ru.fromFeed, total)
 	}
+	filedUpToPosition(t, db, "fed")
 	sameAsRebuild(t, db, ru, total, "fed")
 }
 
