@@ -10,7 +10,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 SIPAS_DEMO ?= 1
 export SIPAS_DEMO
 
-.PHONY: help run build test e2e bench bench-10m lint clean
+.PHONY: help run build test e2e bench bench-10m perf-ab lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -42,6 +42,21 @@ bench-10m: build ## seed 10 million responses over 3,000 agencies and 24 months 
 	@if [ ! -f $(BENCH_DB)/sipas.db ]; then mkdir -p $(BENCH_DB) && time $(BIN) seed -data-dir $(BENCH_DB) --agencies 3000 --months 24 --responses 10000000; fi
 	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench . -benchtime 200x ./server/report/
 	SIPAS_BENCH_DB=$(BENCH_DB)/sipas.db $(GO) test -run '^$$' -bench 'ScorecardPage|ScoresAPI|ProvinceRanking' -benchtime 200x ./server/web/
+
+# perf-ratio runs this checkout and the bare prototype side by side; runs of
+# two revisions alternated, each against the prototype in its own run, are
+# how a change is told from the machine's drift (decision 14).
+PERF_RATIO ?= ../shared/tools/perf-ratio
+PAIRS      ?= 3
+perf-ab: ## alternate perf-ratio on BASE=<git revision> and this checkout, PAIRS times (needs wrk and the team's perf-ratio)
+	@test -n "$(BASE)" || { echo "usage: make perf-ab BASE=<git revision> [PAIRS=3]"; exit 2; }
+	@test -x "$(PERF_RATIO)" || { echo "perf-ratio not found at $(PERF_RATIO): set PERF_RATIO=/path/to/perf-ratio"; exit 2; }
+	@tool=$$(realpath "$(PERF_RATIO)"); wt=$$(mktemp -d); trap 'git worktree remove --force "$$wt"' EXIT; \
+	  git worktree add -q --detach "$$wt" "$(BASE)" || exit 2; \
+	  for i in $$(seq $(PAIRS)); do \
+	    printf '%-10s ' "$(BASE)"; (cd "$$wt" && "$$tool" 10 | tail -1); \
+	    printf '%-10s ' this; "$$tool" 10 | tail -1; \
+	  done
 
 lint: ## gofmt, go mod tidy (no diff) and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

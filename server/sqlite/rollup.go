@@ -501,6 +501,11 @@ func (r *Rollup) CatchUp(ctx context.Context) (int, error) {
 func (r *Rollup) Run(ctx context.Context, interval time.Duration, onError func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	// Prepared now rather than by the first step with responses to count,
+	// which may come under load; a failure here is tried again by that step.
+	if _, err := r.db.rollupUpserts(ctx); err != nil && ctx.Err() == nil {
+		onError(err)
+	}
 	for {
 		if _, err := r.CatchUp(ctx); err != nil && ctx.Err() == nil {
 			onError(err)
