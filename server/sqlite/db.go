@@ -31,6 +31,10 @@ type DB struct {
 	stop  chan struct{} // ends the checkpointer
 	done  chan struct{}
 
+	// See checkpoint; tests lower both.
+	walRestartFrames int
+	checkpointEvery  time.Duration
+
 	// StaffPINIterations is the PBKDF2 work of staff PIN verifiers made from
 	// now on; 0 means auth.StaffPINIterations. Tests that pair many tablets
 	// for other reasons lower it; the kiosk follows whatever its config says.
@@ -126,7 +130,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{Path: path, write: w}
+	db := &DB{Path: path, write: w, walRestartFrames: walRestartFrames}
 	for _, o := range opts {
 		o(db)
 	}
@@ -150,47 +154,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	return db, nil
 }
 
-// startCheckpointer moves WAL frames into the database file from its own
-// connection, every half second. SQLite would otherwise checkpoint inside
-// whichever commit crosses 1,000 pages (the write pool's DSN turns that
-// off: wal_autocheckpoint(0)), and that commit — a batch of
-// citizens' responses waiting for their 201 — would pay for an extra fsync
-// of the database file. A PASSIVE checkpoint never blocks the writer.
-//
-// Under a steady stream of writes with no pause at all, SQLite never finds
-// every frame copied when a transaction begins, so it never starts the WAL
-// file over and the file grows; the first pause starts it over, and
-// journal_size_limit then cuts it back. Making the writer restart it under
-// load was tried and measured: each restart holds the writer for the
-// database file's fsync, and the p99 of a saturated run went from ~16 ms
-// to 58–813 ms on the development machine (decision 14).
-func (db *DB) startCheckpointer() error {
-	if db.externalCheckpoints {
-		return nil
-	}
-	c, err := sql.Open("sqlite", dsn(db.Path, false))
-	if err != nil {
-		return err
-	}
-	c.SetMaxOpenConns(1)
-	db.ckpt, db.stop, db.done = c, make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(db.done)
-		t := time.NewTicker(500 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-db.stop:
-				return
-			case <-t.C:
-				// Errors (a busy reader, say) only delay the checkpoint to the next tick.
-				c.Exec("PRAGMA wal_checkpoint(PASSIVE)")
-			}
-		}
-	}()
-	return nil
-}
-
 // Close stops the checkpointer and closes the pools. The last connection
 // to close checkpoints the WAL into the database file.
 func (db *DB) Close() error {
@@ -203,17 +166,6 @@ func (db *DB) Close() error {
 		errs = append(errs, db.read.Close())
 	}
 	return errors.Join(append(errs, db.write.Close())...)
-}
-
-// stopCheckpointer ends the checkpointer, if it runs, and closes its connection.
-func (db *DB) stopCheckpointer() error {
-	if db.stop == nil {
-		return nil
-	}
-	close(db.stop)
-	<-db.done
-	db.stop = nil
-	return db.ckpt.Close()
 }
 
 // Writer returns the single writer connection pool, for the group-commit writer.
