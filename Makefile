@@ -10,7 +10,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 SIPAS_DEMO ?= 1
 export SIPAS_DEMO
 
-.PHONY: help run build test e2e bench bench-10m perf-ab lint clean
+.PHONY: help run build test e2e bench bench-10m perf-ab perf-duo lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-8s %s\n", $$1, $$2}'
@@ -57,6 +57,18 @@ perf-ab: ## alternate perf-ratio on BASE=<git revision> and this checkout, PAIRS
 	    printf '%-10s ' "$(BASE)"; (cd "$$wt" && "$$tool" 10 | tail -1); \
 	    printf '%-10s ' this; "$$tool" 10 | tail -1; \
 	  done
+
+# perf-duo loads a revision and this checkout at the same time, so that the
+# machine's drift falls on both alike: the steadier way to tell a change of
+# a few per cent (decision 14).
+ROUNDS ?= 4
+perf-duo: ## load BASE=<git revision> and this checkout at once, ROUNDS times, and print their ratio (needs wrk)
+	@test -n "$(BASE)" || { echo "usage: make perf-duo BASE=<git revision> [ROUNDS=4]"; exit 2; }
+	@wt=$$(mktemp -d); out=$$(mktemp -d); trap 'git worktree remove --force "$$wt"; rm -rf "$$out"' EXIT; \
+	  git worktree add -q --detach "$$wt" "$(BASE)" || exit 2; \
+	  (cd "$$wt" && $(GO) build -o "$$out/base" ./server/cmd/sipas) || exit 2; \
+	  $(GO) build -o "$$out/this" ./server/cmd/sipas || exit 2; \
+	  $(GO) run ./server/cmd/perfduo -a "$$out/base" -b "$$out/this" -rounds $(ROUNDS)
 
 lint: ## gofmt, go mod tidy (no diff) and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
