@@ -11,7 +11,7 @@ const checkpointEvery = 500 * time.Millisecond
 
 // walRestartFrames is the WAL's length, in frames of ~4 KB, from which the
 // checkpointer makes sure that the next write transaction starts the file
-// over (checkpoint). 4,096 frames are 17 MB: with what a saturated writer
+// over (checkpointer.step). 4,096 frames are 17 MB: with what a saturated writer
 // appends in a tick on top, the file stays under journal_size_limit
 // (64 MB), so a restart never truncates it either.
 const walRestartFrames = 4096
@@ -95,7 +95,7 @@ type checkpointer struct {
 // appended to it, and an fdatasync after an append also commits the file
 // system's journal (the file's size and blocks changed), where one after
 // overwriting blocks already written sends only the data (decision 14: the
-// project ~3 % faster under perf-ratio's load, run side by side with the
+// project 3–5 % faster under perf-ratio's load, run side by side with the
 // old code). So, when the WAL is long: copy, copy again what the writer
 // appended meanwhile, and when only a few frames are left, take the
 // writer's connection, copy those and let go. The hold is short because the

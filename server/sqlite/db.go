@@ -31,7 +31,7 @@ type DB struct {
 	stop  chan struct{} // ends the checkpointer
 	done  chan struct{}
 
-	// See checkpoint; tests lower both.
+	// See checkpointer.step; tests lower both.
 	walRestartFrames int
 	checkpointEvery  time.Duration
 
