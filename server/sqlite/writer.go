@@ -250,7 +250,7 @@ func (w *Writer) loop() {
 		if len(batch) < gatherMin {
 			// Few: gather for a moment, so that requests arriving within
 			// gatherWait share the commit, and so its fsync, which is what
-			// a commit costs. Alone, a tablet waits 2 ms more.
+			// a commit costs. Alone, a tablet waits half a millisecond more.
 			timer.Reset(gatherWait)
 			batch = w.take(batch, timer.C)
 			timer.Stop()
@@ -291,8 +291,11 @@ func (w *Writer) take(batch []*pending, until <-chan time.Time) []*pending {
 const gatherMin = 8
 
 // gatherWait is how long the writer waits after a first response for more
-// to commit with it.
-const gatherWait = 2 * time.Millisecond
+// to commit with it. Half a millisecond, not the prototype's 2 ms: with 32
+// tablets sending at once, 2 ms kept the writer idle while the others were
+// still on their way, and the rate was 15–20 % lower; with none (0) it was
+// 3 % lower, more commits sharing less (decision 14, fifth session).
+const gatherWait = 500 * time.Microsecond
 
 // commit writes a batch in one transaction. If the transaction fails as a
 // whole, each response is retried alone so one bad row cannot sink the others.
