@@ -61,14 +61,15 @@ perf-ab: ## alternate perf-ratio on BASE=<git revision> and this checkout, PAIRS
 # perf-duo loads a revision and this checkout at the same time, so that the
 # machine's drift falls on both alike: the steadier way to tell a change of
 # a few per cent (decision 14).
-ROUNDS ?= 4
-perf-duo: ## load BASE=<git revision> and this checkout at once, ROUNDS times, and print their ratio (needs wrk)
-	@test -n "$(BASE)" || { echo "usage: make perf-duo BASE=<git revision> [ROUNDS=4]"; exit 2; }
+ROUNDS  ?= 4
+CLIENTS ?= 32
+perf-duo: ## load BASE=<git revision> and this checkout at once, ROUNDS times (CLIENTS connections each), and print their ratio (needs wrk)
+	@test -n "$(BASE)" || { echo "usage: make perf-duo BASE=<git revision> [ROUNDS=4] [CLIENTS=32]"; exit 2; }
 	@wt=$$(mktemp -d); out=$$(mktemp -d); trap 'git worktree remove --force "$$wt"; rm -rf "$$out"' EXIT; \
 	  git worktree add -q --detach "$$wt" "$(BASE)" || exit 2; \
 	  (cd "$$wt" && $(GO) build -o "$$out/base" ./server/cmd/sipas) || exit 2; \
 	  $(GO) build -o "$$out/this" ./server/cmd/sipas || exit 2; \
-	  $(GO) run ./server/cmd/perfduo -a "$$out/base" -b "$$out/this" -rounds $(ROUNDS)
+	  $(GO) run ./server/cmd/perfduo -a "$$out/base" -b "$$out/this" -rounds $(ROUNDS) -clients $(CLIENTS)
 
 lint: ## gofmt, go mod tidy (no diff) and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
