@@ -79,6 +79,10 @@ func dsn(path string, readOnly bool) string {
 		// Commits never checkpoint (startCheckpointer): here, so that a
 		// connection the pool opens again keeps it too.
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// Its WAL writes gathered (walvfs.go, decision 21). Open reports
+		// a failed registration; SQLite would only say "no such vfs".
+		registerWALVFS()
+		q.Set("vfs", walVFSName)
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -118,6 +122,9 @@ func ExternalCheckpoints() Option { return func(db *DB) { db.externalCheckpoints
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	if err := registerWALVFS(); err != nil {
+		return nil, err
 	}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {

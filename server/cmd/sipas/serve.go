@@ -52,6 +52,7 @@ func serve(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 			mux := http.NewServeMux()
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
 			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 			logger.Info("pprof", "addr", addr, "err", http.ListenAndServe(addr, mux))
 		}()
 	}
