@@ -15,13 +15,13 @@ import (
 // the page). Under load those pwrites were the largest cost left on the
 // submission path's one serial part (decision 14).
 //
-// Nothing reaches the disk later than before: the gathered bytes are
-// written before any sync of the file, before any read, size, truncate or
-// close of it, and as soon as a transaction's commit frame is complete, so a
-// transaction committed without a sync (the bulk loads) is in the file, for
-// the other connections and processes, before SQLite publishes it in the
-// wal-index. Everything that is not a WAL file (the database, its -shm) is
-// SQLite's unix VFS unchanged, and so are all locks.
+// What is gathered is written before any sync of the file, before any
+// read, size, truncate, file control or close of it, and as soon as a
+// transaction's commit frame is complete: a transaction committed without a
+// sync (the bulk loads) is in the file, for the other connections and
+// processes and for a crash one instant later, before SQLite publishes it
+// in the wal-index. Everything that is not a WAL file (the database, its
+// -shm) is SQLite's unix VFS unchanged, and so are all locks. Decision 21.
 const walVFSName = "sipas-wal"
 
 const (
