@@ -34,6 +34,7 @@ const (
 // buf[:n], not yet written.
 type walGather struct {
 	buf    uintptr // walGatherMax bytes in SQLite's heap; 0 until first needed
+	max    int32   // bytes gathered at most: walGatherMax (tests lower it)
 	n      int32
 	start  int64
 	commit bool  // the last write was a commit frame's header: its page ends the transaction
@@ -163,7 +164,7 @@ func walOpen(tls *libc.TLS, _, name, file uintptr, flags int32, outFlags uintptr
 		// Another kind of unix file (another locking style): left as it is.
 		return rc
 	}
-	v.files[file] = &walGather{readAt: -1}
+	v.files[file] = &walGather{max: walGatherMax, readAt: -1}
 	setFileMethods(tls, file, &walC.ours)
 	return rc
 }
@@ -183,7 +184,7 @@ func (g *walGather) flush(tls *libc.TLS, file uintptr) int32 {
 		return sqlite3.SQLITE_OK
 	}
 	n, at, off := g.n, g.buf, g.start
-	g.n, g.commit = 0, false
+	g.n = 0
 	for n > 0 {
 		// The unix VFS writes at most 0x1ffff bytes a call.
 		c := min(n, walWriteMax)
@@ -205,7 +206,12 @@ func walWrite(tls *libc.TLS, file, buf uintptr, n int32, off int64) int32 {
 	g := gatherOf(file)
 	rewrite := off == g.readAt
 	g.readAt = -1
-	if g.n > 0 && (rewrite || off != g.start+int64(g.n) || int64(g.n)+int64(n) > walGatherMax) {
+	// After a commit frame's header, its page ends the transaction: it
+	// goes to the file with what is gathered, even when the buffer had to
+	// be written out between the two.
+	ends := g.commit
+	g.commit = false
+	if g.n > 0 && (rewrite || off != g.start+int64(g.n) || int64(g.n)+int64(n) > int64(g.max)) {
 		if rc := g.flush(tls, file); rc != sqlite3.SQLITE_OK {
 			return rc
 		}
@@ -214,6 +220,7 @@ func walWrite(tls *libc.TLS, file, buf uintptr, n int32, off int64) int32 {
 		// A frame read back and written again is SQLite mending the
 		// checksums of a transaction that outgrew its cache: nothing
 		// follows the last of those to tell it is done, so it goes now.
+		// (Nor is a write larger than the unix VFS takes gathered.)
 		return g.direct(tls, file, buf, n, off)
 	}
 	if g.buf == 0 {
@@ -226,8 +233,7 @@ func walWrite(tls *libc.TLS, file, buf uintptr, n int32, off int64) int32 {
 	}
 	libc.Xmemcpy(tls, g.buf+uintptr(g.n), buf, libc.Tsize_t(n))
 	g.n += n
-	if g.commit {
-		// The commit frame's page: the transaction is whole.
+	if ends {
 		return g.flush(tls, file)
 	}
 	if n == walFrameHeader {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -129,5 +130,70 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A full buffer is written out wherever the next write falls, also between
+// a commit frame's header and its page: the page must still be written at
+// once. With a buffer of three frames and a bit, transactions of 1–40 rows
+// put that boundary everywhere, the commit's page included; every commit
+// must be in the files at once, as above.
+func TestWALGatherWritesACommitSplitByAFullBuffer(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := Open(ctx, filepath.Join(dir, "sipas.db"), ExternalCheckpoints())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c, err := db.write.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, q := range []string{`PRAGMA synchronous = OFF`, `CREATE TABLE gathered (id INTEGER PRIMARY KEY, v BLOB NOT NULL)`} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	walVFS.mu.Lock()
+	for _, g := range walVFS.files {
+		g.max = 3*(walFrameHeader+4096) + walFrameHeader + 100
+	}
+	walVFS.mu.Unlock()
+	want := 0
+	for round := range 40 {
+		tx, err := c.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range round + 1 {
+			v := make([]byte, 1500)
+			rand.Read(v)
+			if _, err := tx.ExecContext(ctx, `INSERT INTO gathered (v) VALUES (?)`, v); err != nil {
+				t.Fatal(err)
+			}
+			want++
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		into := filepath.Join(dir, fmt.Sprint(round))
+		if err := os.Mkdir(into, 0o750); err != nil {
+			t.Fatal(err)
+		}
+		for _, suffix := range []string{"", "-wal"} {
+			copyFile(t, filepath.Join(dir, "sipas.db"+suffix), filepath.Join(into, "sipas.db"+suffix))
+		}
+		r, err := sql.Open("sqlite", "file:"+filepath.Join(into, "sipas.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows int
+		err = r.QueryRowContext(ctx, `SELECT count(*) FROM gathered`).Scan(&rows)
+		r.Close()
+		if err != nil || rows != want {
+			t.Fatalf("after commit %d the files hold %d rows (%v); want %d", round, rows, err, want)
+		}
 	}
 }
